@@ -1,0 +1,190 @@
+// Locks by atomic create (O_EXCL), which also works on network shares. The file holds its owner
+// (pid, host, since); the owner refreshes its mtime while it holds it, so a lock left by a crash is
+// recognised as stale: on this host when its pid is gone, from any host when its heartbeat is old.
+import { open, readFile, stat, unlink, utimes, mkdir } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { dirname } from 'node:path';
+import { LockHeldError, type LockOwner } from './errors.js';
+
+export interface LockOptions {
+  /** What holds it (shown to whoever finds it held). */
+  command?: string;
+  /** A lock whose heartbeat is older than this is stale (default 2 minutes). */
+  staleMs?: number;
+  /** Keep trying for this long before giving up (default 0: fail at once). */
+  waitMs?: number;
+}
+
+export interface Lock {
+  path: string;
+  owner: LockOwner;
+  /** Set when a stale lock was taken over: its previous owner. */
+  replaced: LockOwner | undefined;
+  release(): Promise<void>;
+}
+
+export interface LockState {
+  owner: LockOwner;
+  stale: boolean;
+  ageMs: number;
+}
+
+const DEFAULT_STALE_MS = 120_000;
+
+export async function acquireLock(path: string, options: LockOptions = {}): Promise<Lock> {
+  const staleMs = options.staleMs ?? DEFAULT_STALE_MS;
+  const deadline = Date.now() + (options.waitMs ?? 0);
+  await mkdir(dirname(path), { recursive: true });
+  const owner: LockOwner = {
+    pid: process.pid,
+    host: hostname(),
+    since: new Date().toISOString(),
+    ...(options.command === undefined ? {} : { command: options.command }),
+  };
+  let replaced: LockOwner | undefined;
+  for (let attempt = 0; ; attempt++) {
+    if (await tryCreate(path, owner)) return held(path, owner, replaced, staleMs);
+    const state = await readLock(path, staleMs);
+    if (state === undefined) continue; // released between our attempt and our look
+    if (state.stale) {
+      if (await breakStale(path, staleMs)) replaced = state.owner;
+      continue;
+    }
+    if (Date.now() >= deadline) throw new LockHeldError(path, state.owner);
+    await sleep(Math.min(10 + attempt * 5, 100));
+  }
+}
+
+export async function withLock<T>(path: string, options: LockOptions, fn: (lock: Lock) => Promise<T>): Promise<T> {
+  const lock = await acquireLock(path, options);
+  try {
+    return await fn(lock);
+  } finally {
+    await lock.release();
+  }
+}
+
+/** Who holds the lock at `path`, and whether it looks stale; undefined when nobody does. */
+export async function readLock(path: string, staleMs = DEFAULT_STALE_MS): Promise<LockState | undefined> {
+  let text: string;
+  let mtimeMs: number;
+  try {
+    [text, mtimeMs] = await Promise.all([readFile(path, 'utf8'), stat(path).then((s) => s.mtimeMs)]);
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
+  const owner = parseOwner(text);
+  const ageMs = Date.now() - mtimeMs;
+  if (owner === undefined) {
+    // Being written right now, or garbage left by a crash: stale only once old.
+    return { owner: { pid: 0, host: '?', since: new Date(mtimeMs).toISOString() }, stale: ageMs > staleMs, ageMs };
+  }
+  const sameHost = owner.host === hostname();
+  const stale = (sameHost && !isAlive(owner.pid)) || ageMs > staleMs;
+  return { owner, stale, ageMs };
+}
+
+async function tryCreate(path: string, owner: LockOwner): Promise<boolean> {
+  let handle;
+  try {
+    handle = await open(path, 'wx');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  }
+  try {
+    await handle.writeFile(JSON.stringify(owner));
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  return true;
+}
+
+/**
+ * Two runs may both find the same stale lock: only the one holding `<lock>.break` may remove it, and it
+ * looks again under that guard, so it never removes a lock that another run has just created.
+ */
+async function breakStale(path: string, staleMs: number): Promise<boolean> {
+  const guard = `${path}.break`;
+  const guardOwner: LockOwner = { pid: process.pid, host: hostname(), since: new Date().toISOString() };
+  if (!(await tryCreate(guard, guardOwner))) {
+    const guardState = await readLock(guard, 30_000);
+    if (guardState?.stale) await unlink(guard).catch(ignoreNotFound);
+    await sleep(20);
+    return false;
+  }
+  try {
+    const state = await readLock(path, staleMs);
+    if (state?.stale) {
+      await unlink(path).catch(ignoreNotFound);
+      return true;
+    }
+    return false;
+  } finally {
+    await unlink(guard).catch(ignoreNotFound);
+  }
+}
+
+function held(path: string, owner: LockOwner, replaced: LockOwner | undefined, staleMs: number): Lock {
+  const heartbeat = setInterval(() => {
+    const now = new Date();
+    utimes(path, now, now).catch(() => undefined);
+  }, Math.max(1000, Math.floor(staleMs / 4)));
+  heartbeat.unref();
+  let released = false;
+  return {
+    path,
+    owner,
+    replaced,
+    async release() {
+      if (released) return;
+      released = true;
+      clearInterval(heartbeat);
+      // Remove it only if it is still ours (it may have been broken as stale and re-taken).
+      try {
+        const current = parseOwner(await readFile(path, 'utf8'));
+        if (current && current.pid === owner.pid && current.host === owner.host && current.since === owner.since) {
+          await unlink(path);
+        }
+      } catch (error) {
+        if (!isNotFound(error)) throw error;
+      }
+    },
+  };
+}
+
+function parseOwner(text: string): LockOwner | undefined {
+  try {
+    const value = JSON.parse(text) as Partial<LockOwner>;
+    if (typeof value.pid === 'number' && typeof value.host === 'string' && typeof value.since === 'string') {
+      return value as LockOwner;
+    }
+  } catch {
+    // fall through
+  }
+  return undefined;
+}
+
+function isAlive(pid: number): boolean {
+  if (pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function isNotFound(error: unknown): boolean {
+  return (error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
+}
+
+function ignoreNotFound(error: unknown): void {
+  if (!isNotFound(error)) throw error;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,49 @@
+// Secrets never appear in output, logs, errors or reports. Every string that leaves ordo passes here.
+
+const MASK = 'XXXXXXXX';
+const knownSecrets = new Set<string>();
+
+/** Key names whose values are secrets wherever they appear. */
+export const SECRET_KEY_PATTERN = /(password|passphrase|passwd|pwd|token|secret|apikey|api_key|authorization|motdepasse|mot_de_passe)$/i;
+
+export function isSecretKey(key: string): boolean {
+  return SECRET_KEY_PATTERN.test(key);
+}
+
+export function registerSecret(value: string | undefined): void {
+  if (value !== undefined && value.length >= 3) knownSecrets.add(value);
+}
+
+export function registerSecrets(values: Iterable<string>): void {
+  for (const value of values) registerSecret(value);
+}
+
+/** Mask known secret values, credentials in URLs (`user:pw@`) and secret query parameters. */
+export function redact(text: string): string {
+  let out = text;
+  // Longest first so that a secret containing another is masked whole.
+  for (const secret of [...knownSecrets].sort((a, b) => b.length - a.length)) {
+    if (out.includes(secret)) out = out.split(secret).join(MASK);
+    const encoded = encodeURIComponent(secret);
+    if (encoded !== secret && out.includes(encoded)) out = out.split(encoded).join(MASK);
+  }
+  out = out.replace(/(\b[a-z][a-z0-9+.-]*:\/\/)([^\s/:@]+):([^\s/@]+)@/gi, `$1$2:${MASK}@`);
+  out = out.replace(/([?&](?:user|password|passwd|pwd|token|pass|login)=)[^&#\s"'<>]*/gi, `$1${MASK}`);
+  return out;
+}
+
+/** Deep copy of a value with every secret-named key masked and every string redacted. */
+export function redactDeep<T>(value: T): T {
+  if (typeof value === 'string') return redact(value) as T;
+  if (Array.isArray(value)) return value.map((v) => redactDeep(v)) as T;
+  if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
+    const out: Record<string, unknown> = {};
+    for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
+      out[key] = isSecretKey(key) && v !== undefined && v !== '' ? MASK : redactDeep(v);
+    }
+    return out as T;
+  }
+  return value;
+}
+
+export const SECRET_MASK = MASK;

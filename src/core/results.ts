@@ -1,0 +1,109 @@
+// What the engine returns to commands; src/output renders these (human text or --json).
+// The JSON shapes are public (docs/json-output.md): add fields, never rename.
+import type { ExitCodeValue } from './errors.js';
+import type { CheckStatus } from '../protocols/contract.js';
+
+export type FileStatus =
+  /** acknowledged by the partner */
+  | 'sent'
+  /** accepted, the partner confirms later (polled by a later run) */
+  | 'pending'
+  /** permanently refused: moved to failed/<scenario>/ with a reason file */
+  | 'failed'
+  /** transient failure after the retries: stays queued for the next run */
+  | 'deferred'
+  /** the failure came after the data left: the partner may have it; checked before any resend */
+  | 'uncertain'
+  /** identical content already acknowledged for this scenario (use --force to send again) */
+  | 'duplicate'
+  /** downloaded into recus/<profile>/ */
+  | 'received'
+  /** --dry-run: what would have been done */
+  | 'would-send'
+  | 'would-receive'
+  /** listed only (retrieve --list) */
+  | 'waiting';
+
+export interface FileOutcome {
+  scenario: string;
+  direction: 'send' | 'receive';
+  /** The file's name as found (send) or as announced by the partner (receive). */
+  name: string;
+  status: FileStatus;
+  size?: number;
+  sha256?: string;
+  /** The partner's identifier (remote path, document id…). */
+  remoteId?: string;
+  /** Where the file is now on this machine (queue, backup, failed, recus). */
+  localPath?: string;
+  /** Translated, secret-free reason for failed / deferred / uncertain / duplicate. */
+  reason?: string;
+  /** This send resumed interrupted work found at the start of the run. */
+  resumed?: boolean;
+  attempts?: number;
+  startedAt?: string;
+  endedAt?: string;
+}
+
+export interface ScenarioProblem {
+  scenario: string;
+  /** Translated message, with the fix when there is one. */
+  message: string;
+  fix?: string;
+  /** Connection/authentication failure: nothing could be transferred for this scenario. */
+  connection?: boolean;
+}
+
+export interface CycleResult {
+  command: 'send' | 'retrieve' | 'run';
+  dryRun: boolean;
+  startedAt: string;
+  endedAt: string;
+  files: FileOutcome[];
+  problems: ScenarioProblem[];
+  interrupted: boolean;
+  exitCode: ExitCodeValue;
+}
+
+export interface ScanCandidate {
+  scenario: string;
+  path: string;
+  name: string;
+  size: number;
+  mtime: string;
+  /** false: still changing (or its done marker is missing): not taken this time. */
+  ready: boolean;
+  why?: string;
+}
+
+export interface ScanResult {
+  scenarios: Array<{
+    scenario: string;
+    source: string;
+    files: ScanCandidate[];
+    /** Sub-folders that could not be read (reported, the scan went on). */
+    unreadable: string[];
+  }>;
+  problems: ScenarioProblem[];
+  exitCode: ExitCodeValue;
+}
+
+export interface DiagnoseCheck {
+  id: string;
+  /** The scenario or profile concerned, or undefined for global checks. */
+  scope?: string;
+  status: CheckStatus;
+  message: string;
+  fix?: string;
+}
+
+export interface DiagnoseResult {
+  checks: DiagnoseCheck[];
+  exitCode: ExitCodeValue;
+  reportFile?: string;
+}
+
+export interface WatchCycle {
+  cycle: number;
+  result: CycleResult;
+}

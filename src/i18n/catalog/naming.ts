@@ -1,0 +1,6 @@
+import type { Catalog } from '../index.js';
+
+export const namingMessages: Catalog = {
+  en: {},
+  fr: {},
+};
