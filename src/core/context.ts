@@ -25,6 +25,8 @@ export interface RunLogger {
 
 export interface EngineContext {
   config: OrdoConfig;
+  /** Identifies this run in the journal. */
+  runId: string;
   command: string;
   dryRun: boolean;
   /** Send a file whose identical content was already acknowledged. */
@@ -34,4 +36,10 @@ export interface EngineContext {
   onEvent(event: EngineEvent): void;
   log: RunLogger;
   now(): Date;
+}
+
+/** Which scenarios/profiles a command works on; empty lists mean every enabled one. */
+export interface Selection {
+  scenarios: string[];
+  profiles: string[];
 }

@@ -14,7 +14,7 @@ export type FileStatus =
   | 'deferred'
   /** the failure came after the data left: the partner may have it; checked before any resend */
   | 'uncertain'
-  /** identical content already acknowledged for this scenario (use --force to send again) */
+  /** identical content already acknowledged for this scenario (use --force to send again): moved to failed/ */
   | 'duplicate'
   /** downloaded into recus/<profile>/ */
   | 'received'
@@ -52,10 +52,12 @@ export interface ScenarioProblem {
   fix?: string;
   /** Connection/authentication failure: nothing could be transferred for this scenario. */
   connection?: boolean;
+  /** Another run holds this scenario's lock (exit code 5). */
+  lockHeld?: boolean;
 }
 
 export interface CycleResult {
-  command: 'send' | 'retrieve' | 'run';
+  command: 'send' | 'retrieve' | 'run' | 'watch';
   dryRun: boolean;
   startedAt: string;
   endedAt: string;

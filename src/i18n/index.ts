@@ -49,6 +49,10 @@ export function t(key: string, params: Params = {}, lang: Lang = current): strin
   });
 }
 
+export function hasMessage(key: string): boolean {
+  return Object.hasOwn(merged.en, key);
+}
+
 /** Every key known to the catalog, for the completeness test. */
 export function catalogKeys(): { en: string[]; fr: string[] } {
   return { en: Object.keys(merged.en), fr: Object.keys(merged.fr) };

@@ -1,6 +1,7 @@
 // The contract every protocol implements. Protocols know nothing about scenarios, journals or logs
 // files: they turn a profile's settings into a session and report typed errors; the core decides.
 import type { Params } from '../i18n/index.js';
+import type { CounterStore } from '../naming/counter-store.js';
 
 export type Capability =
   /** upload one local file */
@@ -142,6 +143,10 @@ export interface ProtocolContext {
   configDir: string;
   /** The spool root (some protocols keep state there, e.g. known hosts). */
   root: string;
+  /** Persistent counters (saved before use, locked, never reused) for protocols that number their files. */
+  counters: CounterStore;
+  /** --dry-run: the protocol must not write anything (counters included). */
+  dryRun: boolean;
   log: ProtocolLog;
 }
 

@@ -1,0 +1,13 @@
+// ordo config check: load and validate; every problem is reported by the failure (exit 3).
+import type { CommandContext } from './context.js';
+
+export async function run(ctx: CommandContext, _input: Record<string, never>): Promise<number> {
+  const config = await ctx.loadConfig();
+  ctx.out.configValid({
+    file: config.file,
+    format: config.format,
+    profiles: Object.keys(config.profiles).length,
+    scenarios: Object.keys(config.scenarios).length,
+  });
+  return 0;
+}

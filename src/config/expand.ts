@@ -1,0 +1,48 @@
+// Resolves `${NAME}` (and `%NAME%` in INI) in every value of the tree, and gathers the secrets:
+// values of secret-named keys (password, token…) and the variables they, or any secret-named
+// variable, brought in.
+import { isSecretKey } from '../core/redact.js';
+import { expandEnvRefs } from './env-refs.js';
+import type { KeyPath, ProblemList } from './problems.js';
+import { isPlainObject } from './schema.js';
+
+export function expandTree(
+  tree: unknown,
+  env: NodeJS.ProcessEnv,
+  options: { percent: boolean },
+  problems: ProblemList,
+  secrets: Set<string>,
+): unknown {
+  const keep = (value: string) => {
+    if (value !== '') secrets.add(value);
+  };
+  const walk = (value: unknown, path: KeyPath, secret: boolean): unknown => {
+    if (value === null) return undefined; // YAML `key:` with nothing, JSON null: not set
+    if (typeof value === 'string') {
+      const expansion = expandEnvRefs(value, env, options);
+      const [first, ...others] = expansion.missing;
+      if (first !== undefined) {
+        problems.add({
+          path,
+          message: others.length === 0 ? 'config.env.missing' : 'config.env.missingMany',
+          fix: 'config.env.missing.fix',
+          params: { name: expansion.missing.join(', ') },
+        });
+      }
+      for (const { name, value: variable } of expansion.used) if (secret || isSecretKey(name)) keep(variable);
+      if (secret && first === undefined) keep(expansion.value);
+      return expansion.value;
+    }
+    if (Array.isArray(value)) return value.map((item, index) => walk(item, [...path, index], secret));
+    if (isPlainObject(value)) {
+      const out: Record<string, unknown> = {};
+      for (const [key, child] of Object.entries(value)) {
+        const expanded = walk(child, [...path, key], secret || isSecretKey(key));
+        if (expanded !== undefined) out[key] = expanded;
+      }
+      return out;
+    }
+    return value;
+  };
+  return walk(tree, [], false);
+}

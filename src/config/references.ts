@@ -1,0 +1,150 @@
+// Checks that need more than one key at a time: profile references, protocols and their keys (from the
+// registry, without loading protocol code), folder-safe names, naming formats, and finally each used
+// protocol's own validate(). Runs on the raw tree so that it reports even when other keys are wrong.
+import type { ProtocolDefinition } from '../protocols/contract.js';
+import { loadProtocol, protocolNames, registryEntry } from '../protocols/registry.js';
+import type { ConfigFormat } from './read-source.js';
+import type { KeyPath, ProblemList } from './problems.js';
+import { reportUnknownKey } from './schema-issues.js';
+import { isPlainObject } from './schema.js';
+import { parseBoolean } from './values.js';
+
+const PROFILE_KEYS = ['label', 'insee'];
+
+export async function checkReferences(tree: unknown, format: ConfigFormat, problems: ProblemList): Promise<void> {
+  if (!isPlainObject(tree)) return;
+  const profiles = isPlainObject(tree.profiles) ? tree.profiles : {};
+  const scenarios = isPlainObject(tree.scenarios) ? tree.scenarios : {};
+  for (const [name, profile] of Object.entries(profiles)) {
+    checkFolderName(['profiles', name], name, problems);
+    if (isPlainObject(profile)) checkProfileBlocks(name, profile, problems);
+  }
+  for (const [name, scenario] of Object.entries(scenarios)) {
+    checkFolderName(['scenarios', name], name, problems);
+    if (isPlainObject(scenario)) checkScenario(name, scenario, Object.keys(profiles), problems);
+  }
+  checkRenameFormats(tree, scenarios, format, problems);
+  await validateWithProtocols(profiles, scenarios, problems);
+}
+
+// Names become folders (backup/<scenario>, recus/<profile>): nothing may lead outside them.
+function checkFolderName(path: KeyPath, name: string, problems: ProblemList): void {
+  if (/[\\/:*?"<>|\u0000-\u001f]/.test(name) || /^\.{1,2}$/.test(name) || /[. ]$/.test(name)) {
+    problems.add({ path, message: 'config.name.invalid', fix: 'config.name.invalid.fix', params: { name } });
+  }
+}
+
+function checkProfileBlocks(profile: string, blocks: Record<string, unknown>, problems: ProblemList): void {
+  for (const [key, block] of Object.entries(blocks)) {
+    if (PROFILE_KEYS.includes(key)) continue;
+    const path = ['profiles', profile, key];
+    const entry = registryEntry(key);
+    if (entry === undefined) {
+      if (isPlainObject(block)) reportUnavailableProtocol(path, key, problems);
+      else reportUnknownKey(problems, ['profiles', profile], key, [...PROFILE_KEYS, ...protocolNames()]);
+    } else if (!isPlainObject(block)) {
+      const fix = entry.profileKeys.length > 0 ? 'config.value.group.fix' : undefined;
+      problems.add({ path, message: 'config.value.group', fix, params: { accepted: entry.profileKeys.join(', ') } });
+    } else {
+      for (const setting of Object.keys(block)) {
+        if (!entry.profileKeys.includes(setting)) reportUnknownKey(problems, path, setting, entry.profileKeys);
+      }
+    }
+  }
+}
+
+function checkScenario(name: string, scenario: Record<string, unknown>, profiles: string[], problems: ProblemList): void {
+  const { profile, protocol, options } = scenario;
+  if (typeof profile === 'string' && profile !== '' && !profiles.includes(profile)) {
+    problems.add({
+      path: ['scenarios', name, 'profile'],
+      message: 'config.profile.unknown',
+      fix: profiles.length > 0 ? 'config.profile.unknown.fix' : 'config.profile.unknown.none',
+      params: { scenario: name, profile, known: profiles.join(', ') },
+    });
+  }
+  if (typeof protocol !== 'string' || protocol === '') return;
+  const entry = registryEntry(protocol);
+  if (entry === undefined) {
+    reportUnavailableProtocol(['scenarios', name, 'protocol'], protocol, problems);
+  } else if (isPlainObject(options)) {
+    for (const key of Object.keys(options)) {
+      if (!entry.optionKeys.includes(key)) reportUnknownKey(problems, ['scenarios', name, 'options'], key, entry.optionKeys);
+    }
+  }
+}
+
+function reportUnavailableProtocol(path: KeyPath, protocol: string, problems: ProblemList): void {
+  problems.add({
+    path,
+    message: 'config.protocol.unavailable',
+    fix: 'config.protocol.unavailable.fix',
+    params: { protocol, available: protocolNames().join(', ') },
+  });
+}
+
+/** Renaming without a format would leave received files unnamed. */
+function checkRenameFormats(
+  tree: Record<string, unknown>,
+  scenarios: Record<string, unknown>,
+  format: ConfigFormat,
+  problems: ProblemList,
+): void {
+  const top = readRenaming(tree.naming);
+  if (top.rename === true && !top.hasFormat) {
+    const formatKey = format === 'ini' ? 'renommer_format' : 'naming.format';
+    problems.add({ path: ['naming', 'rename'], message: 'config.naming.formatMissing', fix: 'config.naming.formatMissing.fix', params: { formatKey } });
+  }
+  for (const [name, scenario] of Object.entries(scenarios)) {
+    if (!isPlainObject(scenario)) continue;
+    const own = readRenaming(scenario.naming);
+    if (own.rename === true && !own.hasFormat && !top.hasFormat) {
+      const formatKey = problems.writtenKey(['scenarios', name, 'naming', 'format']);
+      problems.add({
+        path: ['scenarios', name, 'naming', 'rename'],
+        message: 'config.naming.formatMissing',
+        fix: 'config.naming.formatMissing.fix',
+        params: { formatKey },
+      });
+    }
+  }
+}
+
+function readRenaming(naming: unknown): { rename: boolean | undefined; hasFormat: boolean } {
+  if (!isPlainObject(naming)) return { rename: undefined, hasFormat: false };
+  const hasFormat = typeof naming.format === 'string' && naming.format.trim() !== '';
+  return { rename: parseBoolean(naming.rename), hasFormat };
+}
+
+async function validateWithProtocols(
+  profiles: Record<string, unknown>,
+  scenarios: Record<string, unknown>,
+  problems: ProblemList,
+): Promise<void> {
+  const definitions = new Map<string, Promise<ProtocolDefinition | undefined>>();
+  for (const [name, scenario] of Object.entries(scenarios)) {
+    if (!isPlainObject(scenario)) continue;
+    const { profile, protocol } = scenario;
+    if (typeof profile !== 'string' || typeof protocol !== 'string' || registryEntry(protocol) === undefined) continue;
+    const profileBlocks = profiles[profile];
+    if (!isPlainObject(profileBlocks)) continue;
+    if (!definitions.has(protocol)) definitions.set(protocol, loadQuietly(protocol));
+    const definition = await definitions.get(protocol);
+    const block = isPlainObject(profileBlocks[protocol]) ? profileBlocks[protocol] : {};
+    const options = isPlainObject(scenario.options) ? scenario.options : {};
+    for (const found of definition?.validate?.(block, options) ?? []) {
+      const path = found.where === 'profile' ? ['profiles', profile, protocol, found.key] : ['scenarios', name, 'options', found.key];
+      problems.add({ path, message: found.messageKey, params: found.params ?? {} });
+    }
+  }
+}
+
+// A protocol whose code cannot be loaded is an installation problem, not a configuration one: the
+// command that uses it reports it. Here we only lose that protocol's own checks.
+async function loadQuietly(protocol: string): Promise<ProtocolDefinition | undefined> {
+  try {
+    return await loadProtocol(protocol);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,142 @@
+// diagnose: can ordo work in its folders? The root gets a real write probe (the only sure test on
+// Windows and network shares); the others must exist and be writable, or be creatable.
+import { constants } from 'node:fs';
+import { access, open, stat, unlink } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { OrdoConfig, ScenarioConfig } from '../config/model.js';
+import { t } from '../i18n/index.js';
+import { check } from './diagnose-check.js';
+import { spoolPaths } from './paths.js';
+import type { DiagnoseCheck } from './results.js';
+
+type FolderState =
+  | { state: 'ok' }
+  | { state: 'creatable' }
+  | { state: 'missing'; code: string }
+  | { state: 'notFolder' }
+  | { state: 'notWritable'; code: string };
+
+interface Folder {
+  role: 'root' | 'source' | 'backup' | 'queue' | 'failed' | 'received' | 'logs' | 'journal' | 'locks';
+  path: string;
+  /** ordo creates it when needed (every folder but the source). */
+  creatable: boolean;
+}
+
+export async function rootCheck(config: OrdoConfig): Promise<DiagnoseCheck> {
+  const root = config.root;
+  const state = await folderState(root);
+  if (state.state === 'creatable') return check('folders.root', 'ok', t('diagnose.root.creatable', { path: root }));
+  if (state.state !== 'ok') return folderProblem('folders.root', { role: 'root', path: root, creatable: true }, state, undefined);
+  const code = await writeProbe(root);
+  if (code !== undefined) {
+    return check('folders.root', 'fail', t('diagnose.root.probeFailed', { path: root, code }), { fix: t('diagnose.root.probeFailed.fix', { path: root }) });
+  }
+  return check('folders.root', 'ok', t('diagnose.root.ok', { path: root }));
+}
+
+export async function spoolChecks(config: OrdoConfig): Promise<DiagnoseCheck[]> {
+  const paths = spoolPaths(config);
+  const folders: Folder[] = [
+    { role: 'logs', path: paths.logs, creatable: true },
+    { role: 'journal', path: paths.journal, creatable: true },
+    { role: 'locks', path: paths.locks, creatable: true },
+  ];
+  return folderGroupChecks('folders.spool', folders, undefined, t('diagnose.spool.ok', { path: paths.root }));
+}
+
+export async function scenarioFolderChecks(config: OrdoConfig, scenario: ScenarioConfig): Promise<DiagnoseCheck[]> {
+  const paths = spoolPaths(config);
+  const folders: Folder[] = [
+    ...(scenario.source === undefined ? [] : [{ role: 'source' as const, path: scenario.source, creatable: false }]),
+    { role: 'backup', path: paths.backup(scenario), creatable: true },
+    { role: 'queue', path: paths.queue(scenario.name), creatable: true },
+    { role: 'failed', path: paths.failed(scenario.name), creatable: true },
+    { role: 'received', path: paths.received(scenario.profile), creatable: true },
+  ];
+  return folderGroupChecks('folders.scenario', folders, scenario.name, t('diagnose.folders.ok', { count: folders.length }));
+}
+
+/** One ✔ for the whole group when every folder is usable, else one check per folder in trouble. */
+async function folderGroupChecks(id: string, folders: Folder[], scope: string | undefined, okMessage: string): Promise<DiagnoseCheck[]> {
+  const problems: DiagnoseCheck[] = [];
+  const toCreate: string[] = [];
+  for (const folder of folders) {
+    const state = await folderState(folder.path);
+    if (state.state === 'ok') continue;
+    if (state.state === 'creatable' && folder.creatable) toCreate.push(role(folder));
+    else problems.push(folderProblem(id, folder, state, scope));
+  }
+  if (problems.length > 0) return problems;
+  const note = toCreate.length === 0 ? '' : ` ${t('diagnose.folders.toCreate', { folders: toCreate.join(', ') })}`;
+  return [check(id, 'ok', `${okMessage}${note}`, { scope })];
+}
+
+function folderProblem(id: string, folder: Folder, state: FolderState, scope: string | undefined): DiagnoseCheck {
+  const params = { role: role(folder), path: folder.path, code: 'code' in state ? state.code : '' };
+  const key = state.state === 'creatable' ? 'missing' : state.state;
+  return check(id, 'fail', t(`diagnose.folder.${key}`, params), { fix: t(`diagnose.folder.${key}.fix`, params), scope });
+}
+
+function role(folder: Folder): string {
+  return t(`diagnose.role.${folder.role}`);
+}
+
+async function folderState(path: string): Promise<FolderState> {
+  try {
+    if (!(await stat(path)).isDirectory()) return { state: 'notFolder' };
+  } catch (error) {
+    const code = errorCode(error);
+    if (code !== 'ENOENT') return { state: 'notWritable', code };
+    const parent = await nearestExisting(dirname(path));
+    if (parent === undefined) return { state: 'missing', code };
+    const parentCode = await accessCode(parent);
+    return parentCode === undefined ? { state: 'creatable' } : { state: 'missing', code: parentCode };
+  }
+  const code = await accessCode(path);
+  return code === undefined ? { state: 'ok' } : { state: 'notWritable', code };
+}
+
+/** The closest folder above `path` that exists (where a missing folder would be created). */
+export async function nearestExisting(path: string): Promise<string | undefined> {
+  for (let current = path; ; current = dirname(current)) {
+    try {
+      if ((await stat(current)).isDirectory()) return current;
+      return undefined;
+    } catch (error) {
+      if (errorCode(error) !== 'ENOENT') return undefined;
+    }
+    if (dirname(current) === current) return undefined;
+  }
+}
+
+async function accessCode(path: string): Promise<string | undefined> {
+  try {
+    await access(path, constants.W_OK | constants.X_OK);
+    return undefined;
+  } catch (error) {
+    return errorCode(error);
+  }
+}
+
+async function writeProbe(folder: string): Promise<string | undefined> {
+  const probe = join(folder, `.ordo-probe-${process.pid}-${Date.now()}`);
+  try {
+    const handle = await open(probe, 'wx');
+    try {
+      await handle.writeFile('ordo diagnose\n');
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await unlink(probe);
+    return undefined;
+  } catch (error) {
+    await unlink(probe).catch(() => undefined);
+    return errorCode(error);
+  }
+}
+
+function errorCode(error: unknown): string {
+  return (error as NodeJS.ErrnoException | undefined)?.code ?? 'UNKNOWN';
+}

@@ -1,0 +1,88 @@
+// diagnose: what the journal says — transfers left half-done, downloads that failed after the partner
+// may have marked them taken, and the last completed transfer of each scenario.
+import { stat } from 'node:fs/promises';
+import type { ScenarioConfig } from '../config/model.js';
+import { t } from '../i18n/index.js';
+import { check } from './diagnose-check.js';
+import { lastSendStates, type JournalEntry } from './journal.js';
+import type { DiagnoseCheck } from './results.js';
+
+/** Older problems whose file is no longer queued are not reported again and again. */
+const RECENT_MS = 30 * 24 * 3600 * 1000;
+
+const INTERRUPTED = new Set(['sending', 'uncertain', 'resumed']);
+
+export async function interruptedChecks(entries: JournalEntry[], scenarios: ScenarioConfig[], now: Date): Promise<DiagnoseCheck[]> {
+  const names = new Set(scenarios.map((s) => s.name));
+  const checks: DiagnoseCheck[] = [];
+  for (const [path, entry] of lastSendStates(entries)) {
+    if (!names.has(entry.scenario)) continue;
+    if (!INTERRUPTED.has(entry.state) && entry.state !== 'deferred') continue;
+    const queued = await exists(path);
+    const params = { scenario: entry.scenario, file: entry.file, state: entry.state, time: localTime(entry.time), reason: entry.reason ?? '—', path };
+    if (queued) {
+      const key = entry.state === 'deferred' ? 'diagnose.journal.deferred' : 'diagnose.journal.interrupted';
+      checks.push(check('journal.interrupted', 'warn', t(key, params), { scope: entry.scenario }));
+    } else if (INTERRUPTED.has(entry.state) && now.getTime() - Date.parse(entry.time) < RECENT_MS) {
+      checks.push(check('journal.interrupted', 'warn', t('diagnose.journal.interruptedGone', params), {
+        fix: t('diagnose.journal.interruptedGone.fix', params),
+        scope: entry.scenario,
+      }));
+    }
+  }
+  if (checks.length === 0) checks.push(check('journal.interrupted', 'ok', t('diagnose.journal.clean')));
+  return checks;
+}
+
+export function fetchFailedChecks(entries: JournalEntry[], scenarios: ScenarioConfig[], now: Date): DiagnoseCheck[] {
+  const names = new Set(scenarios.map((s) => s.name));
+  const last = new Map<string, JournalEntry>();
+  for (const entry of entries) {
+    if (entry.direction === 'receive') last.set(entry.key ?? `${entry.scenario}\u0000${entry.file}`, entry);
+  }
+  const checks: DiagnoseCheck[] = [];
+  for (const entry of last.values()) {
+    if (entry.state !== 'fetch-failed' || !names.has(entry.scenario)) continue;
+    if (now.getTime() - Date.parse(entry.time) > RECENT_MS) continue;
+    const params = { scenario: entry.scenario, file: entry.file, time: localTime(entry.time), reason: entry.reason ?? '—' };
+    checks.push(check('journal.fetchFailed', 'fail', t('diagnose.journal.fetchFailed', params), {
+      fix: t('diagnose.journal.fetchFailed.fix', params),
+      scope: entry.scenario,
+    }));
+  }
+  return checks;
+}
+
+const COMPLETED = new Set(['sent', 'pending', 'received']);
+
+export function lastTransferChecks(entries: JournalEntry[], scenarios: ScenarioConfig[]): DiagnoseCheck[] {
+  return scenarios.map((scenario) => {
+    const mine = entries.filter((e) => e.scenario === scenario.name);
+    const done = mine.findLast((e) => COMPLETED.has(e.state));
+    if (done === undefined) return check('journal.lastTransfer', 'warn', t('diagnose.journal.noTransfer'), { scope: scenario.name });
+    const start = mine.find((e) => e.run === done.run && e.file === done.file && e.direction === done.direction) ?? done;
+    const params = {
+      file: done.file,
+      start: localTime(start.time),
+      end: localTime(done.time),
+      what: t(`diagnose.journal.what.${done.state}`),
+    };
+    return check('journal.lastTransfer', 'ok', t('diagnose.journal.last', params), { scope: scenario.name });
+  });
+}
+
+function localTime(iso: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,63 @@
+// `ordo diagnose`: everything support needs to know about a site that "doesn't send anymore", as a
+// list of checks (✔/⚠/✖), each with its reason and, for what fails, the fix.
+import type { OrdoConfig } from '../config/model.js';
+import { t } from '../i18n/index.js';
+import { check } from './diagnose-check.js';
+import { diskCheck } from './diagnose-disk.js';
+import { rootCheck, scenarioFolderChecks, spoolChecks } from './diagnose-folders.js';
+import { fetchFailedChecks, interruptedChecks, lastTransferChecks } from './diagnose-journal.js';
+import { lockChecks } from './diagnose-locks.js';
+import { protocolChecks } from './diagnose-protocols.js';
+import { ExitCode, type ConfigError } from './errors.js';
+import { readJournal } from './journal.js';
+import type { DiagnoseCheck, DiagnoseResult } from './results.js';
+import { selectScenarios } from './select.js';
+
+export interface DiagnoseOptions {
+  scenarios: string[];
+  profiles?: string[];
+  /** Let protocols prove write access by creating and deleting a file at the partner's side. */
+  writeProbe: boolean;
+  now?: Date;
+}
+
+/** How much journal is read: enough for the last transfer of a scenario that sends monthly. */
+const JOURNAL_MONTHS = 13;
+
+export async function diagnose(config: OrdoConfig, options: DiagnoseOptions): Promise<DiagnoseResult> {
+  const now = options.now ?? new Date();
+  const scenarios = selectScenarios(config, { scenarios: options.scenarios, profiles: options.profiles ?? [] });
+  const checks: DiagnoseCheck[] = [configCheck(config)];
+  checks.push(await rootCheck(config), ...(await spoolChecks(config)), await diskCheck(config));
+  for (const scenario of scenarios) checks.push(...(await scenarioFolderChecks(config, scenario)));
+  checks.push(...(await lockChecks(config)));
+  const journal = await readJournal(config.root, { months: JOURNAL_MONTHS }).catch((error: unknown) => {
+    checks.push(check('journal', 'fail', t('diagnose.journal.unreadable', { reason: String((error as Error).message ?? error) }), { fix: t('diagnose.journal.unreadable.fix') }));
+    return [];
+  });
+  checks.push(...(await interruptedChecks(journal, scenarios, now)));
+  checks.push(...fetchFailedChecks(journal, scenarios, now));
+  checks.push(...lastTransferChecks(journal, scenarios));
+  checks.push(...(await protocolChecks(config, scenarios, { writeProbe: options.writeProbe })));
+  return withExitCode(checks);
+}
+
+/** A configuration that does not load is itself the diagnosis: one ✖ per problem. */
+export function configFailure(error: ConfigError): DiagnoseResult {
+  const checks = error.problems.map((problem) =>
+    check('config', 'fail', t('diagnose.config.problem', { where: problem.line === undefined ? problem.file : `${problem.file}:${problem.line}`, key: problem.key, message: problem.message }), {
+      fix: problem.fix ?? t('diagnose.config.problem.fix'),
+    }),
+  );
+  if (checks.length === 0) checks.push(check('config', 'fail', error.describe(), { fix: t('diagnose.config.problem.fix') }));
+  return withExitCode(checks);
+}
+
+function configCheck(config: OrdoConfig): DiagnoseCheck {
+  const params = { file: config.file, profiles: Object.keys(config.profiles).length, scenarios: Object.keys(config.scenarios).length };
+  return check('config', 'ok', t('diagnose.config.ok', params));
+}
+
+function withExitCode(checks: DiagnoseCheck[]): DiagnoseResult {
+  return { checks, exitCode: checks.some((c) => c.status === 'fail') ? ExitCode.diagnoseFailed : ExitCode.ok };
+}

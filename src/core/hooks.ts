@@ -1,0 +1,49 @@
+// Scenario hooks: a command before the first file and after the last (a VPN client, say). The after
+// hook runs even when sending failed. Their output goes to the run's log, masked.
+import { spawn } from 'node:child_process';
+import type { ScenarioConfig } from '../config/model.js';
+import type { RunLogger } from './context.js';
+
+export interface HookResult {
+  ok: boolean;
+  code: number | null;
+  timedOut: boolean;
+}
+
+export function runHook(
+  which: 'before' | 'after',
+  scenario: ScenarioConfig,
+  log: RunLogger,
+  cwd: string,
+): Promise<HookResult> | undefined {
+  const command = scenario.hooks[which];
+  if (command === undefined || command.trim() === '') return undefined;
+  log.info('engine.hookStart', { which, scenario: scenario.name, command });
+  return new Promise((resolve) => {
+    const child = spawn(command, {
+      shell: true,
+      cwd,
+      env: { ...process.env, ORDO_SCENARIO: scenario.name, ORDO_PROFILE: scenario.profile, ORDO_HOOK: which },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      windowsHide: true,
+    });
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, scenario.hooks.timeoutMs);
+    const forward = (chunk: Buffer) => {
+      for (const line of chunk.toString('utf8').split(/\r?\n/)) if (line.trim() !== '') log.raw('info', `  | ${line}`);
+    };
+    child.stdout.on('data', forward);
+    child.stderr.on('data', forward);
+    child.on('error', () => undefined);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      const ok = !timedOut && code === 0;
+      if (timedOut) log.error('engine.hookTimeout', { which, scenario: scenario.name, seconds: Math.round(scenario.hooks.timeoutMs / 1000) });
+      else if (!ok) log.error('engine.hookFailed', { which, scenario: scenario.name, code: String(code) });
+      resolve({ ok, code, timedOut });
+    });
+  });
+}

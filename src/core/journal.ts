@@ -1,0 +1,106 @@
+// The journal: append-only JSON lines, one per state change, flushed to disk before the engine goes on.
+// It is what makes recovery and duplicate detection possible; any text tool can read it.
+import { open, readdir, readFile, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { spoolPaths } from './paths.js';
+
+export type JournalState =
+  /** about to send: written (and flushed) before the first byte leaves */
+  | 'sending'
+  | 'sent'
+  | 'pending'
+  | 'failed'
+  | 'deferred'
+  | 'uncertain'
+  /** an interrupted send found at the start of a run and taken up again */
+  | 'resumed'
+  /** sent again on purpose with --force although the content was acknowledged */
+  | 'forced'
+  /** not sent: identical content already acknowledged for the scenario */
+  | 'duplicate'
+  | 'received'
+  | 'acknowledged'
+  /** a remote entry whose download failed after the server may have marked it taken */
+  | 'fetch-failed';
+
+export interface JournalEntry {
+  time: string;
+  /** Identifies the run that wrote the line. */
+  run: string;
+  scenario: string;
+  direction: 'send' | 'receive';
+  state: JournalState;
+  /** send: the file's name as found; receive: the name the partner announced. */
+  file: string;
+  size?: number;
+  sha256?: string;
+  /** send: the claimed copy's path in the queue; receive: the final local path. */
+  path?: string;
+  remoteId?: string;
+  reason?: string;
+  attempts?: number;
+  /** receive: identity of the remote entry (profile, protocol, id, size, mtime), to skip it next time. */
+  key?: string;
+  /** Where the backup copy was written (on the first `sending` line). */
+  backup?: string;
+}
+
+export class Journal {
+  private readonly root: string;
+  private readonly run: string;
+
+  constructor(root: string, run: string) {
+    this.root = root;
+    this.run = run;
+  }
+
+  /** Append one line and flush it to disk before resolving. */
+  async append(entry: Omit<JournalEntry, 'time' | 'run'>, now = new Date()): Promise<JournalEntry> {
+    const full: JournalEntry = { time: now.toISOString(), run: this.run, ...entry };
+    const paths = spoolPaths({ root: this.root });
+    await mkdir(paths.journal, { recursive: true });
+    const handle = await open(paths.journalFile(now), 'a');
+    try {
+      await handle.appendFile(`${JSON.stringify(full)}\n`);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    return full;
+  }
+}
+
+/** Journal lines of the most recent `months` monthly files (default: all), oldest first. */
+export async function readJournal(root: string, options: { months?: number } = {}): Promise<JournalEntry[]> {
+  const dir = spoolPaths({ root }).journal;
+  let names: string[];
+  try {
+    names = (await readdir(dir)).filter((n) => /^\d{6}\.jsonl$/.test(n)).sort();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+  if (options.months !== undefined) names = names.slice(-options.months);
+  const entries: JournalEntry[] = [];
+  for (const name of names) {
+    const text = await readFile(join(dir, name), 'utf8');
+    for (const line of text.split('\n')) {
+      if (line.trim() === '') continue;
+      try {
+        entries.push(JSON.parse(line) as JournalEntry);
+      } catch {
+        // A line cut by a crash mid-write: the state before it stands.
+      }
+    }
+  }
+  return entries;
+}
+
+/** The last state of each queued send, keyed by its queue path. */
+export function lastSendStates(entries: JournalEntry[]): Map<string, JournalEntry> {
+  const last = new Map<string, JournalEntry>();
+  for (const entry of entries) {
+    if (entry.direction === 'send' && entry.path !== undefined) last.set(entry.path, entry);
+  }
+  return last;
+}

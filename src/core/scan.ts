@@ -1,0 +1,157 @@
+// Detect: the files of a scenario's source folder that match its filter and are ready to send.
+// Ready = size and mtime unchanged across two looks `settle` apart (a file still being written is the
+// classic failure), not empty unless allowed, not a temporary file, and its done marker present when
+// the scenario asks for one.
+import { stat, readdir } from 'node:fs/promises';
+import * as fs from 'node:fs';
+import { join } from 'node:path';
+import fg from 'fast-glob';
+import type { ScenarioConfig } from '../config/model.js';
+import { t } from '../i18n/index.js';
+import type { EngineContext, Selection } from './context.js';
+import { ExitCode } from './errors.js';
+import type { ScanCandidate, ScanResult, ScenarioProblem } from './results.js';
+import { selectScenarios } from './select.js';
+import { pause } from './wait.js';
+
+/** Files that producing software writes while working, and ordo's own temporary files. */
+export const TEMPORARY_PATTERNS = [
+  '*.tmp', '*.temp', '*.part', '*.partial', '*.filepart', '*.crdownload', '*.download',
+  '~$*', '~*.tmp', '.~lock.*', '*.lck', '*.ordo-part', '*.swp',
+];
+
+const caseSensitive = process.platform !== 'win32' && process.platform !== 'darwin';
+
+export async function scan(ctx: EngineContext, selection: Selection): Promise<ScanResult> {
+  const result: ScanResult = { scenarios: [], problems: [], exitCode: ExitCode.ok };
+  const scenarios = selectScenarios(ctx.config, selection).filter((s) => s.source !== undefined);
+  const looks = await Promise.all(scenarios.map((s) => firstLook(s)));
+  const settle = Math.max(0, ...scenarios.map((s) => s.settleMs));
+  if (looks.some((l) => l.files.length > 0) && settle > 0) await pause(settle, ctx.signal);
+  for (const [index, scenario] of scenarios.entries()) {
+    const look = looks[index]!;
+    if (look.problem) result.problems.push(look.problem);
+    const files = await secondLook(scenario, look.files);
+    result.scenarios.push({ scenario: scenario.name, source: scenario.source!, files, unreadable: look.unreadable });
+  }
+  if (result.problems.length > 0) result.exitCode = ExitCode.partial;
+  return result;
+}
+
+/** Ready files of one scenario (both looks), for the send pipeline. */
+export async function readyFiles(scenario: ScenarioConfig, signal?: AbortSignal): Promise<{
+  files: ScanCandidate[];
+  unreadable: string[];
+  problem?: ScenarioProblem;
+}> {
+  const look = await firstLook(scenario);
+  if (look.files.length > 0 && scenario.settleMs > 0) await pause(scenario.settleMs, signal);
+  const files = (await secondLook(scenario, look.files)).filter((f) => f.ready);
+  return { files, unreadable: look.unreadable, ...(look.problem ? { problem: look.problem } : {}) };
+}
+
+interface FirstLook {
+  files: ScanCandidate[];
+  unreadable: string[];
+  problem?: ScenarioProblem;
+}
+
+async function firstLook(scenario: ScenarioConfig): Promise<FirstLook> {
+  const source = scenario.source!;
+  try {
+    await readdir(source);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'ERROR';
+    return {
+      files: [],
+      unreadable: [],
+      problem: {
+        scenario: scenario.name,
+        message: t('engine.sourceUnreadable', { path: source, code }),
+        fix: t('engine.sourceUnreadable.fix', { scenario: scenario.name }),
+      },
+    };
+  }
+  const unreadable: string[] = [];
+  const names = await fg(scenario.filter.map(toGlob), {
+    cwd: source,
+    ignore: [...scenario.exclude.map(toGlob), ...TEMPORARY_PATTERNS.map((p) => `**/${p}`), ...markerIgnore(scenario)],
+    onlyFiles: true,
+    dot: false,
+    followSymbolicLinks: false,
+    caseSensitiveMatch: caseSensitive,
+    deep: scenario.filter.some((p) => p.includes('/') || p.includes('\\')) ? Infinity : 1,
+    fs: { ...fs, readdir: recordingReaddir(source, unreadable) } as unknown as fg.FileSystemAdapter,
+  });
+  const files: ScanCandidate[] = [];
+  for (const name of names.sort()) {
+    const path = join(source, name);
+    try {
+      const s = await stat(path);
+      if (!s.isFile()) continue;
+      files.push({ scenario: scenario.name, path, name, size: s.size, mtime: s.mtime.toISOString(), ready: true });
+    } catch {
+      // Gone between the listing and the look: someone else took it.
+    }
+  }
+  return { files, unreadable };
+}
+
+async function secondLook(scenario: ScenarioConfig, files: ScanCandidate[]): Promise<ScanCandidate[]> {
+  const out: ScanCandidate[] = [];
+  for (const file of files) {
+    let now: fs.Stats;
+    try {
+      now = await stat(file.path);
+    } catch {
+      continue;
+    }
+    const candidate: ScanCandidate = { ...file, size: now.size, mtime: now.mtime.toISOString() };
+    if (scenario.settleMs > 0 && (now.size !== file.size || now.mtime.toISOString() !== file.mtime)) {
+      out.push({ ...candidate, ready: false, why: t('engine.notSettled') });
+    } else if (now.size === 0 && !scenario.allowEmpty) {
+      out.push({ ...candidate, ready: false, why: t('engine.emptyFile') });
+    } else if (scenario.doneMarker !== undefined && !(await exists(file.path + scenario.doneMarker))) {
+      out.push({ ...candidate, ready: false, why: t('engine.noDoneMarker', { marker: scenario.doneMarker }) });
+    } else {
+      out.push(candidate);
+    }
+  }
+  return out;
+}
+
+function markerIgnore(scenario: ScenarioConfig): string[] {
+  return scenario.doneMarker === undefined ? [] : [`**/*${fg.escapePath(scenario.doneMarker)}`];
+}
+
+/** User patterns may be written with Windows separators; fast-glob wants forward slashes. */
+function toGlob(pattern: string): string {
+  return process.platform === 'win32' ? pattern.replace(/\\/g, '/') : pattern;
+}
+
+/** fast-glob skips unreadable folders silently (suppressErrors); this records them so the scan reports them. */
+function recordingReaddir(source: string, unreadable: string[]): typeof fs.readdir {
+  const wrapped = ((path: fs.PathLike, options: unknown, callback: (err: NodeJS.ErrnoException | null, files?: unknown) => void) => {
+    const cb = typeof options === 'function' ? (options as typeof callback) : callback;
+    const opts = typeof options === 'function' ? {} : options;
+    fs.readdir(path, opts as fs.ObjectEncodingOptions & { withFileTypes: true }, (err, entries) => {
+      if (err && (err.code === 'EACCES' || err.code === 'EPERM')) {
+        const relative = String(path).startsWith(source) ? String(path) : join(source, String(path));
+        unreadable.push(relative);
+        cb(null, []);
+        return;
+      }
+      cb(err, entries);
+    });
+  }) as unknown as typeof fs.readdir;
+  return wrapped;
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}

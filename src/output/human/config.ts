@@ -1,0 +1,103 @@
+// config check / config show, and the list of configuration problems (also used for every command
+// that fails to load its configuration).
+import { isAbsolute, relative } from 'node:path';
+import { t } from '../../i18n/index.js';
+import type { ConfigProblem } from '../../core/errors.js';
+import { line, MARK, type Line } from '../lines.js';
+
+export interface ConfigSummary {
+  file: string;
+  format: string;
+  profiles: number;
+  scenarios: number;
+}
+
+export function renderConfigValid(summary: ConfigSummary, cwd: string): Line[] {
+  return [line('info', t('output.config.valid', { ...summary, file: displayPath(summary.file, cwd) }), { mark: MARK.ok, tone: 'ok' })];
+}
+
+export function renderConfigProblems(problems: ConfigProblem[], cwd: string): Line[] {
+  const files = [...new Set(problems.map((p) => p.file))];
+  const heading = files.length === 1
+    ? t('output.config.invalidIn', { count: problems.length, file: displayPath(files[0]!, cwd) })
+    : t('output.config.invalid', { count: problems.length });
+  return [
+    line('problem', heading, { mark: MARK.fail, tone: 'fail' }),
+    ...problems.map((p) => line('problem', `  ${formatProblem(p, cwd)}`)),
+  ];
+}
+
+/** `automate.ini:14 [scenario:MANDATS] backup.ifExists: <message> — <fix>` */
+export function formatProblem(problem: ConfigProblem, cwd: string): string {
+  const where = problem.line === undefined ? displayPath(problem.file, cwd) : `${displayPath(problem.file, cwd)}:${problem.line}`;
+  const key = problem.section === undefined ? problem.key : `[${problem.section}] ${keyInSection(problem.key, problem.section)}`.trimEnd();
+  const fix = problem.fix ? ` — ${problem.fix}` : '';
+  return key === '' ? `${where}: ${problem.message}${fix}` : `${where} ${key}: ${problem.message}${fix}`;
+}
+
+/** `scenarios.MANDATS.backup.ifExists` in `[scenario:MANDATS]` is written `backup.ifExists` there. */
+function keyInSection(key: string, section: string): string {
+  const [kind, name] = section.split(':');
+  if (kind === undefined || name === undefined || key === '') return key;
+  const prefix = `${kind}s.${name}.`.toLowerCase();
+  return key.toLowerCase().startsWith(prefix) ? key.slice(prefix.length) : key;
+}
+
+/** Relative to the current folder when inside it (shorter), else as is. */
+export function displayPath(file: string, cwd: string): string {
+  if (file === '') return file;
+  const rel = relative(cwd, file);
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : file;
+}
+
+/** `config show`: the effective configuration as indented `key: value` lines (YAML-like). */
+export function renderConfigShow(effective: unknown): Line[] {
+  return yamlish(effective, 0).map((text) => line('data', text));
+}
+
+function yamlish(value: unknown, indent: number): string[] {
+  const pad = '  '.repeat(indent);
+  if (Array.isArray(value)) {
+    if (value.every(isScalar)) return [`${pad}${inlineList(value)}`];
+    return value.flatMap((item) => {
+      const [first = '', ...rest] = yamlish(item, indent + 1);
+      return [`${pad}- ${first.trimStart()}`, ...rest];
+    });
+  }
+  if (isRecord(value)) {
+    const out: string[] = [];
+    for (const [key, v] of Object.entries(value)) {
+      if (v === undefined) continue;
+      if (isScalar(v)) out.push(`${pad}${key}: ${scalar(v)}`);
+      else if (Array.isArray(v) && v.every(isScalar)) out.push(`${pad}${key}: ${inlineList(v)}`);
+      else if (isRecord(v) && Object.keys(v).length === 0) out.push(`${pad}${key}: {}`);
+      else out.push(`${pad}${key}:`, ...yamlish(v, indent + 1));
+    }
+    return out;
+  }
+  return [`${pad}${scalar(value)}`];
+}
+
+function inlineList(values: unknown[]): string {
+  return `[${values.map(scalar).join(', ')}]`;
+}
+
+function scalar(value: unknown): string {
+  if (value === null || value === undefined) return '~';
+  if (typeof value === 'string') {
+    if (/[\n\r\t]/.test(value)) return JSON.stringify(value);
+    // Single quotes: Windows paths (C:\taskauto) stay readable, YAML does not unescape inside them.
+    return value === '' || /^\s|\s$|[:#[\]{},"'&*!|>%@`]|^(true|false|yes|no|null|~|-?\d[\d.]*)$/i.test(value)
+      ? `'${value.replace(/'/g, "''")}'`
+      : value;
+  }
+  return String(value);
+}
+
+function isScalar(value: unknown): boolean {
+  return value === null || (typeof value !== 'object' && typeof value !== 'function');
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}

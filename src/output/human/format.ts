@@ -1,0 +1,49 @@
+// Small formatting helpers shared by the human renderers.
+import { getLang, t, type Params } from '../../i18n/index.js';
+
+const UNITS = ['B', 'KB', 'MB', 'GB', 'TB'];
+
+/** 1536 → "1.5 KB" (1 KB = 1024 bytes; French uses a decimal comma and "o" for bytes). */
+export function formatSize(bytes: number): string {
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < UNITS.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  const fr = getLang() === 'fr';
+  const number = unit === 0 ? String(value) : value.toFixed(value < 10 ? 1 : 0);
+  const label = fr ? UNITS[unit]!.replace('B', 'o') : UNITS[unit]!;
+  return `${fr ? number.replace('.', ',') : number} ${label}`;
+}
+
+/** An ISO time as local "AAAA-MM-JJ HH:MM:SS" (what the logs show too). */
+export function formatTime(iso: string | Date): string {
+  const date = typeof iso === 'string' ? new Date(iso) : iso;
+  if (Number.isNaN(date.getTime())) return String(iso);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
+}
+
+/** 3400 → "3.4 s", 125000 → "2 min 5 s". */
+export function formatElapsed(ms: number): string {
+  const fr = getLang() === 'fr';
+  if (ms < 1000) return `${Math.max(0, Math.round(ms))} ms`;
+  if (ms < 60_000) {
+    const s = (ms / 1000).toFixed(1);
+    return `${fr ? s.replace('.', ',') : s} s`;
+  }
+  const minutes = Math.floor(ms / 60_000);
+  const seconds = Math.round((ms % 60_000) / 1000);
+  return `${minutes} min ${seconds} s`;
+}
+
+export function padEnd(text: string, width: number): string {
+  return text.length >= width ? text : text + ' '.repeat(width - text.length);
+}
+
+/** `key.one` or `key.other` by `count` (French puts 0 in the singular, English does not). */
+export function plural(key: string, count: number, params: Params = {}): string {
+  const one = getLang() === 'fr' ? count <= 1 : count === 1;
+  return t(`${key}.${one ? 'one' : 'other'}`, { ...params, count });
+}

@@ -1,0 +1,46 @@
+// scan: one ready path per line when piped (so that `ordo scan | …` works), a table on a terminal.
+import { t } from '../../i18n/index.js';
+import type { ScanResult } from '../../core/results.js';
+import { line, MARK, type Line } from '../lines.js';
+import { problemLines } from './cycle.js';
+import { formatSize, formatTime, padEnd } from './format.js';
+
+export function renderScan(result: ScanResult, options: { table: boolean }): Line[] {
+  const body = options.table ? tableLines(result) : pathLines(result);
+  return [...body, ...unreadableLines(result), ...problemLines(result.problems)];
+}
+
+function pathLines(result: ScanResult): Line[] {
+  return result.scenarios.flatMap((s) => s.files.filter((f) => f.ready).map((f) => line('data', f.path)));
+}
+
+function tableLines(result: ScanResult): Line[] {
+  const out: Line[] = [];
+  let ready = 0;
+  for (const scenario of result.scenarios) {
+    out.push(line('data', t('output.scan.heading', { scenario: scenario.scenario, source: scenario.source }), { tone: 'bold' }));
+    if (scenario.files.length === 0) {
+      out.push(line('data', `  ${t('output.scan.empty')}`, { tone: 'dim' }));
+      continue;
+    }
+    const nameWidth = Math.max(...scenario.files.map((f) => f.name.length));
+    const sizeWidth = Math.max(...scenario.files.map((f) => formatSize(f.size).length));
+    for (const file of scenario.files) {
+      if (file.ready) ready++;
+      const columns = `${padEnd(file.name, nameWidth)}  ${formatSize(file.size).padStart(sizeWidth)}  ${formatTime(file.mtime)}`;
+      const why = file.ready ? '' : `  ${t('output.scan.notReady', { why: file.why ?? '' })}`;
+      out.push(line('data', `${columns}${why}`, file.ready ? { mark: ` ${MARK.ok}`, tone: 'ok' } : { mark: ` ${MARK.wait}`, tone: 'warn' }));
+    }
+  }
+  if (result.scenarios.length === 0) out.push(line('data', t('output.scan.noScenario'), { tone: 'dim' }));
+  else out.push(line('info', t('output.scan.summary', { ready, scenarios: result.scenarios.length }), { tone: 'bold' }));
+  return out;
+}
+
+function unreadableLines(result: ScanResult): Line[] {
+  return result.scenarios.flatMap((s) =>
+    s.unreadable.map((folder) =>
+      line('problem', t('output.scan.unreadable', { scenario: s.scenario, folder }), { mark: MARK.warn, tone: 'warn' }),
+    ),
+  );
+}

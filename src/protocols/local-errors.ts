@@ -1,0 +1,61 @@
+// How filesystem failures become the contract's typed errors for the `local` protocol.
+import { TransferError } from './contract.js';
+
+// Everything not listed below (ENOSPC, EDQUOT, EIO, EBUSY, ETIMEDOUT, ESTALE, EHOSTDOWN, ECONNRESET…) is
+// the disk's, the share's or the network's trouble for now: transient, retried later within the
+// scenario's bounds rather than sending the file to failed/.
+const DENIED_CODES = new Set(['EACCES', 'EPERM', 'EROFS']);
+
+/** The file itself cannot be written there, however often we try (FAT's 4 GiB limit, a folder in the way…). */
+const UNWRITABLE_CODES = new Set(['EFBIG', 'EISDIR', 'EINVAL', 'ELOOP', 'ENAMETOOLONG']);
+
+/** The filesystem refuses hard links (FAT, exFAT, some SMB mounts): publish another way. */
+const NO_LINK_CODES = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV', 'EMLINK']);
+
+export function errorCode(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null || !('code' in error)) return undefined;
+  const code = (error as { code: unknown }).code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+export function isMissing(error: unknown): boolean {
+  const code = errorCode(error);
+  return code === 'ENOENT' || code === 'ENOTDIR';
+}
+
+export function isAlreadyThere(error: unknown): boolean {
+  return errorCode(error) === 'EEXIST';
+}
+
+export function linkUnsupported(error: unknown): boolean {
+  return NO_LINK_CODES.has(errorCode(error) ?? '');
+}
+
+export function isAbort(error: unknown): boolean {
+  return error instanceof Error && error.name === 'AbortError';
+}
+
+/**
+ * A failure while reading or writing `path`. `folderLevel`: the folder itself is at fault, so
+ * nothing at all can be transferred (the core reports it as a connection problem).
+ */
+export function fileSystemError(
+  error: unknown,
+  path: string,
+  options: { folderLevel?: boolean; uncertain?: boolean } = {},
+): TransferError {
+  if (error instanceof TransferError) return error;
+  const code = errorCode(error) ?? 'UNKNOWN';
+  const connection = options.folderLevel ?? false;
+  if (DENIED_CODES.has(code)) {
+    return new TransferError('permanent', 'protocol.local.denied', { path, code }, { connection, cause: error });
+  }
+  if (UNWRITABLE_CODES.has(code)) {
+    return new TransferError('permanent', 'protocol.local.unwritable', { path, code }, { cause: error });
+  }
+  return new TransferError('transient', 'protocol.local.io', { path, code }, {
+    connection,
+    uncertain: options.uncertain ?? false,
+    cause: error,
+  });
+}

@@ -1,0 +1,83 @@
+// The folders and names the `local` protocol works with, checked before any byte moves.
+import { randomBytes } from 'node:crypto';
+import { lstat, opendir, stat } from 'node:fs/promises';
+import { TransferError } from './contract.js';
+import { fileSystemError, isMissing } from './local-errors.js';
+
+export type FolderRole = 'target' | 'inbox';
+
+/** Our own unfinished writes: hidden, and recognisable by anyone looking at the folder. */
+export const TEMP_SUFFIX = '.ordo-part';
+
+/** Keeps temporary names within the usual 255-byte limit whatever the final name's length. */
+const TEMP_NAME_BYTES = 180;
+
+export function requireConfigured(folder: string | undefined, role: FolderRole): string {
+  if (folder !== undefined) return folder;
+  const key = role === 'target' ? 'protocol.local.noTarget' : 'protocol.local.noInbox';
+  throw new TransferError('permanent', key, {}, { connection: true });
+}
+
+/** The folder exists and is one; anything else means nothing at all can be transferred. */
+export async function requireFolder(folder: string, role: FolderRole): Promise<void> {
+  let info;
+  try {
+    info = await stat(folder);
+  } catch (error) {
+    if (!isMissing(error)) throw fileSystemError(error, folder, { folderLevel: true });
+    const key = role === 'target' ? 'protocol.local.targetMissing' : 'protocol.local.inboxMissing';
+    throw new TransferError('permanent', key, { path: folder }, { connection: true, cause: error });
+  }
+  if (!info.isDirectory()) throw new TransferError('permanent', 'protocol.local.notFolder', { path: folder }, { connection: true });
+}
+
+/** Listing hides read failures: open the folder once so that a refusal is reported, not read as "empty". */
+export async function requireReadableFolder(folder: string): Promise<void> {
+  await requireFolder(folder, 'inbox');
+  try {
+    const dir = await opendir(folder);
+    await dir.close();
+  } catch (error) {
+    throw fileSystemError(error, folder, { folderLevel: true });
+  }
+}
+
+/**
+ * The core hands over safe names; refusing anything else here keeps a slip elsewhere from writing
+ * outside the target folder.
+ */
+export function requirePlainName(name: string): string {
+  if (!isPlainName(name)) throw new TransferError('permanent', 'protocol.common.badName', { name });
+  return name;
+}
+
+export function isPlainName(name: string): boolean {
+  if (name === '' || name === '.' || name === '..') return false;
+  if (/[/\\\u0000-\u001f]/.test(name)) return false;
+  return !(process.platform === 'win32' && name.includes(':'));
+}
+
+export function tempNameFor(name: string): string {
+  return `.${truncateUtf8(name, TEMP_NAME_BYTES)}.${randomBytes(6).toString('hex')}${TEMP_SUFFIX}`;
+}
+
+function truncateUtf8(text: string, maxBytes: number): string {
+  if (Buffer.byteLength(text) <= maxBytes) return text;
+  let result = '';
+  for (const char of text) {
+    if (Buffer.byteLength(result + char) > maxBytes) break;
+    result += char;
+  }
+  return result;
+}
+
+/** Whether anything (a file, a folder, even a dangling link) holds the name `path`. */
+export async function occupied(path: string): Promise<boolean> {
+  try {
+    await lstat(path);
+    return true;
+  } catch (error) {
+    if (isMissing(error)) return false;
+    throw error;
+  }
+}

@@ -1,0 +1,266 @@
+// Opening one SFTP connection, step by step (DNS, TCP, SSH handshake, host key, authentication, SFTP
+// subsystem), so that a failure says which step failed and whether trying later can help.
+import { lookup } from 'node:dns/promises';
+import { readFile } from 'node:fs/promises';
+import { connect as tcpConnect, type Socket } from 'node:net';
+import { utils, type Algorithms, type Client, type ConnectConfig, type SFTPWrapper } from 'ssh2';
+import SftpClient from 'ssh2-sftp-client';
+import { TransferError } from '../contract.js';
+import { isDnsCode, isNetworkCode, errorCodeOf } from './errors.js';
+import { describeKey, type PresentedKey } from './fingerprints.js';
+import { hostKeyRefusal, judgeHostKey, preferredHostKeyAlgorithms, type HostKeyTrust, type HostKeyVerdict } from './host-keys.js';
+import type { SftpSettings } from './settings.js';
+
+export type ConnectStage = 'key' | 'dns' | 'tcp' | 'handshake' | 'auth' | 'sftp' | 'ready';
+
+/** What an attempt got through, for diagnose and for the error message. */
+export interface ConnectTrace {
+  stage: ConnectStage;
+  address?: string;
+  presented?: PresentedKey;
+  verdict?: HostKeyVerdict;
+}
+
+export interface SftpLink {
+  client: SftpClient;
+  sftp: SFTPWrapper;
+  /** SFTP extensions the server announced (`posix-rename@openssh.com`…). */
+  extensions: ReadonlySet<string>;
+  /** Largest read and write requests the server accepts (its `limits@openssh.com` answer). */
+  readChunk: number;
+  writeChunk: number;
+  /** The connection's close, end or error event was seen: nothing more can be done with it. */
+  readonly lost: boolean;
+  /** Ends the connection politely (bounded in time). */
+  close(): Promise<void>;
+  /** Drops the connection at once: whatever is in flight fails. */
+  destroy(): void;
+}
+
+/** ssh2's own conservative value for servers that announce no limits. */
+const FALLBACK_CHUNK = 32 * 1024;
+const KEEPALIVE_COUNT_MAX = 3;
+const CLOSE_GRACE_MS = 2_000;
+
+interface Ssh2Internals {
+  _extensions?: Record<string, string>;
+  _maxReadLen?: number;
+  _maxWriteLen?: number;
+}
+
+export interface ConnectParams {
+  settings: SftpSettings;
+  trust: HostKeyTrust;
+  profileName: string;
+  trace?: ConnectTrace;
+}
+
+export async function openLink({ settings, trust, profileName, trace = { stage: 'key' } }: ConnectParams): Promise<SftpLink> {
+  const where = { host: settings.host, port: settings.port, profile: profileName };
+  trace.stage = 'key';
+  const privateKey = await loadPrivateKey(settings);
+  trace.stage = 'dns';
+  trace.address = await resolveHost(settings.host);
+  trace.stage = 'tcp';
+  const socket = await openSocket(trace.address, settings);
+  trace.stage = 'handshake';
+
+  let lost = false;
+  let lastError: (Error & { level?: string }) | undefined;
+  const client = new SftpClient('ordo', {
+    error: () => {
+      lost = true;
+    },
+    end: () => {
+      lost = true;
+    },
+    close: () => {
+      lost = true;
+    },
+  });
+  // Prepended: runs before ssh2-sftp-client's own listener rewraps the error and drops its `level`.
+  client.on('error', (error: Error & { level?: string }) => {
+    lastError ??= error;
+  });
+  client.on('handshake', () => {
+    if (trace.stage === 'handshake') trace.stage = 'auth';
+  });
+  client.on('ready', () => {
+    trace.stage = 'sftp';
+  });
+  if (settings.password !== undefined) {
+    const password = settings.password;
+    client.on('keyboard-interactive', (_name: string, _instructions: string, _lang: string, prompts: unknown[], finish: (answers: string[]) => void) => {
+      finish(prompts.map(() => password));
+    });
+  }
+
+  let sftp: SFTPWrapper;
+  try {
+    sftp = await client.connect(connectConfig(settings, trust, privateKey, socket, (key) => {
+      trace.presented = describeKey(key);
+      trace.verdict = judgeHostKey(trust, trace.presented);
+      return trace.verdict.status === 'trusted';
+    }));
+  } catch (error) {
+    socket.destroy();
+    throw connectError(error, lastError, trace, settings, where);
+  }
+  trace.stage = 'ready';
+  const internals = sftp as unknown as Ssh2Internals;
+  return {
+    client,
+    sftp,
+    extensions: new Set(Object.keys(internals._extensions ?? {})),
+    readChunk: positiveOr(internals._maxReadLen, FALLBACK_CHUNK),
+    writeChunk: positiveOr(internals._maxWriteLen, FALLBACK_CHUNK),
+    get lost() {
+      return lost || socket.destroyed;
+    },
+    close: () => closeWithin(client, socket, CLOSE_GRACE_MS),
+    destroy: () => {
+      lost = true;
+      socket.destroy();
+    },
+  };
+}
+
+function connectConfig(
+  settings: SftpSettings,
+  trust: HostKeyTrust,
+  privateKey: Buffer | undefined,
+  socket: Socket,
+  hostVerifier: (key: Buffer) => boolean,
+): ConnectConfig {
+  const authHandler: Array<'publickey' | 'password' | 'keyboard-interactive'> = [];
+  if (privateKey !== undefined) authHandler.push('publickey');
+  if (settings.password !== undefined) authHandler.push('password', 'keyboard-interactive');
+  const config: ConnectConfig = {
+    sock: socket,
+    host: settings.host,
+    port: settings.port,
+    username: settings.username,
+    hostVerifier,
+    authHandler,
+    tryKeyboard: settings.password !== undefined,
+    readyTimeout: settings.timeoutMs,
+    keepaliveInterval: settings.keepaliveMs,
+    keepaliveCountMax: KEEPALIVE_COUNT_MAX,
+    algorithms: algorithms(settings, trust),
+  };
+  if (privateKey !== undefined) config.privateKey = privateKey;
+  if (settings.passphrase !== undefined) config.passphrase = settings.passphrase;
+  if (settings.password !== undefined) config.password = settings.password;
+  return config;
+}
+
+function algorithms(settings: SftpSettings, trust: HostKeyTrust): Algorithms {
+  const result: Algorithms = {};
+  if (settings.ciphers !== undefined) result.cipher = settings.ciphers as NonNullable<Algorithms['cipher']>;
+  const preferred = preferredHostKeyAlgorithms(trust.knownTypes);
+  // Removed then prepended: ssh2 would not move an algorithm that its default list already has.
+  if (preferred.length > 0) result.serverHostKey = { remove: preferred, prepend: preferred } as unknown as NonNullable<Algorithms['serverHostKey']>;
+  return result;
+}
+
+/** Read and decrypted here, so that a wrong path or passphrase is said plainly before any connection. */
+async function loadPrivateKey(settings: SftpSettings): Promise<Buffer | undefined> {
+  const path = settings.privateKeyPath;
+  if (path === undefined) return undefined;
+  let data: Buffer;
+  try {
+    data = await readFile(path);
+  } catch (error) {
+    throw new TransferError('permanent', 'protocol.sftp.keyUnreadable', { path, code: String(errorCodeOf(error) ?? 'UNKNOWN') }, { connection: true, cause: error });
+  }
+  const parsed = utils.parseKey(data, settings.passphrase);
+  const key = Array.isArray(parsed) ? parsed[0] : parsed;
+  if (key instanceof Error || key === undefined) {
+    const reason = key instanceof Error ? key.message : 'no key';
+    const messageKey = /passphrase|decrypt|bad decrypt|integrity/i.test(reason) ? 'protocol.sftp.keyPassphrase' : 'protocol.sftp.keyInvalid';
+    throw new TransferError('permanent', messageKey, { path, reason }, { connection: true });
+  }
+  if (!key.isPrivateKey()) throw new TransferError('permanent', 'protocol.sftp.keyNotPrivate', { path }, { connection: true });
+  return data;
+}
+
+async function resolveHost(host: string): Promise<string> {
+  try {
+    return (await lookup(host)).address;
+  } catch (error) {
+    const code = String(errorCodeOf(error) ?? 'UNKNOWN');
+    throw new TransferError('transient', 'protocol.sftp.dnsFailed', { host, code }, { connection: true, cause: error });
+  }
+}
+
+/** TCP_NODELAY right after connecting: ssh2 does not set it, and without it uploads crawl. */
+function openSocket(address: string, settings: SftpSettings): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = tcpConnect({ host: address, port: settings.port, noDelay: true });
+    const fail = (code: string, cause?: unknown): void => {
+      clearTimeout(timer);
+      socket.destroy();
+      const params = { host: settings.host, port: settings.port, code };
+      reject(new TransferError('transient', 'protocol.sftp.unreachable', params, { connection: true, cause }));
+    };
+    const timer = setTimeout(() => fail('ETIMEDOUT'), settings.timeoutMs);
+    socket.once('error', (error) => fail(String(errorCodeOf(error) ?? 'UNKNOWN'), error));
+    socket.once('connect', () => {
+      clearTimeout(timer);
+      socket.removeAllListeners('error');
+      socket.setNoDelay(true);
+      resolve(socket);
+    });
+  });
+}
+
+function connectError(
+  error: unknown,
+  sshError: (Error & { level?: string }) | undefined,
+  trace: ConnectTrace,
+  settings: SftpSettings,
+  where: { host: string; port: number; profile: string },
+): TransferError {
+  if (error instanceof TransferError) return error;
+  if (trace.presented !== undefined && trace.verdict !== undefined && trace.verdict.status !== 'trusted') {
+    return hostKeyRefusal(trace.verdict, trace.presented, where);
+  }
+  const cause = sshError ?? error;
+  const level = sshError?.level;
+  const reason = cause instanceof Error ? cause.message : String(cause);
+  const params = { host: settings.host, port: settings.port, username: settings.username, stage: trace.stage, reason };
+  if (level === 'client-authentication') {
+    return new TransferError('permanent', 'protocol.sftp.authRefused', params, { connection: true, cause });
+  }
+  if (level === 'client-timeout') {
+    return new TransferError('transient', 'protocol.sftp.timeout', { ...params, seconds: Math.round(settings.timeoutMs / 100) / 10 }, { connection: true, cause });
+  }
+  const code = errorCodeOf(cause);
+  if (isNetworkCode(code) || isDnsCode(code) || level === 'client-socket' || /unexpected (end|close)/i.test(reason)) {
+    return new TransferError('transient', 'protocol.sftp.closedWhileConnecting', params, { connection: true, cause });
+  }
+  if (trace.stage === 'sftp') {
+    return new TransferError('permanent', 'protocol.sftp.noSubsystem', params, { connection: true, cause });
+  }
+  return new TransferError('permanent', 'protocol.sftp.handshakeFailed', params, { connection: true, cause });
+}
+
+async function closeWithin(client: SftpClient, socket: Socket, ms: number): Promise<void> {
+  if (socket.destroyed) return;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  await Promise.race([client.end().then(() => undefined, () => undefined), late]);
+  clearTimeout(timer);
+  socket.destroy();
+}
+
+function positiveOr(value: number | undefined, fallback: number): number {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : fallback;
+}
+
+/** The ssh2 client under ssh2-sftp-client (not in its published types). */
+export function sshClientOf(link: SftpLink): Client {
+  return (link.client as unknown as { client: Client }).client;
+}

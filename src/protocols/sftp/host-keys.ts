@@ -1,0 +1,97 @@
+// Host key verification: a server is trusted only when the key it presents is pinned in the profile
+// (`hostKey`), recorded in the profile's `knownHosts` file, or recorded in ordo's own
+// `<root>/known_hosts` by an explicit `ordo diagnose --accept-new-host-key`. Nothing else is accepted,
+// and nothing is ever accepted silently.
+import { TransferError } from '../contract.js';
+import type { PresentedKey } from './fingerprints.js';
+import { keysForHost, readKnownHosts } from './known-hosts.js';
+import type { SftpSettings } from './settings.js';
+
+export interface HostKeyTrust {
+  /** Fingerprints trusted for this host:port. */
+  trusted: string[];
+  /** Fingerprints marked `@revoked`. */
+  revoked: string[];
+  /** Key algorithms recorded in known_hosts for this host, preferred during the handshake. */
+  knownTypes: string[];
+}
+
+export type HostKeyVerdict =
+  | { status: 'trusted' }
+  /** Nothing is recorded for this host: it can be trusted explicitly. */
+  | { status: 'unknown' }
+  /** Other keys are recorded: the server changed its key, or this is not the partner's server. */
+  | { status: 'changed'; expected: string[] }
+  | { status: 'revoked' };
+
+export async function loadHostKeyTrust(settings: SftpSettings): Promise<HostKeyTrust> {
+  const trust: HostKeyTrust = { trusted: [...settings.hostKeys], revoked: [], knownTypes: [] };
+  const files = [settings.knownHostsPath, settings.ownKnownHostsPath].filter((path): path is string => path !== undefined);
+  for (const path of files) {
+    const text = await readTrustFile(path, path === settings.knownHostsPath);
+    for (const key of keysForHost(text ?? '', settings.host, settings.port)) {
+      if (key.revoked) {
+        trust.revoked.push(key.fingerprint);
+        continue;
+      }
+      if (!trust.trusted.includes(key.fingerprint)) trust.trusted.push(key.fingerprint);
+      if (!trust.knownTypes.includes(key.type)) trust.knownTypes.push(key.type);
+    }
+  }
+  return trust;
+}
+
+/** The profile's own file must exist (a typo must not turn into "unknown host"); ordo's may not exist yet. */
+async function readTrustFile(path: string, required: boolean): Promise<string | undefined> {
+  try {
+    const text = await readKnownHosts(path);
+    if (text === undefined && required) {
+      throw new TransferError('permanent', 'protocol.sftp.knownHostsMissing', { path }, { connection: true });
+    }
+    return text;
+  } catch (error) {
+    if (error instanceof TransferError) throw error;
+    const code = (error as NodeJS.ErrnoException).code ?? 'UNKNOWN';
+    throw new TransferError('permanent', 'protocol.sftp.knownHostsUnreadable', { path, code }, { connection: true, cause: error });
+  }
+}
+
+export function judgeHostKey(trust: HostKeyTrust, key: PresentedKey): HostKeyVerdict {
+  if (trust.revoked.includes(key.fingerprint)) return { status: 'revoked' };
+  if (trust.trusted.includes(key.fingerprint)) return { status: 'trusted' };
+  return trust.trusted.length === 0 ? { status: 'unknown' } : { status: 'changed', expected: [...trust.trusted] };
+}
+
+/** The refusal, with the presented fingerprint and the expected ones in the message. */
+export function hostKeyRefusal(
+  verdict: Exclude<HostKeyVerdict, { status: 'trusted' }>,
+  key: PresentedKey,
+  where: { host: string; port: number; profile: string },
+): TransferError {
+  const params = { host: where.host, port: where.port, profile: where.profile, type: key.type, fingerprint: key.fingerprint };
+  switch (verdict.status) {
+    case 'unknown':
+      return new TransferError('permanent', 'protocol.sftp.hostKeyUnknown', params, { connection: true });
+    case 'changed':
+      return new TransferError('permanent', 'protocol.sftp.hostKeyChanged', { ...params, expected: verdict.expected.join(', ') }, { connection: true });
+    case 'revoked':
+      return new TransferError('permanent', 'protocol.sftp.hostKeyRevoked', params, { connection: true });
+  }
+}
+
+/** known_hosts key types → the handshake algorithms that produce such a key (RSA keys sign three ways). */
+const ALGORITHMS_OF_KEY_TYPE: Record<string, string[]> = {
+  'ssh-ed25519': ['ssh-ed25519'],
+  'ecdsa-sha2-nistp256': ['ecdsa-sha2-nistp256'],
+  'ecdsa-sha2-nistp384': ['ecdsa-sha2-nistp384'],
+  'ecdsa-sha2-nistp521': ['ecdsa-sha2-nistp521'],
+  'ssh-rsa': ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'],
+};
+
+/**
+ * Like OpenSSH, ask first for the kind of key already recorded: a server with several host keys would
+ * otherwise present another one, which could not be matched.
+ */
+export function preferredHostKeyAlgorithms(knownTypes: string[]): string[] {
+  return knownTypes.flatMap((type) => ALGORITHMS_OF_KEY_TYPE[type] ?? []);
+}

@@ -1,0 +1,94 @@
+// Metadata requests on the server (stat, list, rename, remove, mkdir). They go straight to ssh2's SFTP
+// channel: its errors carry the SFTP status code, which ssh2-sftp-client's wrappers fold into text.
+import type { FileEntryWithStats, SFTPWrapper, Stats } from 'ssh2';
+import type { SftpLink } from './connect.js';
+import { failureKind } from './errors.js';
+
+export interface RemoteStat {
+  size: number;
+  mtime: Date;
+  isFile: boolean;
+  isDirectory: boolean;
+}
+
+export interface RemoteListing {
+  name: string;
+  stat: RemoteStat;
+}
+
+function call<T>(run: (sftp: SFTPWrapper, done: (error: Error | null | undefined, value?: T) => void) => void, link: SftpLink): Promise<T> {
+  return new Promise((resolve, reject) => {
+    try {
+      run(link.sftp, (error, value) => (error ? reject(error) : resolve(value as T)));
+    } catch (error) {
+      // ssh2 throws at once when the channel is already closed or an extension is missing.
+      reject(error);
+    }
+  });
+}
+
+function toRemoteStat(stats: Stats): RemoteStat {
+  return { size: stats.size, mtime: new Date(stats.mtime * 1000), isFile: stats.isFile(), isDirectory: stats.isDirectory() };
+}
+
+/** Follows symbolic links (a remote folder may be one); undefined when nothing has that name. */
+export async function statOrUndefined(link: SftpLink, path: string): Promise<RemoteStat | undefined> {
+  return missingAsUndefined(call<Stats>((sftp, done) => sftp.stat(path, done), link).then(toRemoteStat));
+}
+
+/** The entry itself, links not followed; undefined when nothing has that name. */
+export async function lstatOrUndefined(link: SftpLink, path: string): Promise<RemoteStat | undefined> {
+  return missingAsUndefined(call<Stats>((sftp, done) => sftp.lstat(path, done), link).then(toRemoteStat));
+}
+
+/** Entries with their attributes as the server lists them (links are not followed). */
+export async function listFolder(link: SftpLink, path: string): Promise<RemoteListing[]> {
+  const entries = await call<FileEntryWithStats[]>((sftp, done) => sftp.readdir(path, done), link);
+  return entries
+    .filter((entry) => entry.filename !== '.' && entry.filename !== '..')
+    .map((entry) => ({ name: entry.filename, stat: toRemoteStat(entry.attrs) }));
+}
+
+export function removeFile(link: SftpLink, path: string): Promise<void> {
+  return call<void>((sftp, done) => sftp.unlink(path, done), link);
+}
+
+/** Never throws: a leftover that cannot be removed is only untidy. Resolves whether it is gone. */
+export async function removeQuietly(link: SftpLink, path: string): Promise<boolean> {
+  if (link.lost) return false;
+  try {
+    await removeFile(link, path);
+    return true;
+  } catch (error) {
+    return failureKind(error) === 'missing';
+  }
+}
+
+/** The standard SFTP rename: the protocol forbids it to replace a file (OpenSSH honours that atomically). */
+export function renameNoReplace(link: SftpLink, from: string, to: string): Promise<void> {
+  return call<void>((sftp, done) => sftp.rename(from, to, done), link);
+}
+
+/** `posix-rename@openssh.com`: atomic, and replaces the target if there is one. */
+export function posixRename(link: SftpLink, from: string, to: string): Promise<void> {
+  return call<void>((sftp, done) => sftp.ext_openssh_rename(from, to, done), link);
+}
+
+/** Creates the folder and its missing parents, like `mkdir -p`. */
+export async function makeFolders(link: SftpLink, path: string): Promise<void> {
+  try {
+    await link.client.mkdir(path, true);
+  } catch (error) {
+    // Created meanwhile by someone else: fine as long as it is a folder now.
+    if ((await statOrUndefined(link, path))?.isDirectory !== true) throw error;
+  }
+}
+
+async function missingAsUndefined<T>(promise: Promise<T>): Promise<T | undefined> {
+  try {
+    return await promise;
+  } catch (error) {
+    if (failureKind(error) === 'missing') return undefined;
+    throw error;
+  }
+}

@@ -1,0 +1,152 @@
+// `sftp` send and verify: upload under a hidden temporary name in the remote folder, check its size,
+// then give it its final name — never over a file already there.
+import { createHash } from 'node:crypto';
+import { stat } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
+import { TransferError, type Receipt, type SendItem, type TransferOptions, type VerifyResult } from '../contract.js';
+import type { SftpLink } from './connect.js';
+import { operationError } from './errors.js';
+import type { LinkKeeper } from './link-keeper.js';
+import { remoteJoin, remoteTempName, requirePlainRemoteName } from './remote-paths.js';
+import { makeFolders, posixRename, removeQuietly, renameNoReplace, statOrUndefined } from './remote-files.js';
+import { abortError, throwIfAborted } from '../local-streams.js';
+import { upload } from './transfer.js';
+
+const POSIX_RENAME = 'posix-rename@openssh.com';
+
+export async function sendFile(keeper: LinkKeeper, item: SendItem, options: TransferOptions): Promise<Receipt> {
+  const name = requirePlainRemoteName(item.name);
+  const dir = requireRemoteDir(keeper);
+  throwIfAborted(options.signal);
+  const source = await sourceIdentity(item);
+  const link = await keeper.get();
+  await ensureRemoteDir(keeper, link, dir);
+  const finalPath = remoteJoin(dir, name);
+  // Cheap early refusal before any byte moves; the check right before publishing is the one that counts.
+  await refuseIfTaken(keeper, link, finalPath, name);
+
+  const tempPath = remoteJoin(dir, remoteTempName(name));
+  keeper.track(tempPath);
+  try {
+    const bytes = await upload({ link, localPath: item.path, remotePath: tempPath, serial: keeper.settings.serial, options });
+    await requireUnchangedSource(item, source, bytes);
+    await requireRemoteSize(link, tempPath, item);
+  } catch (error) {
+    if (options.signal?.aborted === true) {
+      await keeper.cleanUp();
+      throw abortError(options.signal);
+    }
+    if (await removeQuietly(link, tempPath)) keeper.untrack(tempPath);
+    throw operationError(error, { path: tempPath, connectionLost: keeper.lost });
+  }
+  await publish(keeper, link, tempPath, finalPath, name);
+  return { remoteId: finalPath, state: 'acknowledged' };
+}
+
+function requireRemoteDir(keeper: LinkKeeper): string {
+  const dir = keeper.settings.remoteDir;
+  if (dir === undefined) throw new TransferError('permanent', 'protocol.sftp.noRemoteDir', {}, { connection: true });
+  return dir;
+}
+
+/** The remote folder must exist, unless the scenario allows creating it. Checked once per connection. */
+export async function ensureRemoteDir(keeper: LinkKeeper, link: SftpLink, dir: string): Promise<void> {
+  if (keeper.knownFolders.has(dir)) return;
+  try {
+    const found = await statOrUndefined(link, dir);
+    if (found === undefined) {
+      if (!keeper.settings.createRemoteDir) {
+        throw new TransferError('permanent', 'protocol.sftp.remoteDirMissing', { path: dir }, { connection: true });
+      }
+      await makeFolders(link, dir);
+    } else if (!found.isDirectory) {
+      throw new TransferError('permanent', 'protocol.sftp.notFolder', { path: dir }, { connection: true });
+    }
+  } catch (error) {
+    const mapped = operationError(error, { path: dir, connectionLost: keeper.lost });
+    throw mapped.kind === 'permanent' ? new TransferError('permanent', mapped.key, mapped.params, { connection: true, cause: error }) : mapped;
+  }
+  keeper.knownFolders.add(dir);
+}
+
+async function refuseIfTaken(keeper: LinkKeeper, link: SftpLink, finalPath: string, name: string): Promise<void> {
+  let existing;
+  try {
+    existing = await statOrUndefined(link, finalPath);
+  } catch (error) {
+    throw operationError(error, { path: finalPath, connectionLost: keeper.lost });
+  }
+  if (existing !== undefined) throw new TransferError('permanent', 'protocol.sftp.exists', { name, path: finalPath });
+}
+
+/**
+ * `posix-rename@openssh.com` where offered (atomic), else the standard rename, which SFTP forbids to
+ * replace a file. posix-rename would replace one, so the name is checked free just before.
+ */
+async function publish(keeper: LinkKeeper, link: SftpLink, tempPath: string, finalPath: string, name: string): Promise<void> {
+  try {
+    await refuseIfTaken(keeper, link, finalPath, name);
+  } catch (error) {
+    if (await removeQuietly(link, tempPath)) keeper.untrack(tempPath);
+    throw error;
+  }
+  try {
+    if (link.extensions.has(POSIX_RENAME)) await posixRename(link, tempPath, finalPath);
+    else await renameNoReplace(link, tempPath, finalPath);
+    keeper.untrack(tempPath);
+  } catch (error) {
+    // The request may have been carried out even though the answer was lost.
+    if (keeper.lost) throw operationError(error, { path: finalPath, connectionLost: true, uncertain: true });
+    const taken = await statOrUndefined(link, finalPath).catch(() => undefined);
+    if (await removeQuietly(link, tempPath)) keeper.untrack(tempPath);
+    if (taken !== undefined) throw new TransferError('permanent', 'protocol.sftp.exists', { name, path: finalPath }, { cause: error });
+    throw operationError(error, { path: finalPath, connectionLost: false });
+  }
+}
+
+interface SourceIdentity {
+  size: number;
+  mtimeMs: number;
+}
+
+async function sourceIdentity(item: SendItem): Promise<SourceIdentity> {
+  try {
+    const info = await stat(item.path);
+    return { size: info.size, mtimeMs: info.mtimeMs };
+  } catch (error) {
+    throw new TransferError('permanent', 'protocol.sftp.sourceMissing', { path: item.path }, { cause: error });
+  }
+}
+
+/** The queued file must be the one the core recorded, before and after the copy. */
+async function requireUnchangedSource(item: SendItem, before: SourceIdentity, bytes: number): Promise<void> {
+  const after = await sourceIdentity(item);
+  if (bytes !== item.size || before.size !== item.size || after.size !== before.size || after.mtimeMs !== before.mtimeMs) {
+    throw new TransferError('permanent', 'protocol.common.sourceChanged', { name: item.name, expected: item.size, actual: bytes });
+  }
+}
+
+/** What the server stored must be as long as what was sent (a server that mishandles parallel writes, a full disk…). */
+async function requireRemoteSize(link: SftpLink, tempPath: string, item: SendItem): Promise<void> {
+  const written = await statOrUndefined(link, tempPath);
+  if (written?.size === item.size) return;
+  throw new TransferError('transient', 'protocol.sftp.sizeMismatch', { name: item.name, path: tempPath, expected: item.size, actual: written?.size ?? 0 });
+}
+
+/** Present only when the final file holds exactly the recorded bytes (size, then sha256 of its content). */
+export async function verifySent(keeper: LinkKeeper, item: SendItem): Promise<VerifyResult> {
+  const name = requirePlainRemoteName(item.name);
+  const finalPath = remoteJoin(requireRemoteDir(keeper), name);
+  const link = await keeper.get();
+  try {
+    const found = await statOrUndefined(link, finalPath);
+    if (found === undefined || !found.isFile || found.size !== item.size) return 'absent';
+    const expected = item.sha256.trim().toLowerCase();
+    if (expected === '') return 'present';
+    const hash = createHash('sha256');
+    await pipeline(link.client.createReadStream(finalPath), hash);
+    return hash.digest('hex') === expected ? 'present' : 'absent';
+  } catch (error) {
+    throw operationError(error, { path: finalPath, connectionLost: keeper.lost });
+  }
+}

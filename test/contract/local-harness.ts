@@ -1,0 +1,100 @@
+// The `local` protocol's peer for the contract suite: two folders in a temporary directory.
+import { mkdir, mkdtemp, open, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ProtocolContext, ProtocolDefinition, ProtocolSession } from '../../src/protocols/contract.js';
+import { openCounterStore } from '../../src/naming/index.js';
+import { localProtocol } from '../../src/protocols/local.js';
+import { sha256OfFile } from './files.js';
+import type { ContractHarness } from './suite.js';
+
+export interface LoggedLine {
+  level: 'debug' | 'info' | 'warn';
+  key: string;
+  params: Record<string, unknown> | undefined;
+}
+
+export interface LocalHarness extends ContractHarness {
+  /** The configuration folder; `target` and `inbox` are given relative to it. */
+  root: string;
+  target: string;
+  inbox: string;
+  logged: LoggedLine[];
+  /** A session with these scenario options (relative paths resolve against `root`). */
+  openWith(options: Record<string, unknown>): Promise<ProtocolSession>;
+}
+
+const WINDOWS_RESERVED = /^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$/i;
+
+export async function createLocalHarness(
+  settings: { options?: Record<string, unknown>; definition?: ProtocolDefinition } = {},
+): Promise<LocalHarness> {
+  const root = await mkdtemp(join(tmpdir(), 'ordo-local-'));
+  const target = join(root, 'target');
+  const inbox = join(root, 'inbox');
+  await mkdir(target);
+  await mkdir(inbox);
+  const definition = settings.definition ?? localProtocol;
+  const logged: LoggedLine[] = [];
+
+  const context = (options: Record<string, unknown>): ProtocolContext => ({
+    profileName: 'VILLE',
+    profile: {},
+    options,
+    configDir: root,
+    root: join(root, 'ordo-data'),
+    counters: openCounterStore({ root: join(root, 'ordo-data'), counters: { kind: 'file', path: join(root, 'ordo-data', 'counters.json') } }),
+    dryRun: false,
+    log: {
+      debug: (key, params) => logged.push({ level: 'debug', key, params }),
+      info: (key, params) => logged.push({ level: 'info', key, params }),
+      warn: (key, params) => logged.push({ level: 'warn', key, params }),
+    },
+  });
+  const openWith = (options: Record<string, unknown>): Promise<ProtocolSession> => definition.open(context(options));
+
+  return {
+    definition,
+    root,
+    target,
+    inbox,
+    logged,
+    openWith,
+    open: () => openWith({ target: 'target', inbox: 'inbox', ...settings.options }),
+    openWithMissingTarget: () => openWith({ target: 'missing/target', inbox: 'inbox', ...settings.options }),
+    async putRemote(name, data) {
+      const path = join(inbox, name);
+      if (Buffer.isBuffer(data)) return writeFile(path, data);
+      const handle = await open(path, 'w');
+      try {
+        await handle.truncate(data.size);
+      } finally {
+        await handle.close();
+      }
+    },
+    async readSent(name) {
+      return readFile(join(target, name)).catch(() => undefined);
+    },
+    async sentSha256(name) {
+      return sha256OfFile(join(target, name)).catch(() => undefined);
+    },
+    listSentNames: () => readdir(target),
+    async remoteCount() {
+      return (await readdir(inbox, { withFileTypes: true })).filter((entry) => entry.isFile()).length;
+    },
+    canHoldName: canHoldOnThisSystem,
+    acknowledgedEntriesRemain: afterRetrieveKeeps(settings.options),
+    cleanup: () => rm(root, { recursive: true, force: true }),
+  };
+}
+
+function afterRetrieveKeeps(options: Record<string, unknown> | undefined): boolean {
+  return String(options?.afterRetrieve ?? 'delete').toLowerCase() === 'keep';
+}
+
+/** What this machine's filesystem can store as one file name. */
+export function canHoldOnThisSystem(name: string): boolean {
+  if (name === '' || name === '.' || name === '..' || name.includes('/') || name.includes('\0')) return false;
+  if (process.platform !== 'win32') return true;
+  return !/[<>:"\\|?*\u0000-\u001f]/.test(name) && !WINDOWS_RESERVED.test(name) && !/[ .]$/.test(name);
+}

@@ -1,0 +1,487 @@
+// The one contract suite every protocol runs (docs/protocols/contract.md). A capability the protocol
+// does not declare is not skipped: its tests assert that the session lacks the method or refuses with
+// an `unsupported` error.
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, type TestContext } from 'vitest';
+import {
+  hasCapability,
+  isTransferError,
+  TransferError,
+  type Capability,
+  type ProtocolDefinition,
+  type ProtocolSession,
+  type RemoteEntry,
+  type SendItem,
+  type TransferErrorKind,
+} from '../../src/protocols/contract.js';
+import { catalogKeys } from '../../src/i18n/index.js';
+import { largeSendItem, measureMemory, MiB, sendItem, sha256, sha256OfFile, sha256OfZeros } from './files.js';
+
+export interface ContractFaults {
+  /** The next upload is cut by the peer after about half of its bytes. */
+  cutUploadHalfway?(): void;
+  /** The next download is cut by the peer after about half of its bytes. */
+  cutDownloadHalfway?(): void;
+}
+
+/**
+ * A protocol and a real peer, fresh for every test: the factory is called before each test, so share
+ * expensive servers between calls and give each call its own folders.
+ */
+export interface ContractHarness {
+  /** The protocol under test, as the registry loads it. */
+  definition: ProtocolDefinition;
+  /** A session for a scenario that sends into the peer and retrieves from it. */
+  open(): Promise<ProtocolSession>;
+  /** A session whose send destination does not exist at the peer (missing folder, unknown path…). */
+  openWithMissingTarget(): Promise<ProtocolSession>;
+  /** Drops a file on the peer's retrieve side; `{ size }` means that many zero bytes. */
+  putRemote(name: string, data: Buffer | { size: number }): Promise<void>;
+  /** What the peer received under that final name, or undefined. */
+  readSent(name: string): Promise<Buffer | undefined>;
+  /** sha256 of what the peer received under that name, without loading it in memory (large files). */
+  sentSha256?(name: string): Promise<string | undefined>;
+  /** Every name on the send side, hidden and temporary ones included. */
+  listSentNames(): Promise<string[]>;
+  /** How many entries wait on the retrieve side. */
+  remoteCount?(): Promise<number>;
+  /** Whether the peer can store a file under this name at all (a filesystem cannot hold `a/b`). */
+  canHoldName?(name: string): boolean;
+  /** The session from `open()` leaves acknowledged entries in place (afterRetrieve=keep and the like). */
+  acknowledgedEntriesRemain?: boolean;
+  faults?: ContractFaults;
+  cleanup(): Promise<void>;
+}
+
+const LARGE_SIZE = 256 * MiB;
+/** Memory may grow by buffers and GC slack, never by anything like the file. */
+const MAX_MEMORY_GROWTH = LARGE_SIZE / 4;
+
+/** Names a partner may announce. The core neutralises them; the protocol must report them as they are. */
+export const HOSTILE_NAMES: readonly string[] = [
+  '../evil.xml',
+  'a/b.xml',
+  'a\\b.xml',
+  'con.txt',
+  'NUL',
+  '\u00e9t\u00e9.xml',
+  'e\u0301te\u0301.xml',
+  'with  two spaces .xml',
+  ' leading space.xml',
+  'brackets [1] (2) {3}.xml',
+  '*star?.xml',
+  '-rf',
+  'line\nbreak.xml',
+  'dollar $HOME %PATH%.xml',
+];
+
+const METHOD_OF: Record<Capability, keyof ProtocolSession> = {
+  send: 'send',
+  list: 'list',
+  fetch: 'fetch',
+  acknowledge: 'acknowledge',
+  check: 'check',
+  verify: 'verify',
+};
+
+/** What the peer can do beyond the contract, declared up front so that no test is registered and then skipped. */
+export interface PeerTraits {
+  /** The peer can cut transfers half-way (the fault tests run, and fail if the harness lacks the hook). */
+  faults?: boolean;
+}
+
+export function defineContractSuite(name: string, harness: () => Promise<ContractHarness>, traits: PeerTraits = {}): void {
+  describe(`${name}: protocol contract`, () => {
+    let h: ContractHarness;
+    let session: ProtocolSession;
+    let scratch: string;
+    const extraSessions: ProtocolSession[] = [];
+
+    beforeEach(async () => {
+      h = await harness();
+      scratch = await mkdtemp(join(tmpdir(), 'ordo-contract-'));
+      session = await h.open();
+    });
+
+    afterEach(async () => {
+      for (const extra of extraSessions.splice(0)) await extra.close();
+      await session.close();
+      await h.cleanup();
+      await rm(scratch, { recursive: true, force: true });
+    });
+
+    /** A test of one capability; when it is not declared, the test asserts that it is refused instead. */
+    /** Fault-injection tests exist only for peers that declare they can cut a transfer. */
+    function faultIt(capability: Capability, title: string, body: (ctx: TestContext) => Promise<void>): void {
+      if (traits.faults) capabilityIt(capability, title, body);
+    }
+
+    function capabilityIt(capability: Capability, title: string, body: (ctx: TestContext) => Promise<void>): void {
+      it(title, async (ctx) => {
+        if (!hasCapability(h.definition, capability)) {
+          await expectUnsupported(session, capability, scratch);
+          return;
+        }
+        await body(ctx);
+      });
+    }
+
+    function canHold(remoteName: string): boolean {
+      return h.canHoldName?.(remoteName) ?? true;
+    }
+
+    async function sentSha256(sentName: string): Promise<string | undefined> {
+      if (h.sentSha256) return h.sentSha256(sentName);
+      const data = await h.readSent(sentName);
+      return data === undefined ? undefined : sha256(data);
+    }
+
+    async function entryNamed(entryName: string): Promise<RemoteEntry> {
+      const entries = await session.list!();
+      const entry = entries.find((candidate) => candidate.name === entryName);
+      expect(entry, `entry ${JSON.stringify(entryName)} listed`).toBeDefined();
+      return entry!;
+    }
+
+    describe('capabilities', () => {
+      it('has a name and implements every capability it declares', () => {
+        expect(h.definition.name).toMatch(/^[a-z][a-z0-9-]*$/);
+        for (const capability of h.definition.capabilities) {
+          expect(typeof session[METHOD_OF[capability]], `session.${capability}`).toBe('function');
+        }
+      });
+
+      it('declares only capabilities that make sense together', () => {
+        const declares = (capability: Capability): boolean => hasCapability(h.definition, capability);
+        if (declares('verify')) expect(declares('send'), 'verify checks what send delivered').toBe(true);
+        if (declares('fetch')) expect(declares('list'), 'fetch takes entries from list').toBe(true);
+        if (declares('acknowledge')) expect(declares('list'), 'acknowledge takes entries from list').toBe(true);
+      });
+
+      it('can be closed twice', async () => {
+        const extra = await h.open();
+        await extra.close();
+        await extra.close();
+      });
+    });
+
+    describe('send', () => {
+      capabilityIt('send', 'delivers exactly the bytes under the final name, and nothing else', async () => {
+        const data = Buffer.from('<?xml version="1.0"?><PES_Aller>contract</PES_Aller>\n');
+        const receipt = await session.send!(await sendItem(scratch, 'PES_ALLER_001.xml', data));
+        expect(receipt.remoteId).toEqual(expect.any(String));
+        expect(receipt.remoteId).not.toBe('');
+        expect(['acknowledged', 'pending']).toContain(receipt.state);
+        expect(await h.readSent('PES_ALLER_001.xml')).toEqual(data);
+        expect(await h.listSentNames()).toEqual(['PES_ALLER_001.xml']);
+      });
+
+      capabilityIt('send', 'delivers an empty file', async () => {
+        await session.send!(await sendItem(scratch, 'empty.txt', Buffer.alloc(0)));
+        expect(await h.readSent('empty.txt')).toEqual(Buffer.alloc(0));
+        expect(await h.listSentNames()).toEqual(['empty.txt']);
+      });
+
+      capabilityIt('send', 'keeps unusual but legitimate names exactly', async () => {
+        const names = ['Mandat n° 12 [copie] (2).xml', '\u00c9TAT CIVIL 2024.txt', 'e\u0301te\u0301 NFD.xml'].filter(canHold);
+        for (const sentName of names) await session.send!(await sendItem(scratch, sentName, Buffer.from(sentName)));
+        for (const sentName of names) expect(await h.readSent(sentName), sentName).toEqual(Buffer.from(sentName));
+        expect((await h.listSentNames()).sort()).toEqual([...names].sort());
+      });
+
+      capabilityIt('send', 'reports increasing progress up to the size', async () => {
+        const data = Buffer.alloc(3 * MiB + 123, 7);
+        const seen: number[] = [];
+        await session.send!(await sendItem(scratch, 'progress.bin', data), { onProgress: (bytes) => seen.push(bytes) });
+        expect(seen.length).toBeGreaterThan(0);
+        for (let i = 1; i < seen.length; i += 1) expect(seen[i]!).toBeGreaterThanOrEqual(seen[i - 1]!);
+        expect(seen.at(-1)).toBe(data.length);
+        expect(Math.max(...seen)).toBe(data.length);
+      });
+
+      capabilityIt('send', `streams a ${LARGE_SIZE / MiB} MiB file with flat memory`, async () => {
+        const item = await largeSendItem(scratch, 'large.bin', LARGE_SIZE);
+        const { growth } = await measureMemory(() => session.send!(item));
+        expect(await sentSha256('large.bin')).toBe(item.sha256);
+        expect(growth, `RSS grew by ${Math.round(growth / MiB)} MiB`).toBeLessThan(MAX_MEMORY_GROWTH);
+        expect(await h.listSentNames()).toEqual(['large.bin']);
+      });
+
+      capabilityIt('send', 'an aborted send leaves neither the final name nor a temporary file', async () => {
+        const item = await sendItem(scratch, 'aborted.bin', Buffer.alloc(16 * MiB, 1));
+        const controller = new AbortController();
+        const sending = session.send!(item, { signal: controller.signal, onProgress: () => controller.abort() });
+        const error = await sending.then(() => undefined, (reason: unknown) => reason);
+        expect(error, 'send rejected').toBeInstanceOf(Error);
+        expect((error as Error).name).toBe('AbortError');
+        expect(await h.readSent('aborted.bin')).toBeUndefined();
+        expect(await h.listSentNames()).toEqual([]);
+      });
+
+      capabilityIt('send', 'an already aborted signal sends nothing', async () => {
+        const item = await sendItem(scratch, 'never.txt', Buffer.from('never'));
+        const error = await session.send!(item, { signal: AbortSignal.abort() }).then(() => undefined, (reason: unknown) => reason);
+        expect((error as Error | undefined)?.name).toBe('AbortError');
+        expect(await h.listSentNames()).toEqual([]);
+      });
+
+      capabilityIt('send', 'never overwrites a file already at the final name', async () => {
+        const first = Buffer.from('first version');
+        const receipt = await session.send!(await sendItem(scratch, 'twice.xml', first));
+        const second = await sendItem(scratch, 'twice.xml', Buffer.from('second, different version'));
+        const outcome = await session.send!(second).then(
+          (again) => ({ again }),
+          (error: unknown) => ({ error }),
+        );
+        if ('error' in outcome) {
+          expectTransferError(outcome.error, 'permanent');
+        } else {
+          // A partner that keeps both (documents, not names) must give the second one its own identifier.
+          expect(outcome.again.remoteId).not.toBe(receipt.remoteId);
+        }
+        expect(await h.readSent('twice.xml')).toEqual(first);
+        expect((await h.listSentNames()).filter((sent) => sent !== 'twice.xml')).toEqual([]);
+      });
+
+      capabilityIt('send', 'refuses names that are not plain file names', async () => {
+        for (const badName of ['../evil.xml', 'a/b.xml', 'a\\b.xml', '..', '.', '']) {
+          const item = await sendItem(scratch, badName, Buffer.from('evil'));
+          const error = await session.send!(item).then(() => undefined, (reason: unknown) => reason);
+          expectTransferError(error, 'permanent');
+        }
+        expect(await h.listSentNames()).toEqual([]);
+      });
+
+      capabilityIt('send', 'a missing destination is a permanent error', async () => {
+        const broken = await h.openWithMissingTarget();
+        extraSessions.push(broken);
+        const error = await broken.send!(await sendItem(scratch, 'lost.xml', Buffer.from('x'))).then(
+          () => undefined,
+          (reason: unknown) => reason,
+        );
+        expectTransferError(error, 'permanent');
+      });
+
+      faultIt('send', 'an upload cut half-way is transient and leaves no file under the final name', async () => {
+        const cut = h.faults?.cutUploadHalfway;
+        if (cut === undefined) throw new Error('the harness declares faults but has no cutUploadHalfway');
+        const item = await sendItem(scratch, 'cut.bin', Buffer.alloc(8 * MiB, 3));
+        cut.call(h.faults);
+        const error = await session.send!(item).then(() => undefined, (reason: unknown) => reason);
+        expectTransferError(error, 'transient');
+        expect(await h.readSent('cut.bin')).toBeUndefined();
+        const retry = await h.open();
+        extraSessions.push(retry);
+        await retry.send!(item);
+        expect(await sentSha256('cut.bin')).toBe(item.sha256);
+      });
+    });
+
+    describe('verify', () => {
+      capabilityIt('verify', 'says present after a complete send', async () => {
+        const item = await sendItem(scratch, 'verified.xml', Buffer.from('complete'));
+        await session.send!(item);
+        expect(await session.verify!(item)).toBe('present');
+      });
+
+      capabilityIt('verify', 'says absent for a file never sent', async () => {
+        const item = await sendItem(scratch, 'never-sent.xml', Buffer.from('nothing'));
+        expect(await session.verify!(item)).toBe('absent');
+      });
+
+      capabilityIt('verify', 'does not say present when other content holds the name', async () => {
+        await session.send!(await sendItem(scratch, 'other.xml', Buffer.from('the original')));
+        const other = await sendItem(scratch, 'other.xml', Buffer.from('another content'));
+        expect(await session.verify!(other)).not.toBe('present');
+      });
+    });
+
+    describe('list, fetch, acknowledge', () => {
+      capabilityIt('list', 'lists what waits at the peer with its name and size', async () => {
+        await h.putRemote('ACQUIT_1.xml', Buffer.from('<acquit/>'));
+        await h.putRemote('ACQUIT_2.xml', Buffer.from('<acquit>2</acquit>'));
+        const entries = await session.list!();
+        expect(entries.map((entry) => entry.name).sort()).toEqual(['ACQUIT_1.xml', 'ACQUIT_2.xml']);
+        for (const entry of entries) {
+          expect(entry.id).toEqual(expect.any(String));
+          if (entry.size !== undefined) expect(entry.size).toBe(entry.name === 'ACQUIT_1.xml' ? 9 : 18);
+          if (entry.mtime !== undefined) expect(Number.isNaN(entry.mtime.getTime())).toBe(false);
+        }
+      });
+
+      capabilityIt('list', 'lists nothing when nothing waits', async () => {
+        expect(await session.list!()).toEqual([]);
+      });
+
+      capabilityIt('list', 'reports hostile and unicode names exactly as announced', async () => {
+        const names = HOSTILE_NAMES.filter(canHold);
+        expect(names.length).toBeGreaterThan(5);
+        for (const remoteName of names) await h.putRemote(remoteName, Buffer.from(`content of ${JSON.stringify(remoteName)}`));
+        const entries = await session.list!();
+        expect(entries.map((entry) => entry.name).sort()).toEqual([...names].sort());
+        if (!hasCapability(h.definition, 'fetch')) return;
+        for (const entry of entries) {
+          const dest = join(scratch, `fetched-${entries.indexOf(entry)}`);
+          await session.fetch!(entry, dest);
+          expect((await readFile(dest)).toString(), entry.name).toBe(`content of ${JSON.stringify(entry.name)}`);
+        }
+      });
+
+      capabilityIt('fetch', 'fetches the exact bytes and leaves the entry in place', async () => {
+        const data = Buffer.from('<PES_Acquit>accepted</PES_Acquit>\n');
+        await h.putRemote('ACQUIT.xml', data);
+        const entry = await entryNamed('ACQUIT.xml');
+        const dest = join(scratch, '.partial-acquit');
+        const result = await session.fetch!(entry, dest);
+        expect(result.bytes).toBe(data.length);
+        expect(await readFile(dest)).toEqual(data);
+        expect((await session.list!()).map((listed) => listed.name)).toContain('ACQUIT.xml');
+        if (h.remoteCount) expect(await h.remoteCount()).toBe(1);
+      });
+
+      capabilityIt('fetch', 'fetches an empty file', async () => {
+        await h.putRemote('empty.xml', Buffer.alloc(0));
+        const entry = await entryNamed('empty.xml');
+        const dest = join(scratch, 'empty-fetched');
+        expect((await session.fetch!(entry, dest)).bytes).toBe(0);
+        expect((await stat(dest)).size).toBe(0);
+      });
+
+      capabilityIt('fetch', 'reports increasing progress up to the size', async () => {
+        const size = 3 * MiB + 321;
+        await h.putRemote('progress.bin', { size });
+        const entry = await entryNamed('progress.bin');
+        const seen: number[] = [];
+        await session.fetch!(entry, join(scratch, 'progress'), { onProgress: (bytes) => seen.push(bytes) });
+        expect(seen.length).toBeGreaterThan(0);
+        for (let i = 1; i < seen.length; i += 1) expect(seen[i]!).toBeGreaterThanOrEqual(seen[i - 1]!);
+        expect(seen.at(-1)).toBe(size);
+      });
+
+      capabilityIt('fetch', `fetches a ${LARGE_SIZE / MiB} MiB file with flat memory`, async () => {
+        await h.putRemote('large.bin', { size: LARGE_SIZE });
+        const entry = await entryNamed('large.bin');
+        const dest = join(scratch, 'large-fetched');
+        const { result, growth } = await measureMemory(() => session.fetch!(entry, dest));
+        expect(result.bytes).toBe(LARGE_SIZE);
+        expect(await sha256OfFile(dest)).toBe(sha256OfZeros(LARGE_SIZE));
+        expect(growth, `RSS grew by ${Math.round(growth / MiB)} MiB`).toBeLessThan(MAX_MEMORY_GROWTH);
+      });
+
+      capabilityIt('fetch', 'an aborted fetch rejects and leaves the entry in place', async () => {
+        await h.putRemote('abort.bin', { size: 16 * MiB });
+        const entry = await entryNamed('abort.bin');
+        const controller = new AbortController();
+        const error = await session.fetch!(entry, join(scratch, 'abort'), {
+          signal: controller.signal,
+          onProgress: () => controller.abort(),
+        }).then(() => undefined, (reason: unknown) => reason);
+        expect((error as Error | undefined)?.name).toBe('AbortError');
+        expect((await session.list!()).map((listed) => listed.name)).toContain('abort.bin');
+      });
+
+      faultIt('fetch', 'a download cut half-way is transient and can be fetched again', async () => {
+        const cut = h.faults?.cutDownloadHalfway;
+        if (cut === undefined) throw new Error('the harness declares faults but has no cutDownloadHalfway');
+        const data = Buffer.alloc(8 * MiB, 5);
+        await h.putRemote('cut.bin', data);
+        const entry = await entryNamed('cut.bin');
+        cut.call(h.faults);
+        const error = await session.fetch!(entry, join(scratch, 'cut-1')).then(() => undefined, (reason: unknown) => reason);
+        expectTransferError(error, 'transient');
+        const retry = await h.open();
+        extraSessions.push(retry);
+        const again = (await retry.list!()).find((listed) => listed.name === 'cut.bin');
+        expect(again).toBeDefined();
+        await retry.fetch!(again!, join(scratch, 'cut-2'));
+        expect(await sha256OfFile(join(scratch, 'cut-2'))).toBe(sha256(data));
+      });
+
+      capabilityIt('acknowledge', 'acknowledging takes the entry off the list (or keeps it, as configured)', async () => {
+        await h.putRemote('taken.xml', Buffer.from('taken'));
+        await h.putRemote('waiting.xml', Buffer.from('waiting'));
+        const entry = await entryNamed('taken.xml');
+        if (hasCapability(h.definition, 'fetch')) await session.fetch!(entry, join(scratch, 'taken'));
+        await session.acknowledge!(entry);
+        const names = (await session.list!()).map((listed) => listed.name).sort();
+        const expected = h.acknowledgedEntriesRemain === true ? ['taken.xml', 'waiting.xml'] : ['waiting.xml'];
+        expect(names).toEqual(expected);
+        if (h.remoteCount) expect(await h.remoteCount()).toBe(expected.length);
+      });
+
+      capabilityIt('acknowledge', 'acknowledging the same entry twice is harmless', async () => {
+        await h.putRemote('twice.xml', Buffer.from('twice'));
+        const entry = await entryNamed('twice.xml');
+        await session.acknowledge!(entry);
+        await session.acknowledge!(entry);
+      });
+    });
+
+    describe('check', () => {
+      capabilityIt('check', 'finds nothing wrong with a healthy peer', async () => {
+        const results = await session.check!();
+        expect(results.length).toBeGreaterThan(0);
+        for (const result of results) {
+          expectWellFormedCheck(result);
+          expect(result.status, `${result.id}: ${result.key}`).not.toBe('fail');
+        }
+      });
+
+      capabilityIt('check', 'a write probe leaves nothing behind', async () => {
+        const results = await session.check!({ writeProbe: true });
+        for (const result of results) expect(result.status, `${result.id}: ${result.key}`).not.toBe('fail');
+        if (hasCapability(h.definition, 'send')) expect(await h.listSentNames()).toEqual([]);
+      });
+
+      capabilityIt('check', 'reports a missing destination as a failure', async () => {
+        const broken = await h.openWithMissingTarget();
+        extraSessions.push(broken);
+        const results = await broken.check!();
+        for (const result of results) expectWellFormedCheck(result);
+        expect(results.map((result) => result.status)).toContain('fail');
+      });
+    });
+  });
+}
+
+function expectWellFormedCheck(result: { id: string; status: string; key: string; fixKey?: string }): void {
+  expect(result.id).toMatch(/^[a-z][\w-]*\.[\w.-]+$/);
+  expect(['ok', 'warn', 'fail']).toContain(result.status);
+  expectKnownKey(result.key);
+  if (result.fixKey !== undefined) expectKnownKey(result.fixKey);
+}
+
+/** A TransferError of that kind, whose message exists in both languages. */
+export function expectTransferError(error: unknown, kind: TransferErrorKind): TransferError {
+  expect(isTransferError(error), `expected a TransferError, got ${String(error)}`).toBe(true);
+  const transfer = error as TransferError;
+  expect(transfer.kind, `${transfer.key} ${JSON.stringify(transfer.params)}`).toBe(kind);
+  expectKnownKey(transfer.key);
+  return transfer;
+}
+
+function expectKnownKey(key: string): void {
+  const { en, fr } = catalogKeys();
+  expect(en, `English message for ${key}`).toContain(key);
+  expect(fr, `French message for ${key}`).toContain(key);
+}
+
+/** An undeclared capability: the method is absent, or it refuses with an `unsupported` error. */
+async function expectUnsupported(session: ProtocolSession, capability: Capability, scratch: string): Promise<void> {
+  const method = session[METHOD_OF[capability]];
+  if (method === undefined) return;
+  const item: SendItem = { path: join(scratch, 'none'), name: 'none.xml', size: 0, sha256: '' };
+  const entry: RemoteEntry = { id: 'none', name: 'none.xml' };
+  const calls: Record<Capability, () => Promise<unknown>> = {
+    send: () => session.send!(item),
+    list: () => session.list!(),
+    fetch: () => session.fetch!(entry, join(scratch, 'none-fetched')),
+    acknowledge: () => session.acknowledge!(entry),
+    check: () => session.check!(),
+    verify: () => session.verify!(item),
+  };
+  const error = await calls[capability]().then(() => undefined, (reason: unknown) => reason);
+  expectTransferError(error, 'unsupported');
+}
