@@ -1,8 +1,11 @@
 #!/usr/bin/env node
 // `npm run demo`: a full local cycle on the bundled sample files, in a temporary folder.
-// The "partner" is a plain folder (the local protocol), so nothing leaves this machine.
+// The "partner" is a plain folder (the local protocol), then an SFTP server started on 127.0.0.1
+// for the demo, so nothing leaves this machine.
 import { cpSync, mkdtempSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -70,4 +73,110 @@ say('4. logs/last.log');
 process.stdout.write(readFileSync(join(work, 'ordo-data', 'logs', 'last.log'), 'utf8'));
 say('5. A second run: nothing to do (exit code 0), nothing sent twice');
 ordoRun('run');
-process.exitCode = code ?? 1;
+
+say('6. SFTP round trip with DILA: an SFTP server started for the demo on 127.0.0.1 holds a télédossier; a status return goes back');
+const sftpCode = await sftpRoundTrip();
+process.exitCode = code === 0 && sftpCode === 0 ? 0 : (code ?? 1) || 1;
+
+say('7. XFB round trip with the Trésorerie: the XFB/Gateway test peer (HTTPS, test CA) receives a PES file; the return waiting there comes back, renamed by the naming plan');
+const xfbCode = await xfbRoundTrip();
+if (xfbCode !== 0) process.exitCode = xfbCode || 1;
+
+/** One demo SFTP server plays both sides: DILA's deposit of télédossiers and DILA's folder for the flux retours. */
+async function sftpRoundTrip() {
+  const served = join(work, 'serveur-sftp');
+  mkdirSync(join(served, 'flux-retours'), { recursive: true });
+  cpSync(join(project, 'fixtures', 'demo', 'dila', 'teledossiers'), join(served, 'teledossiers'), { recursive: true });
+  cpSync(join(project, 'fixtures', 'demo', 'dila', 'retours'), join(work, 'instruction', 'retours'), { recursive: true });
+  // Secrets are masked wherever they appear, so the demo's password must not be part of a path.
+  const password = 'mot-de-passe-demo-sftp';
+  const peer = spawn(process.execPath, [join(project, 'fixtures', 'peers', 'sftp', 'serve.mjs'), served], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+    env: { ...process.env, PEER_PASSWORD: password },
+  });
+  const [firstLine] = await once(createInterface({ input: peer.stdout }), 'line');
+  const server = JSON.parse(firstLine);
+  process.env.ORDO_DEMO_SFTP_PASSWORD = password;
+  config.profiles.VILLE.sftp = {
+    host: server.host,
+    port: server.port,
+    username: server.username,
+    password: '${ORDO_DEMO_SFTP_PASSWORD}',
+    hostKey: server.hostKeyFingerprint,
+  };
+  config.scenarios.TELEDOSSIERS = {
+    profile: 'VILLE',
+    protocol: 'sftp',
+    naming: { timestamp: false },
+    options: { inbox: '/teledossiers', filter: '*.xml;*.pdf', afterRetrieve: 'delete' },
+  };
+  config.scenarios.FLUX_RETOURS = {
+    profile: 'VILLE',
+    protocol: 'sftp',
+    source: './instruction/retours',
+    settle: '0s',
+    retrieve: { enabled: false },
+    options: { remoteDir: '/flux-retours' },
+  };
+  writeFileSync(join(work, 'ordo.config.json'), `${JSON.stringify(config, null, 2)}\n`);
+  try {
+    const status = ordoRun('run', 'TELEDOSSIERS', 'FLUX_RETOURS');
+    process.stdout.write(`SFTP server's folder afterwards (the télédossier was taken, the status return arrived):\n${tree(served)}\n`);
+    process.stdout.write(`Received:\n${tree(join(work, 'ordo-data', 'recus'))}\n`);
+    return status;
+  } finally {
+    peer.stdin.end();
+    await once(peer, 'exit');
+  }
+}
+
+/**
+ * The XFB gateway peer runs in this process, so ordo runs asynchronously here (a synchronous child
+ * would stop the peer from answering).
+ */
+async function xfbRoundTrip() {
+  const { startXfbPeer } = await import('../fixtures/peers/peers.mjs');
+  const peer = await startXfbPeer({ tls: true });
+  const returned = 'ACQUIT_PESALR2_21400999900017_261122_1610.xml';
+  peer.gateway.addWaiting(returned, readFileSync(join(project, 'fixtures', 'demo', 'partner-outbox', returned)));
+  const exportXfb = join(work, 'finances', 'export-helios');
+  mkdirSync(exportXfb, { recursive: true });
+  cpSync(join(project, 'fixtures', 'demo', 'outgoing', 'PESALR2_21400999900017_261123_0930.xml'), join(exportXfb, 'PESALR2_21400999900017_261123_0930.xml'));
+  process.env.ORDO_DEMO_XFB_PASSWORD = peer.account.password;
+  config.profiles.VILLE.xfb = {
+    url: peer.url,
+    user: peer.account.user,
+    password: '${ORDO_DEMO_XFB_PASSWORD}',
+    partner: peer.account.partner,
+    application: peer.account.application,
+    ca: peer.pki.caCert,
+  };
+  config.scenarios.HELIOS = {
+    profile: 'VILLE',
+    protocol: 'xfb',
+    source: './finances/export-helios',
+    filter: ['*.xml'],
+    settle: '0s',
+    // In production: 30s between uploads and 10s between downloads (docs/protocols/xfb.md).
+    delays: { send: '0s', retrieve: '0s' },
+    retrieve: { afterSend: true },
+    naming: { rename: true, format: 'LA[annee][numrec].020' },
+  };
+  writeFileSync(join(work, 'ordo.config.json'), `${JSON.stringify(config, null, 2)}\n`);
+  try {
+    process.stdout.write('$ ordo run HELIOS\n');
+    const child = spawn(process.execPath, [ordo, 'run', 'HELIOS'], { cwd: work, stdio: 'inherit', env: { ...process.env } });
+    const [status] = await once(child, 'exit');
+    process.stdout.write(`(exit code ${status})\n`);
+    for (const deposit of peer.gateway.deposits) {
+      process.stdout.write(`The gateway received ${deposit.name} (${deposit.size} bytes, partner ${deposit.partner}, application ${deposit.application}).\n`);
+    }
+    for (const entry of peer.gateway.waiting) process.stdout.write(`${entry.name} is now in state ${entry.state} at the gateway.\n`);
+    process.stdout.write(`Received:\n${tree(join(work, 'ordo-data', 'recus'))}\n`);
+    say('8. logs/last.log of that run (the credentials are masked, as the historical log did)');
+    process.stdout.write(readFileSync(join(work, 'ordo-data', 'logs', 'last.log'), 'utf8'));
+    return status;
+  } finally {
+    await peer.close();
+  }
+}

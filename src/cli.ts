@@ -173,8 +173,15 @@ function buildProgram(state: State): Command {
     .argument('[scenario...]', t('cli.arg.scenarios'))
     .option('--report <file>', t('cli.opt.report'))
     .option('--write-probe', t('cli.opt.writeProbe'))
-    .action((scenarios: string[], o: { report?: string; writeProbe?: boolean }, c: Command) =>
-      defer('diagnose', c, { report: o.report, writeProbe: o.writeProbe === true }, () => import('./commands/diagnose.js'), scenarios),
+    .option('--accept-new-host-key <scenario>', t('protocol.sftp.cli.acceptNewHostKey'))
+    .action((scenarios: string[], o: { report?: string; writeProbe?: boolean; acceptNewHostKey?: string }, c: Command) =>
+      defer(
+        'diagnose',
+        c,
+        { report: o.report, writeProbe: o.writeProbe === true, acceptNewHostKey: o.acceptNewHostKey },
+        () => import('./commands/diagnose.js'),
+        scenarios,
+      ),
     );
 
   const config = sub(program, 'config', 'variadic');

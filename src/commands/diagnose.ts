@@ -6,7 +6,9 @@ import { resolve } from 'node:path';
 import type { OrdoConfig } from '../config/model.js';
 import { effectiveConfig } from '../config/show.js';
 import { configFailure, diagnose } from '../core/diagnose.js';
-import { ConfigError } from '../core/errors.js';
+import { check } from '../core/diagnose-check.js';
+import { ConfigError, ExitCode } from '../core/errors.js';
+import { t } from '../i18n/index.js';
 import { tailLastLog } from '../core/logs.js';
 import type { DiagnoseResult } from '../core/results.js';
 import { renderReport } from '../output/report.js';
@@ -14,7 +16,11 @@ import type { CommandContext } from './context.js';
 
 const REPORT_LOG_LINES = 200;
 
-export async function run(ctx: CommandContext, input: { report: string | undefined; writeProbe: boolean }): Promise<number> {
+export async function run(
+  ctx: CommandContext,
+  input: { report: string | undefined; writeProbe: boolean; acceptNewHostKey?: string | undefined },
+): Promise<number> {
+  if (input.acceptNewHostKey !== undefined) return acceptHostKey(ctx, input.acceptNewHostKey);
   let config: OrdoConfig | undefined;
   let result: DiagnoseResult;
   try {
@@ -44,4 +50,18 @@ async function report(ctx: CommandContext, config: OrdoConfig | undefined, resul
     lastLog: config === undefined ? undefined : await tailLastLog(config, REPORT_LOG_LINES),
     lastLogLines: REPORT_LOG_LINES,
   });
+}
+
+/** --accept-new-host-key <scenario>: the one explicit way to trust a new SFTP server (docs/protocols/sftp.md). */
+async function acceptHostKey(ctx: CommandContext, scenario: string): Promise<number> {
+  const { acceptNewHostKey } = await import('../core/accept-host-key.js');
+  const accepted = await acceptNewHostKey(await ctx.loadConfig(), scenario);
+  const params = { ...accepted };
+  // A newly trusted key is worth a second look: its fingerprint should match the partner's.
+  const checked =
+    accepted.status === 'recorded'
+      ? check('sftp.hostKey', 'warn', t('protocol.sftp.accept.recorded', params), { scope: accepted.scenario, fix: t('protocol.sftp.accept.verify', params) })
+      : check('sftp.hostKey', 'ok', t('protocol.sftp.accept.alreadyTrusted', params), { scope: accepted.scenario });
+  ctx.out.diagnose({ checks: [checked], exitCode: ExitCode.ok });
+  return ExitCode.ok;
 }

@@ -1,8 +1,16 @@
-// ordo tedeco-request <file>: part of the public interface, but the `tedeco` protocol is not in this
-// version. Say so plainly (exit 3) rather than pretend to have written a request.
-import { ExitCode, OrdoError } from '../core/errors.js';
+// ordo tedeco-request <file> --scenario <name>: write the pair fiNNNN + rqNNNN for one file into the
+// agent's spool, through the same pipeline as `ordo send --scenario <name> <file>`.
+import { resolve } from 'node:path';
+import { UsageError } from '../core/errors.js';
+import { tedecoRequest } from '../core/tedeco-request.js';
 import type { CommandContext } from './context.js';
 
-export async function run(_ctx: CommandContext, input: { file: string }): Promise<number> {
-  throw new OrdoError('cli.tedeco.unavailable', { file: input.file }, ExitCode.config, { fix: 'cli.tedeco.unavailable.fix' });
+export async function run(ctx: CommandContext, input: { file: string }): Promise<number> {
+  const [scenario, ...others] = ctx.options.scenarios;
+  if (scenario === undefined || others.length > 0) throw new UsageError('protocol.tedeco.request.needsScenario');
+  const file = resolve(ctx.io.cwd, input.file);
+  const config = await ctx.loadConfig();
+  const result = await ctx.withEngine(config, 'tedeco-request', {}, (engine) => tedecoRequest(engine, { scenario, file }));
+  ctx.out.cycle(result);
+  return result.exitCode;
 }

@@ -2,7 +2,7 @@
 // Windows and network shares); the others must exist and be writable, or be creatable.
 import { constants } from 'node:fs';
 import { access, open, stat, unlink } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join, relative } from 'node:path';
 import type { OrdoConfig, ScenarioConfig } from '../config/model.js';
 import { t } from '../i18n/index.js';
 import { check } from './diagnose-check.js';
@@ -42,7 +42,7 @@ export async function spoolChecks(config: OrdoConfig): Promise<DiagnoseCheck[]> 
     { role: 'journal', path: paths.journal, creatable: true },
     { role: 'locks', path: paths.locks, creatable: true },
   ];
-  return folderGroupChecks('folders.spool', folders, undefined, t('diagnose.spool.ok', { path: paths.root }));
+  return folderGroupChecks('folders.spool', folders, paths.root, undefined, t('diagnose.spool.ok', { path: paths.root }));
 }
 
 export async function scenarioFolderChecks(config: OrdoConfig, scenario: ScenarioConfig): Promise<DiagnoseCheck[]> {
@@ -54,17 +54,17 @@ export async function scenarioFolderChecks(config: OrdoConfig, scenario: Scenari
     { role: 'failed', path: paths.failed(scenario.name), creatable: true },
     { role: 'received', path: paths.received(scenario.profile), creatable: true },
   ];
-  return folderGroupChecks('folders.scenario', folders, scenario.name, t('diagnose.folders.ok', { count: folders.length }));
+  return folderGroupChecks('folders.scenario', folders, paths.root, scenario.name, t('diagnose.folders.ok', { count: folders.length }));
 }
 
 /** One ✔ for the whole group when every folder is usable, else one check per folder in trouble. */
-async function folderGroupChecks(id: string, folders: Folder[], scope: string | undefined, okMessage: string): Promise<DiagnoseCheck[]> {
+async function folderGroupChecks(id: string, folders: Folder[], root: string, scope: string | undefined, okMessage: string): Promise<DiagnoseCheck[]> {
   const problems: DiagnoseCheck[] = [];
   const toCreate: string[] = [];
   for (const folder of folders) {
     const state = await folderState(folder.path);
     if (state.state === 'ok') continue;
-    if (state.state === 'creatable' && folder.creatable) toCreate.push(role(folder));
+    if (state.state === 'creatable' && folder.creatable) toCreate.push(shortPath(folder.path, root));
     else problems.push(folderProblem(id, folder, state, scope));
   }
   if (problems.length > 0) return problems;
@@ -76,6 +76,12 @@ function folderProblem(id: string, folder: Folder, state: FolderState, scope: st
   const params = { role: role(folder), path: folder.path, code: 'code' in state ? state.code : '' };
   const key = state.state === 'creatable' ? 'missing' : state.state;
   return check(id, 'fail', t(`diagnose.folder.${key}`, params), { fix: t(`diagnose.folder.${key}.fix`, params), scope });
+}
+
+/** `queue/PES` rather than the whole path when the folder is under the root. */
+function shortPath(path: string, root: string): string {
+  const rel = relative(root, path);
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
 }
 
 function role(folder: Folder): string {

@@ -5,6 +5,9 @@ import { configMessages } from './catalog/config.js';
 import { engineMessages } from './catalog/engine.js';
 import { namingMessages } from './catalog/naming.js';
 import { protocolMessages } from './catalog/protocols.js';
+import { sftpMessages } from './catalog/sftp.js';
+import { tedecoMessages } from './catalog/tedeco.js';
+import { webMessages } from './catalog/web.js';
 
 export type Lang = 'fr' | 'en';
 export type Params = Record<string, string | number | undefined>;
@@ -13,7 +16,7 @@ export interface Catalog {
   fr: Record<string, string>;
 }
 
-const catalogs: Catalog[] = [cliMessages, configMessages, engineMessages, namingMessages, protocolMessages];
+const catalogs: Catalog[] = [cliMessages, configMessages, engineMessages, namingMessages, protocolMessages, sftpMessages, webMessages, tedecoMessages];
 const merged: Record<Lang, Record<string, string>> = { en: {}, fr: {} };
 for (const c of catalogs) {
   Object.assign(merged.en, c.en);

@@ -6,7 +6,7 @@ import type { ExitCodeValue } from '../core/errors.js';
 import type { LogText, PurgeResult } from '../core/logs.js';
 import type { RenameResult } from '../core/rename.js';
 import type { CycleResult, DiagnoseResult, ScanResult, WatchCycle } from '../core/results.js';
-import { redact } from '../core/redact.js';
+import { redact, redactDeep } from '../core/redact.js';
 import { describeError } from './describe-error.js';
 import { renderConfigShow, renderConfigValid, type ConfigSummary } from './human/config.js';
 import { renderCycle, renderWatchCycle, renderWatchEnd } from './human/cycle.js';
@@ -24,6 +24,7 @@ import { colorEnabled, paletteFor } from './terminal.js';
 export interface OutputStream {
   write(text: string): unknown;
   isTTY?: boolean | undefined;
+  columns?: number | undefined;
 }
 
 export interface ReporterOptions {
@@ -51,7 +52,9 @@ export class Reporter {
   /** Engine events → spinner/progress (a TTY on stderr only, never with --json/--quiet) and -v log lines. */
   async events(): Promise<(event: EngineEvent) => void> {
     const { json, quiet, verbose, stderr, env } = this.options;
-    const spinner = !json && !quiet && stderr.isTTY === true && env.TERM !== 'dumb';
+    // A pseudo-terminal without a size (some CI runners, `script`) has 0 columns: ora would loop
+    // clearing lines forever there.
+    const spinner = !json && !quiet && stderr.isTTY === true && env.TERM !== 'dumb' && (stderr.columns ?? 0) > 0;
     this.progress = await createProgress({
       spinner,
       verbose: verbose && !quiet,
@@ -99,7 +102,9 @@ export class Reporter {
   }
 
   configShow(effective: unknown): void {
-    this.result(effective, () => renderConfigShow(effective));
+    // Secret-named keys are masked by key, not only by known value.
+    const masked = redactDeep(effective);
+    this.result(masked, () => renderConfigShow(masked));
   }
 
   /** Render a failed command (JSON error document or human text); returns its exit code. */

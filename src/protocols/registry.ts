@@ -17,6 +17,31 @@ const registry: Record<string, RegistryEntry> = {
     optionKeys: ['target', 'inbox', 'afterRetrieve', 'filter'],
     load: async () => (await import('./local.js')).localProtocol,
   },
+  // Keys beyond CONFIG.md's fixed ones: docs/protocols/sftp.md.
+  sftp: {
+    profileKeys: ['host', 'port', 'username', 'password', 'privateKey', 'passphrase', 'hostKey', 'knownHosts', 'timeout', 'keepalive', 'serial', 'ciphers'],
+    optionKeys: ['remoteDir', 'inbox', 'filter', 'afterRetrieve', 'createRemoteDir'],
+    load: async () => (await import('./sftp.js')).sftpProtocol,
+  },
+  // Keys beyond CONFIG.md's fixed ones (passphrase, insecure, timeout): docs/protocols/xfb.md.
+  xfb: {
+    profileKeys: ['url', 'user', 'password', 'partner', 'application', 'ca', 'cert', 'key', 'proxy', 'passphrase', 'insecure', 'timeout'],
+    optionKeys: [],
+    load: async () => (await import('./xfb.js')).xfbProtocol,
+  },
+  // Keys beyond CONFIG.md's fixed ones (passphrase, insecure, timeout, method, body, fileField,
+  // successStatus, successPattern): docs/protocols/http.md.
+  http: {
+    profileKeys: ['urls', 'auth', 'ca', 'cert', 'key', 'proxy', 'passphrase', 'insecure', 'timeout', 'method', 'body', 'fileField', 'successStatus', 'successPattern'],
+    optionKeys: ['fileType', 'fields'],
+    load: async () => (await import('./http.js')).httpProtocol,
+  },
+  // Keys beyond CONFIG.md's fixed ones (filter, staleRequestAge): docs/protocols/tedeco.md.
+  tedeco: {
+    profileKeys: ['spool', 'alias', 'ead'],
+    optionKeys: ['type', 'rfa', 'recordLength', 'compression', 'year', 'filter', 'staleRequestAge'],
+    load: async () => (await import('./tedeco.js')).tedecoProtocol,
+  },
 };
 
 export function protocolNames(): string[] {

@@ -90,6 +90,13 @@ const METHOD_OF: Record<Capability, keyof ProtocolSession> = {
 export interface PeerTraits {
   /** The peer can cut transfers half-way (the fault tests run, and fail if the harness lacks the hook). */
   faults?: boolean;
+  /** The partner never accepts an empty file (the XFB gateway answers 400): sending one is a permanent error that leaves nothing. */
+  refusesEmptyFiles?: boolean;
+  /**
+   * The partner marks an entry taken as soon as all of it was downloaded (XFB state E): it leaves the
+   * list and a second download is refused (permanent), so the bytes must be kept by whoever fetched them.
+   */
+  downloadTakesEntry?: boolean;
 }
 
 export function defineContractSuite(name: string, harness: () => Promise<ContractHarness>, traits: PeerTraits = {}): void {
@@ -179,6 +186,12 @@ export function defineContractSuite(name: string, harness: () => Promise<Contrac
       });
 
       capabilityIt('send', 'delivers an empty file', async () => {
+        if (traits.refusesEmptyFiles) {
+          const refused = await session.send!(await sendItem(scratch, 'empty.txt', Buffer.alloc(0))).then(() => undefined, (reason: unknown) => reason);
+          expectTransferError(refused, 'permanent');
+          expect(await h.listSentNames()).toEqual([]);
+          return;
+        }
         await session.send!(await sendItem(scratch, 'empty.txt', Buffer.alloc(0)));
         expect(await h.readSent('empty.txt')).toEqual(Buffer.alloc(0));
         expect(await h.listSentNames()).toEqual(['empty.txt']);
@@ -337,6 +350,13 @@ export function defineContractSuite(name: string, harness: () => Promise<Contrac
         const result = await session.fetch!(entry, dest);
         expect(result.bytes).toBe(data.length);
         expect(await readFile(dest)).toEqual(data);
+        if (traits.downloadTakesEntry) {
+          expect((await session.list!()).map((listed) => listed.name)).not.toContain('ACQUIT.xml');
+          const again = await session.fetch!(entry, join(scratch, '.partial-again')).then(() => undefined, (reason: unknown) => reason);
+          expectTransferError(again, 'permanent');
+          if (h.remoteCount) expect(await h.remoteCount()).toBe(0);
+          return;
+        }
         expect((await session.list!()).map((listed) => listed.name)).toContain('ACQUIT.xml');
         if (h.remoteCount) expect(await h.remoteCount()).toBe(1);
       });

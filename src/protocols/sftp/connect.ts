@@ -3,13 +3,16 @@
 import { lookup } from 'node:dns/promises';
 import { readFile } from 'node:fs/promises';
 import { connect as tcpConnect, type Socket } from 'node:net';
-import { utils, type Algorithms, type Client, type ConnectConfig, type SFTPWrapper } from 'ssh2';
+import ssh2, { type Algorithms, type ConnectConfig, type SFTPWrapper } from 'ssh2';
 import SftpClient from 'ssh2-sftp-client';
 import { TransferError } from '../contract.js';
 import { isDnsCode, isNetworkCode, errorCodeOf } from './errors.js';
 import { describeKey, type PresentedKey } from './fingerprints.js';
 import { hostKeyRefusal, judgeHostKey, preferredHostKeyAlgorithms, type HostKeyTrust, type HostKeyVerdict } from './host-keys.js';
 import type { SftpSettings } from './settings.js';
+
+// ssh2 is CommonJS: its named exports exist only on the default export under Node's ESM loader.
+const { Client, utils } = ssh2;
 
 export type ConnectStage = 'key' | 'dns' | 'tcp' | 'handshake' | 'auth' | 'sftp' | 'ready';
 
@@ -31,6 +34,11 @@ export interface SftpLink {
   writeChunk: number;
   /** The connection's close, end or error event was seen: nothing more can be done with it. */
   readonly lost: boolean;
+  /**
+   * Calls `listener` once when the connection goes away (at once if it already has); returns the
+   * unsubscribe function. ssh2 never answers a request sent on a closed channel: waiters must hear it.
+   */
+  onLost(listener: () => void): () => void;
   /** Ends the connection politely (bounded in time). */
   close(): Promise<void>;
   /** Drops the connection at once: whatever is in flight fails. */
@@ -66,18 +74,20 @@ export async function openLink({ settings, trust, profileName, trace = { stage: 
   trace.stage = 'handshake';
 
   let lost = false;
+  const lostListeners = new Set<() => void>();
+  const markLost = (): void => {
+    if (lost) return;
+    lost = true;
+    for (const listener of [...lostListeners]) listener();
+    lostListeners.clear();
+  };
   let lastError: (Error & { level?: string }) | undefined;
-  const client = new SftpClient('ordo', {
-    error: () => {
-      lost = true;
-    },
-    end: () => {
-      lost = true;
-    },
-    close: () => {
-      lost = true;
-    },
-  });
+  // ssh2-sftp-client's own global listeners (without them it prints to the console).
+  const client = new SftpClient('ordo', { error: markLost, end: markLost, close: markLost });
+  // Its per-request listeners may swallow the events above: hear them directly as well.
+  client.on('close', markLost);
+  client.on('end', markLost);
+  socket.once('close', markLost);
   // Prepended: runs before ssh2-sftp-client's own listener rewraps the error and drops its `level`.
   client.on('error', (error: Error & { level?: string }) => {
     lastError ??= error;
@@ -117,10 +127,18 @@ export async function openLink({ settings, trust, profileName, trace = { stage: 
     get lost() {
       return lost || socket.destroyed;
     },
+    onLost(listener) {
+      if (lost || socket.destroyed) {
+        listener();
+        return () => undefined;
+      }
+      lostListeners.add(listener);
+      return () => lostListeners.delete(listener);
+    },
     close: () => closeWithin(client, socket, CLOSE_GRACE_MS),
     destroy: () => {
-      lost = true;
       socket.destroy();
+      markLost();
     },
   };
 }
@@ -260,7 +278,38 @@ function positiveOr(value: number | undefined, fallback: number): number {
   return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : fallback;
 }
 
-/** The ssh2 client under ssh2-sftp-client (not in its published types). */
-export function sshClientOf(link: SftpLink): Client {
-  return (link.client as unknown as { client: Client }).client;
+/**
+ * The key the server presents, without logging in (like `ssh-keyscan`): the handshake is stopped as
+ * soon as the key is known, so no credential is needed or sent.
+ */
+export async function scanHostKey(settings: SftpSettings, trust: HostKeyTrust): Promise<PresentedKey> {
+  const address = await resolveHost(settings.host);
+  const socket = await openSocket(address, settings);
+  const client = new Client();
+  return new Promise<PresentedKey>((resolve, reject) => {
+    let presented: PresentedKey | undefined;
+    const timer = setTimeout(() => finish(), settings.timeoutMs);
+    const finish = (error?: Error & { level?: string }): void => {
+      clearTimeout(timer);
+      socket.destroy();
+      if (presented !== undefined) {
+        resolve(presented);
+        return;
+      }
+      const params = { host: settings.host, port: settings.port, username: settings.username, stage: 'handshake', reason: error?.message ?? 'timeout' };
+      reject(new TransferError('transient', 'protocol.sftp.closedWhileConnecting', params, { connection: true, cause: error }));
+    };
+    client.on('error', finish);
+    client.on('close', () => finish());
+    client.connect({
+      sock: socket,
+      username: settings.username,
+      readyTimeout: settings.timeoutMs,
+      algorithms: algorithms(settings, trust),
+      hostVerifier: (key: Buffer) => {
+        presented = describeKey(key);
+        return false;
+      },
+    });
+  });
 }

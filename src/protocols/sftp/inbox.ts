@@ -13,7 +13,7 @@ import type { SftpSettings } from './settings.js';
 import { download } from './transfer.js';
 
 /** Files somebody is still writing: ours, WinSCP's, rclone's, browsers', editors' and Office's. */
-const UNFINISHED = [/\.ordo-part$/i, /\.(part|partial|filepart|crdownload|tmp|temp)$/i, /~$/, /^~\$/];
+const UNFINISHED = [/\.ordo-part$/i, /\.(part|partial|filepart|crdownload|tmp|temp|lck|swp)$/i, /~$/, /^~\$/];
 const MAX_NUMBERED = 999;
 
 export function nameFilter(settings: SftpSettings): (name: string) => boolean {

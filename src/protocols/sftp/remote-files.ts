@@ -18,13 +18,23 @@ export interface RemoteListing {
 
 function call<T>(run: (sftp: SFTPWrapper, done: (error: Error | null | undefined, value?: T) => void) => void, link: SftpLink): Promise<T> {
   return new Promise((resolve, reject) => {
+    const stopListening = link.onLost(() => reject(connectionLostError()));
     try {
-      run(link.sftp, (error, value) => (error ? reject(error) : resolve(value as T)));
+      run(link.sftp, (error, value) => {
+        stopListening();
+        if (error) reject(error);
+        else resolve(value as T);
+      });
     } catch (error) {
-      // ssh2 throws at once when the channel is already closed or an extension is missing.
+      // ssh2 throws at once when an extension is missing.
+      stopListening();
       reject(error);
     }
   });
+}
+
+export function connectionLostError(): Error {
+  return Object.assign(new Error('connection lost'), { code: 'ECONNRESET' });
 }
 
 function toRemoteStat(stats: Stats): RemoteStat {

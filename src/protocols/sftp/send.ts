@@ -1,8 +1,6 @@
 // `sftp` send and verify: upload under a hidden temporary name in the remote folder, check its size,
 // then give it its final name — never over a file already there.
-import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
-import { pipeline } from 'node:stream/promises';
 import { TransferError, type Receipt, type SendItem, type TransferOptions, type VerifyResult } from '../contract.js';
 import type { SftpLink } from './connect.js';
 import { operationError } from './errors.js';
@@ -10,7 +8,7 @@ import type { LinkKeeper } from './link-keeper.js';
 import { remoteJoin, remoteTempName, requirePlainRemoteName } from './remote-paths.js';
 import { makeFolders, posixRename, removeQuietly, renameNoReplace, statOrUndefined } from './remote-files.js';
 import { abortError, throwIfAborted } from '../local-streams.js';
-import { upload } from './transfer.js';
+import { remoteSha256, upload } from './transfer.js';
 
 const POSIX_RENAME = 'posix-rename@openssh.com';
 
@@ -22,15 +20,17 @@ export async function sendFile(keeper: LinkKeeper, item: SendItem, options: Tran
   const link = await keeper.get();
   await ensureRemoteDir(keeper, link, dir);
   const finalPath = remoteJoin(dir, name);
-  // Cheap early refusal before any byte moves; the check right before publishing is the one that counts.
-  await refuseIfTaken(keeper, link, finalPath, name);
+  // Refusing early saves uploading a large file for nothing. A file sent in one request does not need
+  // it: the check right before publishing, the one that counts, is enough.
+  if (item.size > link.writeChunk) await refuseIfTaken(keeper, link, finalPath, name);
 
   const tempPath = remoteJoin(dir, remoteTempName(name));
   keeper.track(tempPath);
   try {
     const bytes = await upload({ link, localPath: item.path, remotePath: tempPath, serial: keeper.settings.serial, options });
     await requireUnchangedSource(item, source, bytes);
-    await requireRemoteSize(link, tempPath, item);
+    // Two independent requests on two names: sent together, answered in one round trip.
+    await Promise.all([requireRemoteSize(link, tempPath, item), refuseIfTaken(keeper, link, finalPath, name)]);
   } catch (error) {
     if (options.signal?.aborted === true) {
       await keeper.cleanUp();
@@ -81,15 +81,9 @@ async function refuseIfTaken(keeper: LinkKeeper, link: SftpLink, finalPath: stri
 
 /**
  * `posix-rename@openssh.com` where offered (atomic), else the standard rename, which SFTP forbids to
- * replace a file. posix-rename would replace one, so the name is checked free just before.
+ * replace a file. posix-rename would replace one: the name was checked free just before.
  */
 async function publish(keeper: LinkKeeper, link: SftpLink, tempPath: string, finalPath: string, name: string): Promise<void> {
-  try {
-    await refuseIfTaken(keeper, link, finalPath, name);
-  } catch (error) {
-    if (await removeQuietly(link, tempPath)) keeper.untrack(tempPath);
-    throw error;
-  }
   try {
     if (link.extensions.has(POSIX_RENAME)) await posixRename(link, tempPath, finalPath);
     else await renameNoReplace(link, tempPath, finalPath);
@@ -143,9 +137,7 @@ export async function verifySent(keeper: LinkKeeper, item: SendItem): Promise<Ve
     if (found === undefined || !found.isFile || found.size !== item.size) return 'absent';
     const expected = item.sha256.trim().toLowerCase();
     if (expected === '') return 'present';
-    const hash = createHash('sha256');
-    await pipeline(link.client.createReadStream(finalPath), hash);
-    return hash.digest('hex') === expected ? 'present' : 'absent';
+    return (await remoteSha256(link, finalPath)) === expected ? 'present' : 'absent';
   } catch (error) {
     throw operationError(error, { path: finalPath, connectionLost: keeper.lost });
   }

@@ -8,23 +8,6 @@ import type { ProtocolSettingProblem } from '../contract.js';
 import { filterPatterns, parseAfterRetrieve, type AfterRetrieve } from '../local-settings.js';
 import { parseFingerprintList } from './fingerprints.js';
 
-export const SFTP_PROFILE_KEYS = [
-  'host',
-  'port',
-  'username',
-  'password',
-  'privateKey',
-  'passphrase',
-  'hostKey',
-  'knownHosts',
-  'timeout',
-  'keepalive',
-  'serial',
-  'ciphers',
-] as const;
-
-export const SFTP_OPTION_KEYS = ['remoteDir', 'inbox', 'filter', 'afterRetrieve', 'createRemoteDir'] as const;
-
 export const DEFAULT_PORT = 22;
 export const DEFAULT_TIMEOUT_MS = 20_000;
 export const DEFAULT_KEEPALIVE_MS = 15_000;
@@ -104,7 +87,12 @@ function optionProblems(options: Record<string, unknown>): Problems {
     if (options[key] !== undefined && !isNonEmptyString(options[key])) add(key, 'protocol.sftp.setting.text');
   }
   const after = options.afterRetrieve;
-  if (after !== undefined && parseAfterRetrieve(after) === undefined) add('afterRetrieve', 'protocol.sftp.setting.afterRetrieve', { value: shown(after) });
+  const parsedAfter = after === undefined ? undefined : parseAfterRetrieve(after);
+  if (after !== undefined && parsedAfter === undefined) add('afterRetrieve', 'protocol.sftp.setting.afterRetrieve', { value: shown(after) });
+  // Files moved into the inbox itself would be fetched again on every run.
+  if (parsedAfter?.action === 'move' && isNonEmptyString(options.inbox) && remoteFolder(parsedAfter.folder) === remoteFolder(options.inbox)) {
+    add('afterRetrieve', 'protocol.sftp.setting.moveIntoInbox', { value: shown(after) });
+  }
   if (options.filter !== undefined) {
     const patterns = filterPatterns(options.filter);
     if (patterns === undefined) add('filter', 'protocol.sftp.setting.filter');

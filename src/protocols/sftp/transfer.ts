@@ -2,16 +2,19 @@
 // request at a time through streams for servers that mishandle parallel transfers (`serial`).
 // Progress is reported as bytes go; an abort drops the connection (parallel transfers have no other
 // way to stop) or destroys the streams (serial).
+import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { TransferOptions } from '../contract.js';
 import type { SftpLink } from './connect.js';
+import { connectionLostError } from './remote-files.js';
 
-/** Requests in flight for one file: at the server's maximum chunk, about 16 MiB of buffers. */
-const CONCURRENCY = 64;
+/** Requests in flight for one file: at OpenSSH's maximum request size, about 8 MiB of buffers. */
+const CONCURRENCY = 32;
 const SERIAL_HIGH_WATER_MARK = 256 * 1024;
+const FLUSH_EVERY = 64 * 1024 * 1024;
 
 export interface TransferRequest {
   link: SftpLink;
@@ -27,7 +30,7 @@ export async function upload(request: TransferRequest): Promise<number> {
   const progress = progressReporter(options);
   if (request.serial) {
     const remote = link.client.createWriteStream(remotePath, { flags: 'w' });
-    await pipeline(createReadStream(localPath, { highWaterMark: SERIAL_HIGH_WATER_MARK }), counting(progress), remote, signalOption(options));
+    await untilLost(link, remote, pipeline(createReadStream(localPath, { highWaterMark: SERIAL_HIGH_WATER_MARK }), counting(progress), remote, signalOption(options)));
     return progress.done();
   }
   await whileAbortable(link, options.signal, () =>
@@ -43,29 +46,80 @@ export async function upload(request: TransferRequest): Promise<number> {
 /** Writes `remotePath` into the local file `localPath` and flushes it to disk. */
 export async function download(request: TransferRequest): Promise<number> {
   const { link, localPath, remotePath, options } = request;
-  const progress = progressReporter(options);
-  if (request.serial) {
-    const remote = link.client.createReadStream(remotePath, { highWaterMark: SERIAL_HIGH_WATER_MARK });
-    await pipeline(remote, counting(progress), createWriteStream(localPath), signalOption(options));
-  } else {
-    await whileAbortable(link, options.signal, () =>
-      link.client.fastGet(remotePath, localPath, {
-        chunkSize: link.readChunk,
-        concurrency: CONCURRENCY,
-        step: (total) => progress.report(total),
-      }),
-    );
+  const flush = await BackgroundFlush.open(localPath);
+  const progress = progressReporter(options, (bytes) => flush.progress(bytes));
+  try {
+    if (request.serial) {
+      const remote = link.client.createReadStream(remotePath, { highWaterMark: SERIAL_HIGH_WATER_MARK });
+      await untilLost(link, remote, pipeline(remote, counting(progress), createWriteStream(localPath), signalOption(options)));
+    } else {
+      await whileAbortable(link, options.signal, () =>
+        link.client.fastGet(remotePath, localPath, {
+          chunkSize: link.readChunk,
+          concurrency: CONCURRENCY,
+          step: (total) => progress.report(total),
+        }),
+      );
+    }
+    await flush.finish();
+  } finally {
+    await flush.close();
   }
-  await flushToDisk(localPath);
   return progress.done();
 }
 
-export async function flushToDisk(path: string): Promise<void> {
-  const handle = await open(path, 'r+');
+/**
+ * Flushes a file being downloaded every FLUSH_EVERY bytes, while the transfer goes on: the disk works
+ * during the transfer rather than after it, and the final flush has little left to do.
+ */
+class BackgroundFlush {
+  private flushedAt = 0;
+  private running: Promise<void> | undefined;
+
+  private constructor(private readonly handle: FileHandle) {}
+
+  /** The same file the transfer writes (it is created, or truncated, by both: one and the same inode). */
+  static async open(path: string): Promise<BackgroundFlush> {
+    return new BackgroundFlush(await open(path, 'w'));
+  }
+
+  progress(bytes: number): void {
+    if (this.running !== undefined || bytes - this.flushedAt < FLUSH_EVERY) return;
+    this.flushedAt = bytes;
+    this.running = this.handle
+      .datasync()
+      .catch(() => undefined)
+      .finally(() => {
+        this.running = undefined;
+      });
+  }
+
+  async finish(): Promise<void> {
+    await this.running;
+    await this.handle.sync();
+  }
+
+  async close(): Promise<void> {
+    await this.running;
+    await this.handle.close().catch(() => undefined);
+  }
+}
+
+/** Reads a remote file through and hashes it (for verify: SFTP has no standard way to ask for a hash). */
+export async function remoteSha256(link: SftpLink, remotePath: string): Promise<string> {
+  const hash = createHash('sha256');
+  const remote = link.client.createReadStream(remotePath, { highWaterMark: SERIAL_HIGH_WATER_MARK });
+  await untilLost(link, remote, pipeline(remote, hash));
+  return hash.digest('hex');
+}
+
+/** ssh2 never answers requests a stream sends after the connection closed: destroy the stream then. */
+async function untilLost<T>(link: SftpLink, stream: { destroy(error?: Error): unknown }, work: Promise<T>): Promise<T> {
+  const stopListening = link.onLost(() => stream.destroy(connectionLostError()));
   try {
-    await handle.sync();
+    return await work;
   } finally {
-    await handle.close();
+    stopListening();
   }
 }
 
@@ -89,12 +143,13 @@ interface ProgressReporter {
   done(): number;
 }
 
-function progressReporter(options: TransferOptions): ProgressReporter {
+function progressReporter(options: TransferOptions, onBytes?: (bytes: number) => void): ProgressReporter {
   let bytes = 0;
   let reported = -1;
   const emit = (): void => {
     if (bytes === reported) return;
     reported = bytes;
+    onBytes?.(bytes);
     options.onProgress?.(bytes);
   };
   return {

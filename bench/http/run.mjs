@@ -1,0 +1,226 @@
+#!/usr/bin/env node
+// HTTP benchmark: ordo's `http` and `xfb` protocols against curl, on the same loopback server (the
+// test peers of fixtures/peers, plain HTTP unless BENCH_TLS=1). Medians of BENCH_RUNS runs (default 3) of:
+//   - a 1 GiB upload as a raw body (ordo `http`, body=raw, PUT) vs `curl -T`;
+//   - a 1 GiB upload as a multipart form (ordo `xfb`) vs `curl -F`;
+//   - a 1 GiB download (ordo `xfb`) vs `curl -o`.
+// ordo is measured twice, each time as a separate process timed from start to exit:
+//   - "protocol": the protocol alone (bench/http/protocol-runner.mjs): the transfer itself;
+//   - "CLI": `node bin/ordo.js send|retrieve` as users run it, with everything the engine adds for
+//     safety (claim, backup copy, sha256, journal lines flushed to disk, flushed downloads).
+// "wire" is what the server measured from the first to the last byte of the body.
+// Peak memory is the process's VmHWM from /proc, sampled while it runs.
+//
+// Usage: npm run build && node bench/http/run.mjs   (BENCH_RUNS, BENCH_SIZE_MIB, BENCH_TLS, BENCH_DIR)
+// Not part of `npm test`.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startHttpPeer, startXfbPeer } from '../../fixtures/peers/peers.mjs';
+
+const MiB = 1024 * 1024;
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const SIZE_MIB = Number(process.env.BENCH_SIZE_MIB ?? 1024);
+const TLS = process.env.BENCH_TLS === '1';
+
+const project = fileURLToPath(new URL('../..', import.meta.url));
+const ordoBin = join(project, 'bin', 'ordo.js');
+const runner = join(project, 'bench', 'http', 'protocol-runner.mjs');
+if (!existsSync(join(project, 'dist', 'protocols', 'xfb.js'))) {
+  process.stderr.write('Build first: npm run build\n');
+  process.exit(2);
+}
+
+const work = mkdtempSync(join(process.env.BENCH_DIR ?? tmpdir(), 'ordo-bench-http-'));
+const xfb = await startXfbPeer({ tls: TLS });
+const http = await startHttpPeer({ tls: TLS, body: 'raw', method: 'PUT', routes: { bench: '/upload' } });
+try {
+  await main();
+} finally {
+  await xfb.close();
+  await http.close();
+  rmSync(work, { recursive: true, force: true });
+}
+
+async function main() {
+  const big = join(work, 'big.bin');
+  await writeRandomFile(big, SIZE_MIB * MiB);
+  const download = join(work, 'downloaded.bin');
+  const ca = xfb.pki === undefined ? {} : { ca: xfb.pki.caCert };
+  const curlTls = xfb.pki === undefined ? [] : ['--cacert', xfb.pki.caCert];
+  const httpCa = http.pki === undefined ? {} : { ca: http.pki.caCert };
+  const curlHttpTls = http.pki === undefined ? [] : ['--cacert', http.pki.caCert];
+  const account = xfb.account;
+  const xfbProfile = { url: xfb.url, user: account.user, password: account.password, partner: account.partner, application: account.application, ...ca };
+  const httpProfile = { urls: { bench: `${http.urls.bench}/{name}` }, body: 'raw', method: 'PUT', ...httpCa };
+  const credentials = new URLSearchParams({ user: account.user, password: account.password });
+  const waiting = () => xfb.gateway.waiting.find((entry) => entry.name === 'big.bin');
+
+  const protocol = (settings, ...args) => {
+    const file = join(work, 'protocol-settings.json');
+    writeFileSync(file, JSON.stringify({ ...settings, root: work }));
+    return measure(process.execPath, [runner, file, ...args]);
+  };
+  const cli = async (scenario, args, prepare, verify) => {
+    const site = mkdtempSync(join(work, 'site-'));
+    mkdirSync(join(site, 'out'));
+    writeFileSync(join(site, 'ordo.config.json'), JSON.stringify(siteConfig({ xfb: xfbProfile, http: httpProfile }, scenario)));
+    prepare?.(site);
+    try {
+      const result = await measure(process.execPath, [ordoBin, ...args], { cwd: site });
+      if (result.code === 0) verify?.(site);
+      return result;
+    } finally {
+      rmSync(site, { recursive: true, force: true });
+    }
+  };
+
+  const cases = [
+    {
+      name: `${SIZE_MIB} MiB upload, raw body (http)`,
+      bytes: SIZE_MIB * MiB,
+      curlLabel: 'curl -T',
+      curl: () => measure('curl', ['-sS', '-f', '-o', '/dev/null', ...curlHttpTls, '-T', big, `${http.urls.bench}/big.bin`]),
+      protocol: () => protocol({ protocol: 'http', profile: httpProfile, options: {} }, 'upload', big, 'big.bin'),
+      cli: () => cli('RAW', ['send', '--scenario', 'RAW', '--no-retrieve'], (site) => linkSync(big, join(site, 'out', 'big.bin'))),
+      wire: () => http.endpoint.timings.at(-1),
+      check: () => expectSize(http.endpoint.deposits.at(-1)?.path, SIZE_MIB * MiB),
+      reset: () => http.endpoint.reset(),
+    },
+    {
+      name: `${SIZE_MIB} MiB upload, multipart form (xfb)`,
+      bytes: SIZE_MIB * MiB,
+      curlLabel: 'curl -F',
+      curl: () =>
+        measure('curl', ['-sS', '-f', '-o', '/dev/null', ...curlTls, '-F', `partner=${account.partner}`, '-F', `application=${account.application}`, '-F', `file=@${big};filename=big.bin`, `${xfb.url}?${credentials}`]),
+      protocol: () => protocol({ protocol: 'xfb', profile: xfbProfile, options: {} }, 'upload', big, 'big.bin'),
+      cli: () => cli('FORM', ['send', '--scenario', 'FORM', '--no-retrieve'], (site) => linkSync(big, join(site, 'out', 'big.bin'))),
+      wire: () => xfb.gateway.timings.at(-1),
+      check: () => expectSize(xfb.gateway.kept('big.bin').at(-1)?.path, SIZE_MIB * MiB),
+      reset: () => xfb.gateway.reset(),
+    },
+    {
+      name: `${SIZE_MIB} MiB download (xfb)`,
+      bytes: SIZE_MIB * MiB,
+      curlLabel: 'curl -o',
+      curl: () => measure('curl', ['-sS', '-f', '-o', download, ...curlTls, `${xfb.url}/big.bin?local_ident=${waiting()?.localIdent}&${credentials}`]),
+      protocol: () => protocol({ protocol: 'xfb', profile: xfbProfile, options: {} }, 'download', 'big.bin', download),
+      cli: () => cli('DOWN', ['retrieve', '--scenario', 'DOWN'], undefined, (site) => expectSize(join(site, 'ordo-data', 'recus', 'BENCH', 'big.bin'), SIZE_MIB * MiB)),
+      wire: () => xfb.gateway.timings.at(-1),
+      check: () => (existsSync(download) ? expectSize(download, SIZE_MIB * MiB) : undefined),
+      reset: () => {
+        rmSync(download, { force: true });
+        xfb.gateway.reset();
+        xfb.gateway.addWaiting('big.bin', { size: SIZE_MIB * MiB });
+      },
+    },
+  ];
+
+  const rows = [];
+  for (const bench of cases) {
+    const samples = { curl: [], protocol: [], cli: [] };
+    for (let run = 1; run <= RUNS; run += 1) {
+      for (const tool of ['curl', 'protocol', 'cli']) {
+        bench.reset();
+        const result = await bench[tool]();
+        if (result.code !== 0) throw new Error(`${bench.name} with ${tool} failed (exit ${result.code}):\n${result.stderr}`);
+        bench.check();
+        result.wireSeconds = (bench.wire()?.ms ?? Number.NaN) / 1000;
+        samples[tool].push(result);
+        process.stderr.write(
+          `  ${bench.name}, ${tool}, run ${run}: ${result.seconds.toFixed(2)} s (wire ${result.wireSeconds.toFixed(2)} s), peak RSS ${mib(result.peakRss)} MiB\n`,
+        );
+      }
+    }
+    bench.reset();
+    rows.push(summarise(bench, samples));
+  }
+  printTable(rows);
+}
+
+/** A site whose scenarios send `out/` to the peers or retrieve from the gateway, with the engine's defaults. */
+function siteConfig(profiles, scenario) {
+  const scenarios = {
+    RAW: { profile: 'BENCH', protocol: 'http', source: './out', settle: '0s', retrieve: { enabled: false }, options: { fileType: 'bench' } },
+    FORM: { profile: 'BENCH', protocol: 'xfb', source: './out', settle: '0s', retrieve: { enabled: false } },
+    DOWN: { profile: 'BENCH', protocol: 'xfb' },
+  };
+  return { root: './ordo-data', naming: { timestamp: false }, profiles: { BENCH: profiles }, scenarios: { [scenario]: scenarios[scenario] } };
+}
+
+/** Runs a command to its end; wall time and peak resident memory (VmHWM) of the process. */
+function measure(command, args, options = {}) {
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(command, args, { cwd: options.cwd ?? work, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+    let stderr = '';
+    let peakRss = 0;
+    child.stderr.on('data', (data) => (stderr += data));
+    const sample = () => {
+      try {
+        const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+        if (match) peakRss = Math.max(peakRss, Number(match[1]) * 1024);
+      } catch {
+        // The process has just ended.
+      }
+    };
+    const timer = setInterval(sample, 10);
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      clearInterval(timer);
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      resolve({ code, seconds, peakRss, stderr });
+    });
+  });
+}
+
+function summarise(bench, samples) {
+  const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  const rate = (tool, key = 'seconds') => bench.bytes / MiB / median(samples[tool].map((sample) => sample[key]));
+  const peak = (tool) => Math.max(...samples[tool].map((sample) => sample.peakRss));
+  const tools = ['curl', 'protocol', 'cli'];
+  return {
+    name: bench.name,
+    curlLabel: bench.curlLabel,
+    rate: Object.fromEntries(tools.map((tool) => [tool, rate(tool)])),
+    wire: Object.fromEntries(tools.map((tool) => [tool, rate(tool, 'wireSeconds')])),
+    rss: Object.fromEntries(tools.map((tool) => [tool, peak(tool)])),
+  };
+}
+
+function printTable(rows) {
+  const lines = [
+    `HTTP${TLS ? 'S (TLS, test CA)' : ''} on 127.0.0.1, the peers of fixtures/peers, median of ${RUNS} runs; MiB/s from process start to exit (on the wire, as the server saw it)`,
+    '',
+    '| transfer | curl | ordo protocol | ratio | ordo CLI (send/retrieve) | ratio | ordo peak RSS (protocol / CLI) |',
+    '|---|---|---|---|---|---|---|',
+    ...rows.map((row) => {
+      const cell = (tool) => `${row.rate[tool].toFixed(0)} (${row.wire[tool].toFixed(0)})`;
+      return `| ${row.name} | ${row.curlLabel}: ${cell('curl')} | ${cell('protocol')} | ${(row.rate.protocol / row.rate.curl).toFixed(2)} | ${cell('cli')} | ${(row.rate.cli / row.rate.curl).toFixed(2)} | ${mib(row.rss.protocol)} / ${mib(row.rss.cli)} MiB |`;
+    }),
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+async function writeRandomFile(path, size) {
+  const handle = await open(path, 'w');
+  try {
+    for (let written = 0; written < size; written += MiB) await handle.write(randomBytes(Math.min(MiB, size - written)));
+  } finally {
+    await handle.close();
+  }
+}
+
+function expectSize(path, size) {
+  if (path === undefined) throw new Error('nothing was received');
+  const actual = statSync(path).size;
+  if (actual !== size) throw new Error(`${path}: ${actual} bytes instead of ${size}`);
+}
+
+function mib(bytes) {
+  return (bytes / MiB).toFixed(0);
+}

@@ -1,0 +1,33 @@
+// One transfer through ordo's sftp protocol alone (no engine: no claim, backup, hashing or journal),
+// in its own process so that the benchmark measures its time and peak memory like any command.
+// Usage: node protocol-runner.mjs <settings.json> upload <local file> <remote name>
+//        node protocol-runner.mjs <settings.json> download <remote name> <local file>
+//        node protocol-runner.mjs <settings.json> upload-many <local folder>
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const dist = fileURLToPath(new URL('../../dist/protocols/sftp.js', import.meta.url));
+const { sftpProtocol } = await import(dist);
+
+const [settingsFile, operation, first, second] = process.argv.slice(2);
+const { profile, options, root } = JSON.parse(readFileSync(settingsFile, 'utf8'));
+const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined };
+const session = await sftpProtocol.open({ profileName: 'BENCH', profile, options, configDir: root, root, dryRun: false, counters: undefined, log: quiet });
+
+const item = (path, name) => ({ path, name, size: statSync(path).size, sha256: '' });
+try {
+  if (operation === 'upload') {
+    await session.send(item(first, second));
+  } else if (operation === 'download') {
+    const entry = (await session.list()).find((candidate) => candidate.name === first);
+    if (entry === undefined) throw new Error(`${first} is not in the remote inbox`);
+    await session.fetch(entry, second);
+  } else if (operation === 'upload-many') {
+    for (const name of readdirSync(first).sort()) await session.send(item(join(first, name), name));
+  } else {
+    throw new Error(`unknown operation ${operation}`);
+  }
+} finally {
+  await session.close();
+}

@@ -1,0 +1,242 @@
+#!/usr/bin/env node
+// SFTP benchmark: ordo against OpenSSH's own `sftp` client, on the same OpenSSH sshd on 127.0.0.1,
+// with the same cipher pinned on both sides (aes128-gcm@openssh.com). Medians of BENCH_RUNS runs
+// (default 3) of: a 1 GiB upload, a 1 GiB download, 1000 files of 4 KiB uploaded one after another.
+//
+// ordo is measured twice, each time as a separate process timed from start to exit:
+//   - "protocol": ordo's sftp protocol alone (bench/sftp/protocol-runner.mjs): the transfer itself;
+//   - "CLI": `node bin/ordo.js send|retrieve` as users run it, with everything the engine adds for
+//     safety (claim, backup copy, sha256, journal lines flushed to disk, flushed downloads).
+// Peak memory is the process's VmHWM from /proc, sampled while it runs.
+//
+// Usage: npm run build && node bench/sftp/run.mjs   (BENCH_RUNS, BENCH_SIZE_MIB, BENCH_SMALL_FILES, BENCH_DIR)
+// Not part of `npm test`.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startOpenSshServer } from '../../fixtures/peers/sftp/openssh-server.mjs';
+
+const CIPHER = 'aes128-gcm@openssh.com';
+const MiB = 1024 * 1024;
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const SIZE_MIB = Number(process.env.BENCH_SIZE_MIB ?? 1024);
+const SMALL_FILES = Number(process.env.BENCH_SMALL_FILES ?? 1000);
+const SMALL_SIZE = 4 * 1024;
+
+const project = fileURLToPath(new URL('../..', import.meta.url));
+const ordoBin = join(project, 'bin', 'ordo.js');
+const runner = join(project, 'bench', 'sftp', 'protocol-runner.mjs');
+if (!existsSync(join(project, 'dist', 'protocols', 'sftp.js'))) {
+  process.stderr.write('Build first: npm run build\n');
+  process.exit(2);
+}
+
+const work = mkdtempSync(join(process.env.BENCH_DIR ?? tmpdir(), 'ordo-bench-sftp-'));
+const server = await startOpenSshServer({ ciphers: [CIPHER] });
+try {
+  await main();
+} finally {
+  await server.stop();
+  rmSync(work, { recursive: true, force: true });
+}
+
+async function main() {
+  const remote = (name) => join(server.files, name);
+  for (const dir of ['up', 'down', 'small']) mkdirSync(remote(dir));
+  const big = join(work, 'big.bin');
+  const small = join(work, 'small');
+  process.stderr.write(`Preparing ${SIZE_MIB} MiB and ${SMALL_FILES} × ${SMALL_SIZE / 1024} KiB of random data in ${work}…\n`);
+  await writeRandomFile(big, SIZE_MIB * MiB);
+  mkdirSync(small);
+  for (let index = 0; index < SMALL_FILES; index += 1) writeFileSync(join(small, `f${String(index).padStart(5, '0')}.xml`), randomBytes(SMALL_SIZE));
+  linkSync(big, remote('down/big.bin'));
+
+  const knownHosts = join(work, 'known_hosts');
+  writeFileSync(knownHosts, `${server.knownHostsLines.join('\n')}\n`);
+  const profile = {
+    host: '127.0.0.1',
+    port: server.port,
+    username: server.username,
+    privateKey: server.privateKeyPath,
+    hostKey: server.hostKeys.map((key) => key.fingerprint).join(';'),
+    ciphers: [CIPHER],
+  };
+  const clearRemote = (dir) => {
+    for (const name of readdirSync(remote(dir))) rmSync(join(remote(dir), name), { force: true });
+  };
+  const download = join(work, 'downloaded.bin');
+
+  const openssh = (batch) => {
+    const file = join(work, 'batch.txt');
+    writeFileSync(file, `${batch}\n`);
+    return measure('sftp', [
+      '-q', '-b', file, '-c', CIPHER, '-i', server.privateKeyPath, '-P', String(server.port),
+      '-o', 'BatchMode=yes', '-o', 'IdentitiesOnly=yes', '-o', 'StrictHostKeyChecking=yes', '-o', `UserKnownHostsFile=${knownHosts}`,
+      `${server.username}@127.0.0.1`,
+    ]);
+  };
+  const protocol = (options, ...args) => {
+    const settings = join(work, 'protocol-settings.json');
+    writeFileSync(settings, JSON.stringify({ profile, options, root: work }));
+    return measure(process.execPath, [runner, settings, ...args]);
+  };
+  const cli = async (scenario, args, prepare, verify) => {
+    const site = mkdtempSync(join(work, 'site-'));
+    mkdirSync(join(site, 'out'));
+    writeFileSync(join(site, 'ordo.config.json'), JSON.stringify(siteConfig(profile, scenario)));
+    prepare?.(site);
+    try {
+      const result = await measure(process.execPath, [ordoBin, ...args], { cwd: site });
+      if (result.code === 0) verify?.(site);
+      return result;
+    } finally {
+      rmSync(site, { recursive: true, force: true });
+    }
+  };
+
+  const cases = [
+    {
+      name: `${SIZE_MIB} MiB upload`,
+      bytes: SIZE_MIB * MiB,
+      openssh: () => openssh(`put "${big}" up/big.bin`),
+      protocol: () => protocol({ remoteDir: 'up' }, 'upload', big, 'big.bin'),
+      cli: () => cli('UP', ['send', '--scenario', 'UP', '--no-retrieve'], (site) => linkSync(big, join(site, 'out', 'big.bin'))),
+      check: () => expectSize(remote('up/big.bin'), SIZE_MIB * MiB),
+      reset: () => clearRemote('up'),
+    },
+    {
+      name: `${SIZE_MIB} MiB download`,
+      bytes: SIZE_MIB * MiB,
+      openssh: () => openssh(`get down/big.bin "${download}"`),
+      protocol: () => protocol({ inbox: 'down', afterRetrieve: 'keep' }, 'download', 'big.bin', download),
+      cli: () => cli('DOWN', ['retrieve', '--scenario', 'DOWN'], undefined, (site) => expectSize(join(site, 'ordo-data', 'recus', 'BENCH', 'big.bin'), SIZE_MIB * MiB)),
+      check: () => (existsSync(download) ? expectSize(download, SIZE_MIB * MiB) : undefined),
+      reset: () => rmSync(download, { force: true }),
+    },
+    {
+      name: `${SMALL_FILES} × 4 KiB upload`,
+      bytes: SMALL_FILES * SMALL_SIZE,
+      files: SMALL_FILES,
+      openssh: () => openssh(`put ${small}/* small/`),
+      protocol: () => protocol({ remoteDir: 'small' }, 'upload-many', small),
+      cli: () =>
+        cli('SMALL', ['send', '--scenario', 'SMALL', '--no-retrieve'], (site) => {
+          for (const name of readdirSync(small)) linkSync(join(small, name), join(site, 'out', name));
+        }),
+      check: () => expectCount(remote('small'), SMALL_FILES),
+      reset: () => clearRemote('small'),
+    },
+  ];
+
+  const rows = [];
+  for (const bench of cases) {
+    const samples = { openssh: [], protocol: [], cli: [] };
+    for (let run = 1; run <= RUNS; run += 1) {
+      for (const tool of ['openssh', 'protocol', 'cli']) {
+        bench.reset();
+        const result = await bench[tool]();
+        if (result.code !== 0) throw new Error(`${bench.name} with ${tool} failed (exit ${result.code}):\n${result.stderr}`);
+        bench.check();
+        samples[tool].push(result);
+        process.stderr.write(`  ${bench.name}, ${tool}, run ${run}: ${result.seconds.toFixed(2)} s, peak RSS ${mib(result.peakRss)} MiB\n`);
+      }
+    }
+    bench.reset();
+    rows.push(summarise(bench, samples));
+  }
+  printTable(rows);
+}
+
+/** A site whose scenarios send `out/` to the server or retrieve from it, with the engine's defaults. */
+function siteConfig(profile, scenario) {
+  const scenarios = {
+    UP: { profile: 'BENCH', protocol: 'sftp', source: './out', settle: '0s', retrieve: { enabled: false }, options: { remoteDir: 'up' } },
+    DOWN: { profile: 'BENCH', protocol: 'sftp', options: { inbox: 'down', afterRetrieve: 'keep' } },
+    SMALL: { profile: 'BENCH', protocol: 'sftp', source: './out', settle: '0s', retrieve: { enabled: false }, options: { remoteDir: 'small' } },
+  };
+  return { root: './ordo-data', naming: { timestamp: false }, profiles: { BENCH: { sftp: profile } }, scenarios: { [scenario]: scenarios[scenario] } };
+}
+
+/** Runs a command to its end; wall time and peak resident memory (VmHWM) of the process. */
+function measure(command, args, options = {}) {
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(command, args, { cwd: options.cwd ?? work, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+    let stderr = '';
+    let peakRss = 0;
+    child.stderr.on('data', (data) => (stderr += data));
+    const sample = () => {
+      try {
+        const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+        if (match) peakRss = Math.max(peakRss, Number(match[1]) * 1024);
+      } catch {
+        // The process has just ended.
+      }
+    };
+    const timer = setInterval(sample, 10);
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      clearInterval(timer);
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      resolve({ code, seconds, peakRss, stderr });
+    });
+  });
+}
+
+function summarise(bench, samples) {
+  const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  const rate = (tool) => bench.bytes / MiB / median(samples[tool].map((sample) => sample.seconds));
+  const filesRate = (tool) => (bench.files === undefined ? undefined : bench.files / median(samples[tool].map((sample) => sample.seconds)));
+  const peak = (tool) => Math.max(...samples[tool].map((sample) => sample.peakRss));
+  return {
+    name: bench.name,
+    openssh: rate('openssh'),
+    protocol: rate('protocol'),
+    cli: rate('cli'),
+    files: { openssh: filesRate('openssh'), protocol: filesRate('protocol'), cli: filesRate('cli') },
+    rss: { openssh: peak('openssh'), protocol: peak('protocol'), cli: peak('cli') },
+  };
+}
+
+function printTable(rows) {
+  const speed = (row, tool) =>
+    row.files[tool] === undefined ? `${row[tool].toFixed(0)} MiB/s` : `${row[tool].toFixed(2)} MiB/s (${row.files[tool].toFixed(0)} files/s)`;
+  const lines = [
+    `SFTP on 127.0.0.1, OpenSSH sshd, cipher ${CIPHER} on both sides, median of ${RUNS} runs`,
+    '',
+    '| transfer | OpenSSH sftp | ordo sftp protocol | ratio | ordo CLI (send/retrieve) | ratio | ordo peak RSS (protocol / CLI) |',
+    '|---|---|---|---|---|---|---|',
+    ...rows.map(
+      (row) =>
+        `| ${row.name} | ${speed(row, 'openssh')} | ${speed(row, 'protocol')} | ${(row.protocol / row.openssh).toFixed(2)} | ${speed(row, 'cli')} | ${(row.cli / row.openssh).toFixed(2)} | ${mib(row.rss.protocol)} / ${mib(row.rss.cli)} MiB |`,
+    ),
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+async function writeRandomFile(path, size) {
+  const handle = await open(path, 'w');
+  try {
+    for (let written = 0; written < size; written += MiB) await handle.write(randomBytes(Math.min(MiB, size - written)));
+  } finally {
+    await handle.close();
+  }
+}
+
+function expectSize(path, size) {
+  const actual = statSync(path).size;
+  if (actual !== size) throw new Error(`${path}: ${actual} bytes instead of ${size}`);
+}
+
+function expectCount(dir, count) {
+  const actual = readdirSync(dir).filter((name) => !name.startsWith('.')).length;
+  if (actual !== count) throw new Error(`${dir}: ${actual} files instead of ${count}`);
+}
+
+function mib(bytes) {
+  return (bytes / MiB).toFixed(0);
+}

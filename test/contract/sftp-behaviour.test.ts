@@ -1,0 +1,192 @@
+// sftp behaviour beyond the shared contract, against ssh2's in-process server (which records every
+// write and rename, and can fail on purpose): atomic publication, ambiguous failures, leftovers,
+// remote folders, acknowledgement choices and filters.
+import { mkdir, mkdtemp, readdir, readFile, rm, symlink, utimes, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Ssh2SftpServer } from '../../fixtures/peers/sftp/ssh2-server.mjs';
+import type { ProtocolSession } from '../../src/protocols/contract.js';
+import { MiB, sendItem, sha256 } from './files.js';
+import { createSftpHarness, startSsh2Peer, type SftpHarness, type SftpPeer } from './sftp-harness.js';
+import { expectTransferError } from './suite.js';
+
+let files: string;
+let peer: SftpPeer & { server: Ssh2SftpServer };
+let h: SftpHarness;
+const sessions: ProtocolSession[] = [];
+
+beforeAll(async () => {
+  files = await mkdtemp(join(tmpdir(), 'ordo-ssh2-behaviour-'));
+  peer = await startSsh2Peer(files);
+});
+
+afterAll(async () => {
+  await peer?.stop();
+  await rm(files, { recursive: true, force: true });
+});
+
+beforeEach(async () => {
+  h = await createSftpHarness(peer);
+  peer.server.faults.refuseAuth(false);
+});
+
+afterEach(async () => {
+  for (const session of sessions.splice(0)) await session.close();
+  await h.cleanup();
+});
+
+async function session(options: Record<string, unknown> = {}, profile: Record<string, unknown> = peer.profile): Promise<ProtocolSession> {
+  const opened = await h.openWith({ remoteDir: h.remoteTarget, inbox: h.remoteInbox, ...options }, profile);
+  sessions.push(opened);
+  return opened;
+}
+
+async function failure(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(() => undefined, (reason: unknown) => reason);
+}
+
+describe('send', () => {
+  it('writes only under a hidden temporary name; the final name appears by a rename, complete', async () => {
+    const opened = await session();
+    const before = peer.server.events.length;
+    await opened.send!(await sendItem(h.scratch, 'RETOUR_ILE_0001.xml', Buffer.alloc(2 * MiB, 1)));
+    const events = peer.server.events.slice(before);
+    const finalPath = `${h.remoteTarget}/RETOUR_ILE_0001.xml`;
+    expect(events.filter((event) => event.type === 'open-write').map((event) => event.path)).not.toContain(finalPath);
+    const rename = events.find((event) => event.type === 'rename');
+    expect(rename?.to).toBe(finalPath);
+    expect(rename?.from).toMatch(/\/\.RETOUR_ILE_0001\.xml\.[0-9a-f]{12}\.ordo-part$/);
+  });
+
+  it('creates the remote folder when allowed, and only then', async () => {
+    const nested = `${h.remoteTarget}/2026/retours`;
+    const refused = expectTransferError(await failure((await session({ remoteDir: nested })).send!(await sendItem(h.scratch, 'a.xml', Buffer.from('a')))), 'permanent');
+    expect(refused.key).toBe('protocol.sftp.remoteDirMissing');
+    expect(refused.connection).toBe(true);
+    await (await session({ remoteDir: nested, createRemoteDir: true })).send!(await sendItem(h.scratch, 'a.xml', Buffer.from('a')));
+    expect(await readFile(join(h.target, '2026', 'retours', 'a.xml'), 'utf8')).toBe('a');
+  });
+
+  it('a failure after the rename was asked for is uncertain, and verify then finds the file', async () => {
+    const opened = await session();
+    const item = await sendItem(h.scratch, 'ambigu.xml', Buffer.from('<statut>clos</statut>'));
+    peer.server.faults.cutAfterNextRename();
+    const error = expectTransferError(await failure(opened.send!(item)), 'transient');
+    expect(error.uncertain).toBe(true);
+    expect(await opened.verify!(item)).toBe('present');
+    expect(await h.listSentNames()).toEqual(['ambigu.xml']);
+  });
+
+  it('verify tells a same-size file with other content from the one sent', async () => {
+    const opened = await session();
+    const item = await sendItem(h.scratch, 'same-size.xml', Buffer.from('AAAA'));
+    await opened.send!(item);
+    await writeFile(join(h.target, 'same-size.xml'), 'BBBB');
+    expect(await opened.verify!(item)).toBe('absent');
+  });
+
+  it('a temporary file left by a cut upload is removed as soon as the server is reachable again', async () => {
+    const opened = await session();
+    peer.faults.cutUploadHalfway!();
+    const item = await sendItem(h.scratch, 'coupe.bin', Buffer.alloc(8 * MiB, 2));
+    expectTransferError(await failure(opened.send!(item)), 'transient');
+    expect((await h.listSentNames()).some((name) => name.endsWith('.ordo-part'))).toBe(true);
+    await opened.send!(item);
+    expect(await h.listSentNames()).toEqual(['coupe.bin']);
+  });
+
+  it('never replaces a file, even on a server whose rename would', async () => {
+    const replacing = await startSsh2Peer(files, { renameReplaces: true });
+    try {
+      const opened = await h.openWith({ remoteDir: h.remoteTarget }, replacing.profile);
+      sessions.push(opened);
+      await writeFile(join(h.target, 'deja-la.xml'), 'the partner’s copy');
+      const error = expectTransferError(await failure(opened.send!(await sendItem(h.scratch, 'deja-la.xml', Buffer.from('ours')))), 'permanent');
+      expect(error.key).toBe('protocol.sftp.exists');
+      expect(await readFile(join(h.target, 'deja-la.xml'), 'utf8')).toBe('the partner’s copy');
+      expect(await readdir(h.target)).toEqual(['deja-la.xml']);
+    } finally {
+      await replacing.stop();
+    }
+  });
+
+  it('sends and fetches one request at a time with serial=true', async () => {
+    const opened = await session({}, { ...peer.profile, serial: 'yes' });
+    const data = Buffer.alloc(3 * MiB + 17, 9);
+    await opened.send!(await sendItem(h.scratch, 'serie.bin', data));
+    // Large buffers are compared by hash: deep equality on megabytes is very slow.
+    expect(sha256((await h.readSent('serie.bin'))!)).toBe(sha256(data));
+    await h.putRemote('retour.bin', data);
+    const [entry] = await opened.list!();
+    await opened.fetch!(entry!, join(h.scratch, 'retour.bin'));
+    expect(sha256(await readFile(join(h.scratch, 'retour.bin')))).toBe(sha256(data));
+  });
+});
+
+describe('authentication', () => {
+  it('a refused password is permanent and connection-level, and never shown', async () => {
+    for (const profile of [{ ...peer.profile, password: 'wrong-password' }, peer.profile]) {
+      if (profile === peer.profile) peer.server.faults.refuseAuth(true);
+      const error = expectTransferError(await failure((await session({}, profile)).list!()), 'permanent');
+      expect(error.key).toBe('protocol.sftp.authRefused');
+      expect(error.connection).toBe(true);
+      expect(JSON.stringify(error.params)).not.toMatch(/password/);
+    }
+  });
+});
+
+describe('list and acknowledge', () => {
+  it('lists plain files matching the filter, whatever their case; never hidden, unfinished, folders or links', async () => {
+    for (const name of ['ILE_0001.xml', 'ile_0002.XML', 'RCO_0001.pdf', 'notes.txt', '.cache.xml', 'x.xml.filepart', 'y.xml.ordo-part']) {
+      await h.putRemote(name, Buffer.from(name));
+    }
+    await mkdir(join(h.inbox, 'dossier.xml'));
+    await symlink(join(h.scratch, 'ailleurs.xml'), join(h.inbox, 'lien.xml'));
+    const names = (await (await session({ filter: '*.xml;RCO_*' })).list!()).map((entry) => entry.name).sort();
+    expect(names).toEqual(['ILE_0001.xml', 'RCO_0001.pdf', 'ile_0002.XML']);
+  });
+
+  it('lists oldest first', async () => {
+    for (const [name, seconds] of [['c.xml', 3000], ['b.xml', 1000], ['a.xml', 3000]] as const) {
+      await h.putRemote(name, Buffer.from(name));
+      await utimes(join(h.inbox, name), seconds, seconds);
+    }
+    expect((await (await session()).list!()).map((entry) => entry.name)).toEqual(['b.xml', 'a.xml', 'c.xml']);
+  });
+
+  it('moves acknowledged entries into a remote done folder, numbering when the name is taken', async () => {
+    const opened = await session({ afterRetrieve: `move:${h.remoteInbox}/traites` });
+    await h.putRemote('ILE_0001.xml', Buffer.from('one'));
+    await opened.acknowledge!((await opened.list!())[0]!);
+    await h.putRemote('ILE_0001.xml', Buffer.from('two'));
+    await opened.acknowledge!((await opened.list!())[0]!);
+    expect((await readdir(join(h.inbox, 'traites'))).sort()).toEqual(['ILE_0001-1.xml', 'ILE_0001.xml']);
+    expect(await readFile(join(h.inbox, 'traites', 'ILE_0001-1.xml'), 'utf8')).toBe('two');
+    expect(await opened.list!()).toEqual([]);
+  });
+
+  it('does not delete an entry that changed since it was listed', async () => {
+    const opened = await session();
+    await h.putRemote('ILE_0003.xml', Buffer.from('v1'));
+    const [entry] = await opened.list!();
+    await writeFile(join(h.inbox, 'ILE_0003.xml'), 'version 2, longer');
+    const error = expectTransferError(await failure(opened.acknowledge!(entry!)), 'transient');
+    expect(error.key).toBe('protocol.sftp.changed');
+    expect(await readFile(join(h.inbox, 'ILE_0003.xml'), 'utf8')).toBe('version 2, longer');
+  });
+
+  it('refuses entries that are not directly in the inbox', async () => {
+    const opened = await session();
+    for (const id of [`${h.remoteTarget}/x.xml`, `${h.remoteInbox}/../x.xml`, `${h.remoteInbox}/sub/x.xml`]) {
+      const error = expectTransferError(await failure(opened.fetch!({ id, name: 'x.xml' }, join(h.scratch, 'x'))), 'permanent');
+      expect(error.key).toBe('protocol.sftp.outsideInbox');
+    }
+  });
+
+  it('says when the inbox is missing, as a connection-level problem', async () => {
+    const error = expectTransferError(await failure((await session({ inbox: `${h.remoteInbox}/nope` })).list!()), 'permanent');
+    expect(error.key).toBe('protocol.sftp.inboxMissing');
+    expect(error.connection).toBe(true);
+  });
+});

@@ -1,0 +1,166 @@
+// The `sftp` protocol's peers for the contract suite: a real OpenSSH sshd (key authentication, behind a
+// relay that can cut connections) and ssh2's in-process server (password authentication, its own
+// faults). Each test gets its own folders under the server's file tree.
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { startFaultProxy, type FaultProxy } from '../../fixtures/peers/sftp/fault-proxy.mjs';
+import { startOpenSshServer, type OpenSshServer } from '../../fixtures/peers/sftp/openssh-server.mjs';
+import { startSsh2SftpServer, type Ssh2SftpServer } from '../../fixtures/peers/sftp/ssh2-server.mjs';
+import { openCounterStore } from '../../src/naming/index.js';
+import type { ProtocolContext, ProtocolSession } from '../../src/protocols/contract.js';
+import { sftpProtocol } from '../../src/protocols/sftp.js';
+import { sha256OfFile } from './files.js';
+import { canHoldOnThisSystem, type LoggedLine } from './local-harness.js';
+import type { ContractFaults, ContractHarness } from './suite.js';
+
+/** What the contract cuts: half of its 8 MiB transfers. */
+const HALF_OF_CUT_TRANSFER = 4 * 1024 * 1024;
+
+/** One running server, shared by the tests of a file. */
+export interface SftpPeer {
+  /** The connection block of the profile (`profiles.<P>.sftp`). */
+  profile: Record<string, unknown>;
+  /** Local folder that the server shows. */
+  files: string;
+  /** How a folder under `files` is named on the server. */
+  remotePath(relative: string): string;
+  faults: ContractFaults;
+  stop(): Promise<void>;
+}
+
+export interface SftpHarness extends ContractHarness {
+  /** Local folders behind the remote ones. */
+  target: string;
+  inbox: string;
+  /** The remote names of those folders. */
+  remoteTarget: string;
+  remoteInbox: string;
+  /** ordo's spool root for this test (its known_hosts lives there). */
+  root: string;
+  /** A local folder for the test's own files (keys, files to send, downloads). */
+  scratch: string;
+  logged: LoggedLine[];
+  openWith(options: Record<string, unknown>, profile?: Record<string, unknown>): Promise<ProtocolSession>;
+  context(options: Record<string, unknown>, profile?: Record<string, unknown>): ProtocolContext;
+}
+
+export async function startOpenSshPeer(): Promise<SftpPeer & { server: OpenSshServer; proxy: FaultProxy }> {
+  const server = await startOpenSshServer();
+  const proxy = await startFaultProxy({ port: server.port });
+  return {
+    server,
+    proxy,
+    profile: {
+      host: '127.0.0.1',
+      port: proxy.port,
+      username: server.username,
+      privateKey: server.privateKeyPath,
+      hostKey: server.hostKeys.map((key) => key.fingerprint).join(';'),
+    },
+    files: server.files,
+    remotePath: (relative) => relative,
+    faults: {
+      cutUploadHalfway: () => proxy.cutUploadAfter(HALF_OF_CUT_TRANSFER),
+      cutDownloadHalfway: () => proxy.cutDownloadAfter(HALF_OF_CUT_TRANSFER),
+    },
+    async stop() {
+      await proxy.stop();
+      await server.stop();
+    },
+  };
+}
+
+export async function startSsh2Peer(
+  files: string,
+  options: { renameReplaces?: boolean } = {},
+): Promise<SftpPeer & { server: Ssh2SftpServer }> {
+  const server = await startSsh2SftpServer({ root: files, ...options });
+  return {
+    server,
+    profile: {
+      host: server.host,
+      port: server.port,
+      username: server.username,
+      password: server.password,
+      hostKey: server.hostKeyFingerprint,
+    },
+    files,
+    remotePath: (relative) => `/${relative}`,
+    faults: {
+      cutUploadHalfway: () => server.faults.cutUploadAfter(HALF_OF_CUT_TRANSFER),
+      cutDownloadHalfway: () => server.faults.cutDownloadAfter(HALF_OF_CUT_TRANSFER),
+    },
+    stop: () => server.stop(),
+  };
+}
+
+export async function createSftpHarness(
+  peer: SftpPeer,
+  settings: { options?: Record<string, unknown>; profile?: Record<string, unknown> } = {},
+): Promise<SftpHarness> {
+  const name = `t-${randomBytes(6).toString('hex')}`;
+  const base = join(peer.files, name);
+  const target = join(base, 'target');
+  const inbox = join(base, 'inbox');
+  await mkdir(target, { recursive: true });
+  await mkdir(inbox, { recursive: true });
+  const root = join(base, 'ordo-data');
+  const scratch = join(base, 'local');
+  await mkdir(scratch);
+  const remoteTarget = peer.remotePath(`${name}/target`);
+  const remoteInbox = peer.remotePath(`${name}/inbox`);
+  const logged: LoggedLine[] = [];
+
+  const context = (options: Record<string, unknown>, profile: Record<string, unknown> = { ...peer.profile, ...settings.profile }): ProtocolContext => ({
+    profileName: 'VILLE',
+    profile,
+    options,
+    configDir: base,
+    root,
+    counters: openCounterStore({ root, counters: { kind: 'file', path: join(root, 'counters.json') } }),
+    dryRun: false,
+    log: {
+      debug: (key, params) => logged.push({ level: 'debug', key, params }),
+      info: (key, params) => logged.push({ level: 'info', key, params }),
+      warn: (key, params) => logged.push({ level: 'warn', key, params }),
+    },
+  });
+  const openWith = (options: Record<string, unknown>, profile?: Record<string, unknown>): Promise<ProtocolSession> =>
+    sftpProtocol.open(context(options, profile));
+
+  return {
+    definition: sftpProtocol,
+    target,
+    inbox,
+    remoteTarget,
+    remoteInbox,
+    root,
+    scratch,
+    logged,
+    context,
+    openWith,
+    open: () => openWith({ remoteDir: remoteTarget, inbox: remoteInbox, ...settings.options }),
+    openWithMissingTarget: () => openWith({ remoteDir: peer.remotePath(`${name}/missing/target`), inbox: remoteInbox, ...settings.options }),
+    async putRemote(fileName, data) {
+      const path = join(inbox, fileName);
+      if (Buffer.isBuffer(data)) return writeFile(path, data);
+      const handle = await open(path, 'w');
+      try {
+        await handle.truncate(data.size);
+      } finally {
+        await handle.close();
+      }
+    },
+    readSent: (fileName) => readFile(join(target, fileName)).catch(() => undefined),
+    sentSha256: (fileName) => sha256OfFile(join(target, fileName)).catch(() => undefined),
+    listSentNames: () => readdir(target),
+    async remoteCount() {
+      return (await readdir(inbox, { withFileTypes: true })).filter((entry) => entry.isFile()).length;
+    },
+    canHoldName: canHoldOnThisSystem,
+    acknowledgedEntriesRemain: String(settings.options?.afterRetrieve ?? 'delete').toLowerCase() === 'keep',
+    faults: peer.faults,
+    cleanup: () => rm(base, { recursive: true, force: true }),
+  };
+}
