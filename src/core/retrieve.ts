@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { ScenarioConfig } from '../config/model.js';
 import { t } from '../i18n/index.js';
 import { applyNamingPlan, dryRunCounters, openCounterStore, partialPathFor, placeFile, resolvePlan, safeLocalName, type CounterStore } from '../naming/index.js';
+import { registryEntry } from '../protocols/registry.js';
 import { hasCapability, isTransferError, type ProtocolSession, type RemoteEntry } from '../protocols/contract.js';
 import type { EngineContext, Selection } from './context.js';
 import { LockHeldError } from './errors.js';
@@ -73,9 +74,13 @@ export async function retrieveScenarios(
   if (ctx.signal.aborted) outcomes.interrupted = true;
 }
 
-/** A scenario retrieves only when its protocol options name where from (every protocol calls it `inbox`, or lists a server by itself). */
+/**
+ * Protocols whose scenarios say where to retrieve from (an `inbox` option) retrieve only when it is set,
+ * so that a send-only scenario needs no switch; the others (a gateway, a spool) know where to look.
+ */
 function hasInbox(scenario: ScenarioConfig): boolean {
-  return scenario.protocol !== 'local' || typeof scenario.options.inbox === 'string';
+  const takesInbox = registryEntry(scenario.protocol)?.optionKeys.includes('inbox') ?? false;
+  return !takesInbox || typeof scenario.options.inbox === 'string';
 }
 
 async function retrieveScenario(
@@ -217,7 +222,7 @@ class Retriever {
         onProgress: (bytes) => ctx.onEvent({ type: 'progress', scenario: scenario.name, name: entry.name, bytes, ...(entry.size === undefined ? {} : { total: entry.size }) }),
       });
     } catch (error) {
-      await this.keepIncomplete(entry, partial, error);
+      await this.keepIncomplete(entry, key, partial, error);
       return;
     }
     const sha256 = await sha256File(partial);
@@ -243,7 +248,7 @@ class Retriever {
   }
 
   /** Whatever arrived is kept (in failed/<scenario>/), never shown under a final name, and said loudly. */
-  private async keepIncomplete(entry: RemoteEntry, partial: string, error: unknown): Promise<void> {
+  private async keepIncomplete(entry: RemoteEntry, key: string, partial: string, error: unknown): Promise<void> {
     const { ctx, scenario } = this;
     const reason = describeFailure(error);
     const bytes = await stat(partial).then((s) => s.size).catch(() => 0);
@@ -254,7 +259,7 @@ class Retriever {
       kept = join(dir, `${safeLocalName(entry.name)}.incomplete`);
       await rename(partial, kept);
       await writeFile(`${kept}.reason.txt`, `${t('engine.incompleteKept', { file: entry.name, bytes, reason })}\n`);
-      await this.journal.append({ scenario: scenario.name, direction: 'receive', state: 'fetch-failed', file: entry.name, size: bytes, path: kept, remoteId: entry.id, reason });
+      await this.journal.append({ scenario: scenario.name, direction: 'receive', state: 'fetch-failed', file: entry.name, size: bytes, path: kept, remoteId: entry.id, key, reason });
       ctx.log.error('engine.incompleteKept', { file: entry.name, bytes, reason });
     } else {
       await rm(partial, { force: true });

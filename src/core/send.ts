@@ -370,6 +370,16 @@ class SendPipeline {
       } catch (error) {
         const reason = describeFailure(error);
         const transfer = isTransferError(error) ? error : undefined;
+        if (transfer?.kind === 'permanent' && transfer.connection) {
+          // The account or the destination is wrong, not the file: it stays queued, the scenario stops.
+          await this.journal.append({ scenario: scenario.name, direction: 'send', state: 'deferred', file: item.name, size: sendItem.size, sha256: sendItem.sha256, path: item.path, reason, attempts: attempt });
+          ctx.log.error('engine.blocked', { scenario: scenario.name, file: item.name, reason });
+          ctx.onEvent({ type: 'file-end', scenario: scenario.name, direction: 'send', name: item.name, status: 'deferred' });
+          this.outcomes.add(base(scenario, item.name, 'deferred', { ...common, localPath: item.path, reason, attempts: attempt }));
+          const fix = failureFix(error);
+          this.outcomes.problem({ scenario: scenario.name, message: t('engine.blocked', { scenario: scenario.name, file: item.name, reason }), ...(fix === undefined ? {} : { fix }), connection: true });
+          return true;
+        }
         if (transfer?.kind === 'permanent' || transfer?.kind === 'unsupported') {
           const fix = failureFix(error);
           const where = await moveToFailed(ctx.config.root, scenario.name, item, fix === undefined ? reason : `${reason}\n${fix}`);

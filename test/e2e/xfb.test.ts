@@ -147,16 +147,15 @@ describe('ordo with the xfb protocol', () => {
     expectNoPassword(diagnosis.stdout, diagnosis.stderr);
   });
 
-  it('refused credentials: a permanent failure with the gateway’s words, the file set aside with its reason, never the password', async () => {
+  it('refused credentials: exit 4 with the gateway’s words, the file kept queued for when they are fixed, never the password', async () => {
     writeConfig('wrong-password');
     writeFileSync(join(dir, 'export', 'PES.xml'), PES);
     const result = await run(['run']);
-    // The engine decides between "partial failure" and "nothing could be transferred" (CLI.md).
-    expect([1, 4]).toContain(result.code);
+    expect(result.code).toBe(4);
     expect(`${result.stdout}${result.stderr}`).toContain('Bad user or password');
     expect(peer.gateway.deposits).toEqual([]);
-    const reasons = readdirSync(join(dir, 'ordo-data', 'failed', 'MANDATS'), { recursive: true, encoding: 'utf8' }).filter((name) => name.endsWith('.txt'));
-    expect(reasons.length).toBeGreaterThan(0);
+    const queued = readdirSync(join(dir, 'ordo-data', 'queue', 'MANDATS'), { recursive: true, encoding: 'utf8' }).filter((name) => name.endsWith('PES.xml'));
+    expect(queued).toHaveLength(1);
     const log = lastLog();
     expect(log).toContain('user=XXXXXXXX&password=XXXXXXXX');
     for (const text of [log, result.stdout, result.stderr]) expect(text).not.toContain('wrong-password');

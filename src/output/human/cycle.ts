@@ -1,5 +1,5 @@
 // send / retrieve / run / watch: one line per file, a summary, then the problems with their fix.
-import { t } from '../../i18n/index.js';
+import { hasMessage, t } from '../../i18n/index.js';
 import type { CycleResult, FileOutcome, FileStatus, ScenarioProblem, WatchCycle } from '../../core/results.js';
 import { line, MARK, type Line, type LineKind, type Tone } from '../lines.js';
 import { formatElapsed, formatSize, formatTime, plural } from './format.js';
@@ -68,7 +68,9 @@ function describeFile(file: FileOutcome, options: CycleRenderOptions): string {
     reason: file.reason ?? t('output.file.noReason'),
     remoteId: file.remoteId ?? '',
   };
-  let text = t(`output.file.${file.status}`, params);
+  // A download that failed is not a file "not sent": receive outcomes have their own wording.
+  const receiveKey = `output.file.receive.${file.status}`;
+  let text = t(file.direction === 'receive' && hasMessage(receiveKey) ? receiveKey : `output.file.${file.status}`, params);
   if (size !== '' && (file.status === 'sent' || file.status === 'pending' || file.status === 'received' || file.status === 'waiting')) {
     text += ` (${size})`;
   }

@@ -2,12 +2,12 @@
 // then give it its final name — never over a file already there.
 import { stat } from 'node:fs/promises';
 import { TransferError, type Receipt, type SendItem, type TransferOptions, type VerifyResult } from '../contract.js';
+import { abortError, throwIfAborted } from '../local-streams.js';
 import type { SftpLink } from './connect.js';
 import { operationError } from './errors.js';
 import type { LinkKeeper } from './link-keeper.js';
 import { remoteJoin, remoteTempName, requirePlainRemoteName } from './remote-paths.js';
 import { makeFolders, posixRename, removeQuietly, renameNoReplace, statOrUndefined } from './remote-files.js';
-import { abortError, throwIfAborted } from '../local-streams.js';
 import { remoteSha256, upload } from './transfer.js';
 
 const POSIX_RENAME = 'posix-rename@openssh.com';

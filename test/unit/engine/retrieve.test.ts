@@ -98,6 +98,20 @@ describe('retrieve through the local protocol', () => {
   });
 });
 
+describe('send-only scenarios', () => {
+  it('a scenario with no inbox retrieves nothing in a cycle, without a problem; asked by name, it says why', async () => {
+    ws = workspace((dir) => [scenario('RETOURS', dir, { options: { target: join(dir, 'partner', 'in') } })]);
+    ws.write(ws.source, 'statut.xml', 'x');
+    const engine = ws.engine();
+    const cycle = await runCycle(engine, all);
+    const named = await retrieve(engine, { selection: { scenarios: ['RETOURS'], profiles: [] }, listOnly: false });
+    await engine.close();
+    expect(cycle.problems).toEqual([]);
+    expect(cycle.exitCode).toBe(0);
+    expect(named.problems.map((p) => p.message)).toEqual([expect.stringMatching(/RETOURS.*inbox/)]);
+  });
+});
+
 describe('watch retrieval hours', () => {
   const base = (at: string[], afterSend = true) => scenario('S', '/tmp', { retrieve: { enabled: true, afterSend, at } });
   it('retrieves every cycle without hours', () => {

@@ -181,7 +181,10 @@ describe('send through the local protocol', () => {
     ]);
     ws.write(ws.source, 'a.xml', 'x');
     const result = await sendAll(ws);
-    expect(result.files[0]?.status).toBe('failed');
+    // A missing destination is the configuration's fault, not the file's: it stays queued, exit 4.
+    expect(result.files[0]?.status).toBe('deferred');
+    expect(result.exitCode).toBe(4);
+    expect(readdirSync(join(ws.root, 'queue', 'PES'))).toHaveLength(1);
     expect(existsSync(join(ws.dir, 'before.txt'))).toBe(true);
     expect(existsSync(join(ws.dir, 'after.txt'))).toBe(true);
   });
