@@ -1,12 +1,12 @@
 // diagnose: can ordo work in its folders? The root gets a real write probe (the only sure test on
 // Windows and network shares); the others must exist and be writable, or be creatable.
-import { constants } from 'node:fs';
-import { access, open, stat, unlink } from 'node:fs/promises';
-import { dirname, isAbsolute, join, relative } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { dirname, isAbsolute, relative } from 'node:path';
 import type { OrdoConfig, ScenarioConfig } from '../config/model.js';
 import { t } from '../i18n/index.js';
 import { check } from './diagnose-check.js';
 import { spoolPaths } from './paths.js';
+import { accessCode, probeWrite } from '../protocols/fs-probe.js';
 import type { DiagnoseCheck } from './results.js';
 
 type FolderState =
@@ -28,7 +28,7 @@ export async function rootCheck(config: OrdoConfig): Promise<DiagnoseCheck> {
   const state = await folderState(root);
   if (state.state === 'creatable') return check('folders.root', 'ok', t('diagnose.root.creatable', { path: root }));
   if (state.state !== 'ok') return folderProblem('folders.root', { role: 'root', path: root, creatable: true }, state, undefined);
-  const code = await writeProbe(root);
+  const code = await probeWrite(root);
   if (code !== undefined) {
     return check('folders.root', 'fail', t('diagnose.root.probeFailed', { path: root, code }), { fix: t('diagnose.root.probeFailed.fix', { path: root }) });
   }
@@ -113,33 +113,6 @@ export async function nearestExisting(path: string): Promise<string | undefined>
       if (errorCode(error) !== 'ENOENT') return undefined;
     }
     if (dirname(current) === current) return undefined;
-  }
-}
-
-async function accessCode(path: string): Promise<string | undefined> {
-  try {
-    await access(path, constants.W_OK | constants.X_OK);
-    return undefined;
-  } catch (error) {
-    return errorCode(error);
-  }
-}
-
-async function writeProbe(folder: string): Promise<string | undefined> {
-  const probe = join(folder, `.ordo-probe-${process.pid}-${Date.now()}`);
-  try {
-    const handle = await open(probe, 'wx');
-    try {
-      await handle.writeFile('ordo diagnose\n');
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await unlink(probe);
-    return undefined;
-  } catch (error) {
-    await unlink(probe).catch(() => undefined);
-    return errorCode(error);
   }
 }
 

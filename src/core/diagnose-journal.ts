@@ -1,11 +1,11 @@
 // diagnose: what the journal says — transfers left half-done, downloads that failed after the partner
 // may have marked them taken, and the last completed transfer of each scenario.
-import { stat } from 'node:fs/promises';
 import type { ScenarioConfig } from '../config/model.js';
 import { t } from '../i18n/index.js';
 import { check } from './diagnose-check.js';
 import { lastSendStates, type JournalEntry } from './journal.js';
 import type { DiagnoseCheck } from './results.js';
+import { exists } from './exists.js';
 
 /** Older problems whose file is no longer queued are not reported again and again. */
 const RECENT_MS = 30 * 24 * 3600 * 1000;
@@ -76,13 +76,4 @@ function localTime(iso: string): string {
   if (Number.isNaN(date.getTime())) return iso;
   const pad = (n: number) => String(n).padStart(2, '0');
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }

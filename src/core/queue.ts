@@ -2,12 +2,13 @@
 // rename out of its source folder (two runs, or two hosts sharing the folder, cannot both win it),
 // backed up, sent, and only then removed. Each item has its own folder so that two files with the same
 // name (one deferred, one new) never collide.
-import { copyFile, link, mkdir, open, readdir, rename, rm, stat, unlink, writeFile, constants } from 'node:fs/promises';
+import { copyFile, link, mkdir, open, readdir, rename, rm, unlink, writeFile, constants } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { basename, dirname, extname, join } from 'node:path';
 import type { IfExists, ScenarioConfig } from '../config/model.js';
 import { spoolPaths } from './paths.js';
+import { exists } from './exists.js';
 
 export interface QueueItem {
   /** queue/<scenario>/<id> */
@@ -180,14 +181,6 @@ function stampedName(name: string, now: Date, n: number): string {
   return `${base}_${stamp}${n === 0 ? '' : `_${n}`}${ext}`;
 }
 
-export async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function isAlive(pid: number): boolean {
   try {

@@ -13,6 +13,7 @@ import { ExitCode } from './errors.js';
 import type { ScanCandidate, ScanResult, ScenarioProblem } from './results.js';
 import { selectScenarios } from './select.js';
 import { pause } from './wait.js';
+import { exists } from './exists.js';
 
 /** Files that producing software writes while working, and ordo's own temporary files. */
 export const TEMPORARY_PATTERNS = [
@@ -145,13 +146,4 @@ function recordingReaddir(source: string, unreadable: string[]): typeof fs.readd
     });
   }) as unknown as typeof fs.readdir;
   return wrapped;
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -4,7 +4,7 @@ import { mkdir, rename, stat, unlink } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import type { ScenarioConfig } from '../config/model.js';
 import { hasMessage, t } from '../i18n/index.js';
-import { isTransferError, type ProtocolDefinition, type ProtocolSession, type SendItem } from '../protocols/contract.js';
+import { isTransferError, type ProtocolSession, type SendItem } from '../protocols/contract.js';
 import type { EngineContext, Selection } from './context.js';
 import { LockHeldError, UsageError } from './errors.js';
 import { sha256File } from './hash.js';
@@ -114,9 +114,9 @@ async function sendScenario(
         reportSessionFailure(ctx, scenario, outcomes, error);
         return;
       }
-      const { definition, session } = opened;
+      const { session } = opened;
       try {
-        const pipeline = new SendPipeline(ctx, scenario, definition, session, journal, outcomes);
+        const pipeline = new SendPipeline(ctx, scenario, session, journal, outcomes);
         await pipeline.run(queued, candidates);
       } finally {
         await session.close().catch(() => undefined);
@@ -229,7 +229,6 @@ class SendPipeline {
   constructor(
     private readonly ctx: EngineContext,
     private readonly scenario: ScenarioConfig,
-    private readonly definition: ProtocolDefinition,
     private readonly session: ProtocolSession,
     entries: JournalEntry[],
     private readonly outcomes: Outcomes,

@@ -1,11 +1,11 @@
 // `local` diagnose: are the folders there, and can we do what the scenario needs with them?
 import { constants } from 'node:fs';
-import { access, lstat, open, readdir } from 'node:fs/promises';
+import { lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isTransferError, type CheckResult } from './contract.js';
 import { errorCode } from './local-errors.js';
-import { requireFolder, TEMP_SUFFIX, tempNameFor } from './local-folders.js';
-import { removeQuietly } from './local-publish.js';
+import { accessCode, probeWrite } from './fs-probe.js';
+import { requireFolder, TEMP_SUFFIX } from './local-folders.js';
 import type { LocalSettings } from './local-settings.js';
 
 /** Older than this, a temporary copy belongs to no running transfer. */
@@ -84,29 +84,3 @@ function denied(id: string, key: string, path: string, code: string): CheckResul
   return { id, status: 'fail', key, params: { path, code }, fixKey: 'protocol.local.denied.fix' };
 }
 
-async function accessCode(path: string, mode: number): Promise<string | undefined> {
-  try {
-    await access(path, mode);
-    return undefined;
-  } catch (error) {
-    return errorCode(error) ?? 'UNKNOWN';
-  }
-}
-
-/** Creates and deletes a hidden file: the only sure test of write access (on Windows above all). */
-async function probeWrite(folder: string): Promise<string | undefined> {
-  const path = join(folder, tempNameFor('ordo-probe'));
-  try {
-    const handle = await open(path, 'wx');
-    try {
-      await handle.writeFile('ordo write probe\n');
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    return (await removeQuietly(path)) ? undefined : 'EPERM';
-  } catch (error) {
-    await removeQuietly(path);
-    return errorCode(error) ?? 'UNKNOWN';
-  }
-}

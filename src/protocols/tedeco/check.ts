@@ -1,13 +1,12 @@
 // `tedeco` diagnose: the spool folders, the pairs waiting for the agent (incomplete ones, old ones
 // never consumed), the agent's scratch folders and our own leftovers — each with the fix to apply.
 import { constants } from 'node:fs';
-import { access, lstat, open, readdir } from 'node:fs/promises';
+import { lstat, readdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { formatDuration } from '../../config/duration.js';
 import { isTransferError, type CheckResult, type CheckStatus } from '../contract.js';
 import { errorCode } from '../local-errors.js';
-import { tempNameFor } from '../local-folders.js';
-import { removeQuietly } from '../local-publish.js';
+import { accessCode, probeWrite } from '../fs-probe.js';
 import { folderExists, requireSpoolFolder, type SpoolFolderRole } from './folders.js';
 import type { TedecoSettings } from './settings.js';
 import { readRequestFolder, type SpoolLayout } from './spool.js';
@@ -146,29 +145,3 @@ function denied(id: string, path: string, code: string, key = 'diagnose.tedeco.n
   return { id, status: 'fail', key, params: { path, code }, fixKey: 'protocol.local.denied.fix' };
 }
 
-async function accessCode(path: string, mode: number): Promise<string | undefined> {
-  try {
-    await access(path, mode);
-    return undefined;
-  } catch (error) {
-    return errorCode(error) ?? 'UNKNOWN';
-  }
-}
-
-/** Creates and deletes a hidden file the agent ignores: the only sure test of write access. */
-async function probeWrite(folder: string): Promise<string | undefined> {
-  const path = join(folder, tempNameFor('ordo-probe'));
-  try {
-    const handle = await open(path, 'wx');
-    try {
-      await handle.writeFile('ordo write probe\r\n');
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    return (await removeQuietly(path)) ? undefined : 'EPERM';
-  } catch (error) {
-    await removeQuietly(path);
-    return errorCode(error) ?? 'UNKNOWN';
-  }
-}
