@@ -69,6 +69,16 @@ describe('ordo run / send / scan / retrieve (local protocol)', () => {
     expect(readdirSync(s.target)).toEqual(['a.xml']);
   });
 
+  it('hook output goes to the log with secrets masked', () => {
+    s = site({ hooks: { before: 'node -e "console.log(\'vpn up with ${VPN_PASSWORD}\')"' } });
+    writeFileSync(join(s.source, 'a.xml'), 'a');
+    const r = ordo(['run', '-v'], { cwd: s.dir, env: { VPN_PASSWORD: 's3cret-vpn-pw' } });
+    expect(r.code).toBe(0);
+    const log = readFileSync(join(s.root, 'logs', 'last.log'), 'utf8');
+    expect(log).toContain('vpn up with XXXXXXXX');
+    for (const text of [log, r.stdout, r.stderr]) expect(text).not.toContain('s3cret-vpn-pw');
+  });
+
   it('retrieve brings the waiting files into recus/<profile>/', () => {
     s = site();
     writeFileSync(join(s.inbox, 'ACQUIT_1.xml'), 'ack');
