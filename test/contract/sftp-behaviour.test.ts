@@ -29,6 +29,7 @@ afterAll(async () => {
 beforeEach(async () => {
   h = await createSftpHarness(peer);
   peer.server.faults.refuseAuth(false);
+  peer.server.faults.loseWrites(0);
 });
 
 afterEach(async () => {
@@ -94,6 +95,57 @@ describe('send', () => {
     expect((await h.listSentNames()).some((name) => name.endsWith('.ordo-part'))).toBe(true);
     await opened.send!(item);
     expect(await h.listSentNames()).toEqual(['coupe.bin']);
+  });
+
+  it('a file the server stored short is not published, whether sent in one request or many', async () => {
+    const opened = await session();
+    for (const [name, size] of [['court.xml', 4096], ['long.bin', 2 * MiB]] as const) {
+      // Every write of the file is acknowledged and none is stored: the stored size gives it away.
+      peer.server.faults.loseWrites(1000);
+      const error = expectTransferError(await failure(opened.send!(await sendItem(h.scratch, name, Buffer.alloc(size, 3)))), 'transient');
+      expect(error.key).toBe('protocol.sftp.sizeMismatch');
+      expect(error.params).toMatchObject({ name, expected: size, actual: 0 });
+      expect(await h.listSentNames()).toEqual([]);
+      peer.server.faults.loseWrites(0);
+    }
+    await opened.send!(await sendItem(h.scratch, 'court.xml', Buffer.alloc(4096, 3)));
+    expect(await h.listSentNames()).toEqual(['court.xml']);
+  });
+
+  it('a small file takes three requests that wait for an answer, as with OpenSSH put: open, then write-stat-close, then rename', async () => {
+    const opened = await session();
+    await opened.send!(await sendItem(h.scratch, 'premier.xml', Buffer.from('1')));
+    const before = peer.server.events.length;
+    await opened.send!(await sendItem(h.scratch, 'petit.xml', Buffer.from('<petit/>')));
+    const requests = peer.server.events.slice(before).filter((event) => event.type === 'request');
+    const roundTrips = requests.filter((event) => event.roundTrip).map((event) => event.name);
+    expect(roundTrips).toEqual(['OPEN', 'WRITE', 'RENAME']);
+    expect(requests.map((event) => event.name)).toEqual(['OPEN', 'WRITE', 'FSTAT', 'CLOSE', 'STAT', 'RENAME']);
+    expect(await h.readSent('petit.xml')).toEqual(Buffer.from('<petit/>'));
+  });
+
+  it('refuses a queued file that is no longer as long as recorded, and leaves nothing on the server', async () => {
+    const opened = await session();
+    for (const [name, size] of [['grandi.xml', 100], ['grandi.bin', 2 * MiB]] as const) {
+      const item = await sendItem(h.scratch, name, Buffer.alloc(size, 4));
+      await writeFile(item.path, Buffer.alloc(size + 10, 4));
+      const error = expectTransferError(await failure(opened.send!(item)), 'permanent');
+      expect(error.key).toBe('protocol.common.sourceChanged');
+      expect(await h.listSentNames()).toEqual([]);
+    }
+  });
+
+  it('a server that answers the stat of a handle before its write still gets the file', async () => {
+    const hasty = await startSsh2Peer(files, { statBeforeWrites: true });
+    try {
+      const opened = await h.openWith({ remoteDir: h.remoteTarget }, hasty.profile);
+      sessions.push(opened);
+      hasty.server.faults.delayWrites(50);
+      await opened.send!(await sendItem(h.scratch, 'lent.xml', Buffer.from('<lent/>')));
+      expect(await h.readSent('lent.xml')).toEqual(Buffer.from('<lent/>'));
+    } finally {
+      await hasty.stop();
+    }
   });
 
   it('never replaces a file, even on a server whose rename would', async () => {

@@ -73,7 +73,7 @@ export async function startOpenSshPeer(): Promise<SftpPeer & { server: OpenSshSe
 
 export async function startSsh2Peer(
   files: string,
-  options: { renameReplaces?: boolean } = {},
+  options: { renameReplaces?: boolean; statBeforeWrites?: boolean } = {},
 ): Promise<SftpPeer & { server: Ssh2SftpServer }> {
   const server = await startSsh2SftpServer({ root: files, ...options });
   return {

@@ -16,7 +16,8 @@ export interface RemoteListing {
   stat: RemoteStat;
 }
 
-function call<T>(run: (sftp: SFTPWrapper, done: (error: Error | null | undefined, value?: T) => void) => void, link: SftpLink): Promise<T> {
+/** One request on the SFTP channel; rejects when the connection goes away before the answer. */
+export function sftpRequest<T>(run: (sftp: SFTPWrapper, done: (error: Error | null | undefined, value?: T) => void) => void, link: SftpLink): Promise<T> {
   return new Promise((resolve, reject) => {
     const stopListening = link.onLost(() => reject(connectionLostError()));
     try {
@@ -43,24 +44,24 @@ function toRemoteStat(stats: Stats): RemoteStat {
 
 /** Follows symbolic links (a remote folder may be one); undefined when nothing has that name. */
 export async function statOrUndefined(link: SftpLink, path: string): Promise<RemoteStat | undefined> {
-  return missingAsUndefined(call<Stats>((sftp, done) => sftp.stat(path, done), link).then(toRemoteStat));
+  return missingAsUndefined(sftpRequest<Stats>((sftp, done) => sftp.stat(path, done), link).then(toRemoteStat));
 }
 
 /** The entry itself, links not followed; undefined when nothing has that name. */
 export async function lstatOrUndefined(link: SftpLink, path: string): Promise<RemoteStat | undefined> {
-  return missingAsUndefined(call<Stats>((sftp, done) => sftp.lstat(path, done), link).then(toRemoteStat));
+  return missingAsUndefined(sftpRequest<Stats>((sftp, done) => sftp.lstat(path, done), link).then(toRemoteStat));
 }
 
 /** Entries with their attributes as the server lists them (links are not followed). */
 export async function listFolder(link: SftpLink, path: string): Promise<RemoteListing[]> {
-  const entries = await call<FileEntryWithStats[]>((sftp, done) => sftp.readdir(path, done), link);
+  const entries = await sftpRequest<FileEntryWithStats[]>((sftp, done) => sftp.readdir(path, done), link);
   return entries
     .filter((entry) => entry.filename !== '.' && entry.filename !== '..')
     .map((entry) => ({ name: entry.filename, stat: toRemoteStat(entry.attrs) }));
 }
 
 export function removeFile(link: SftpLink, path: string): Promise<void> {
-  return call<void>((sftp, done) => sftp.unlink(path, done), link);
+  return sftpRequest<void>((sftp, done) => sftp.unlink(path, done), link);
 }
 
 /** Never throws: a leftover that cannot be removed is only untidy. Resolves whether it is gone. */
@@ -76,12 +77,12 @@ export async function removeQuietly(link: SftpLink, path: string): Promise<boole
 
 /** The standard SFTP rename: the protocol forbids it to replace a file (OpenSSH honours that atomically). */
 export function renameNoReplace(link: SftpLink, from: string, to: string): Promise<void> {
-  return call<void>((sftp, done) => sftp.rename(from, to, done), link);
+  return sftpRequest<void>((sftp, done) => sftp.rename(from, to, done), link);
 }
 
 /** `posix-rename@openssh.com`: atomic, and replaces the target if there is one. */
 export function posixRename(link: SftpLink, from: string, to: string): Promise<void> {
-  return call<void>((sftp, done) => sftp.ext_openssh_rename(from, to, done), link);
+  return sftpRequest<void>((sftp, done) => sftp.ext_openssh_rename(from, to, done), link);
 }
 
 /** Creates the folder and its missing parents, like `mkdir -p`. */

@@ -1,6 +1,6 @@
 // `sftp` send and verify: upload under a hidden temporary name in the remote folder, check its size,
 // then give it its final name — never over a file already there.
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { TransferError, type Receipt, type SendItem, type TransferOptions, type VerifyResult } from '../contract.js';
 import { abortError, throwIfAborted } from '../local-streams.js';
 import type { SftpLink } from './connect.js';
@@ -8,7 +8,7 @@ import { operationError } from './errors.js';
 import type { LinkKeeper } from './link-keeper.js';
 import { remoteJoin, remoteTempName, requirePlainRemoteName } from './remote-paths.js';
 import { makeFolders, posixRename, removeQuietly, renameNoReplace, statOrUndefined } from './remote-files.js';
-import { remoteSha256, upload } from './transfer.js';
+import { closeQuietly, openForWriting, remoteSha256, upload, writeWholeAndClose } from './transfer.js';
 
 const POSIX_RENAME = 'posix-rename@openssh.com';
 
@@ -27,10 +27,15 @@ export async function sendFile(keeper: LinkKeeper, item: SendItem, options: Tran
   const tempPath = remoteJoin(dir, remoteTempName(name));
   keeper.track(tempPath);
   try {
-    const bytes = await upload({ link, localPath: item.path, remotePath: tempPath, serial: keeper.settings.serial, options });
-    await requireUnchangedSource(item, source, bytes);
-    // Two independent requests on two names: sent together, answered in one round trip.
-    await Promise.all([requireRemoteSize(link, tempPath, item), refuseIfTaken(keeper, link, finalPath, name)]);
+    // `serial` servers mishandle requests in flight together: they keep the one-at-a-time path.
+    if (item.size <= link.writeChunk && !keeper.settings.serial) {
+      await uploadInOneRequest({ keeper, link, item, source, tempPath, finalPath, name, options });
+    } else {
+      const bytes = await upload({ link, localPath: item.path, remotePath: tempPath, serial: keeper.settings.serial, options });
+      await requireUnchangedSource(item, source, bytes);
+      // Two independent requests on two names: sent together, answered in one round trip.
+      await Promise.all([requireRemoteSize(link, tempPath, item), refuseIfTaken(keeper, link, finalPath, name)]);
+    }
   } catch (error) {
     if (options.signal?.aborted === true) {
       await keeper.cleanUp();
@@ -41,6 +46,42 @@ export async function sendFile(keeper: LinkKeeper, item: SendItem, options: Tran
   }
   await publish(keeper, link, tempPath, finalPath, name);
   return { remoteId: finalPath, state: 'acknowledged' };
+}
+
+interface OneRequestUpload {
+  keeper: LinkKeeper;
+  link: SftpLink;
+  item: SendItem;
+  source: SourceIdentity;
+  tempPath: string;
+  finalPath: string;
+  name: string;
+  options: TransferOptions;
+}
+
+/**
+ * A file that fits in one write request goes in two round trips before the rename, as with OpenSSH's
+ * `put`: open; then the write, the stored size and the check that the final name is still free, sent
+ * together. Most files exchanged with partners are this small.
+ */
+async function uploadInOneRequest(request: OneRequestUpload): Promise<void> {
+  const { keeper, link, item, source, tempPath, finalPath, name, options } = request;
+  // The local file is read while the open request travels.
+  const opening = openForWriting(link, tempPath);
+  opening.catch(() => undefined);
+  let content: Buffer;
+  try {
+    content = await readSource(item);
+    await requireUnchangedSource(item, source, content.length);
+  } catch (error) {
+    await opening.then((file) => closeQuietly(link, file), () => undefined);
+    throw error;
+  }
+  const file = await opening;
+  const [stored] = await Promise.all([writeWholeAndClose(link, file, content, options), refuseIfTaken(keeper, link, finalPath, name)]);
+  // A server that answered the stat before carrying out the write (against the SFTP drafts, which
+  // want one handle's requests in order) is asked again, the file now closed.
+  requireStoredSize(stored === item.size ? stored : (await statOrUndefined(link, tempPath))?.size, item, tempPath);
 }
 
 function requireRemoteDir(keeper: LinkKeeper): string {
@@ -112,6 +153,14 @@ async function sourceIdentity(item: SendItem): Promise<SourceIdentity> {
   }
 }
 
+async function readSource(item: SendItem): Promise<Buffer> {
+  try {
+    return await readFile(item.path);
+  } catch (error) {
+    throw new TransferError('permanent', 'protocol.sftp.sourceMissing', { path: item.path }, { cause: error });
+  }
+}
+
 /** The queued file must be the one the core recorded, before and after the copy. */
 async function requireUnchangedSource(item: SendItem, before: SourceIdentity, bytes: number): Promise<void> {
   const after = await sourceIdentity(item);
@@ -122,9 +171,12 @@ async function requireUnchangedSource(item: SendItem, before: SourceIdentity, by
 
 /** What the server stored must be as long as what was sent (a server that mishandles parallel writes, a full disk…). */
 async function requireRemoteSize(link: SftpLink, tempPath: string, item: SendItem): Promise<void> {
-  const written = await statOrUndefined(link, tempPath);
-  if (written?.size === item.size) return;
-  throw new TransferError('transient', 'protocol.sftp.sizeMismatch', { name: item.name, path: tempPath, expected: item.size, actual: written?.size ?? 0 });
+  requireStoredSize((await statOrUndefined(link, tempPath))?.size, item, tempPath);
+}
+
+function requireStoredSize(stored: number | undefined, item: SendItem, tempPath: string): void {
+  if (stored === item.size) return;
+  throw new TransferError('transient', 'protocol.sftp.sizeMismatch', { name: item.name, path: tempPath, expected: item.size, actual: stored ?? 0 });
 }
 
 /** Present only when the final file holds exactly the recorded bytes (size, then sha256 of its content). */

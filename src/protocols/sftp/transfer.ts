@@ -9,7 +9,8 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { TransferOptions } from '../contract.js';
 import type { SftpLink } from './connect.js';
-import { connectionLostError } from './remote-files.js';
+import type { Stats } from 'ssh2';
+import { connectionLostError, sftpRequest } from './remote-files.js';
 
 /** Requests in flight for one file: at OpenSSH's maximum request size, about 8 MiB of buffers. */
 const CONCURRENCY = 32;
@@ -41,6 +42,42 @@ export async function upload(request: TransferRequest): Promise<number> {
     }),
   );
   return progress.done();
+}
+
+/** A remote file opened for writing (created or truncated), to be filled by `writeWholeAndClose`. */
+export interface OpenRemoteFile {
+  handle: Buffer;
+  path: string;
+}
+
+export async function openForWriting(link: SftpLink, remotePath: string): Promise<OpenRemoteFile> {
+  const handle = await sftpRequest<Buffer>((sftp, done) => sftp.open(remotePath, 'w', done), link);
+  return { handle, path: remotePath };
+}
+
+/** For a file abandoned before anything was written to it. Never throws. */
+export async function closeQuietly(link: SftpLink, file: OpenRemoteFile): Promise<void> {
+  if (link.lost) return;
+  await sftpRequest<void>((sftp, done) => sftp.close(file.handle, done), link).catch(() => undefined);
+}
+
+/**
+ * Content that fits in one write request: the write, a stat of the handle and the close are sent
+ * together and answered in one round trip (a server handles the requests on one handle in order), as
+ * OpenSSH's own `put` does. Resolves with the size the server reports after the write.
+ */
+export async function writeWholeAndClose(link: SftpLink, file: OpenRemoteFile, content: Buffer, options: TransferOptions): Promise<number> {
+  const progress = progressReporter(options);
+  const { handle } = file;
+  const written =
+    content.length === 0 ? Promise.resolve() : sftpRequest<void>((sftp, done) => sftp.write(handle, content, 0, content.length, 0, done), link);
+  const stored = sftpRequest<Stats>((sftp, done) => sftp.fstat(handle, done), link);
+  const closed = sftpRequest<void>((sftp, done) => sftp.close(handle, done), link);
+  const [write, stat, close] = await whileAbortable(link, options.signal, () => Promise.allSettled([written, stored, closed]));
+  for (const outcome of [write, stat, close]) if (outcome.status === 'rejected') throw outcome.reason;
+  progress.report(content.length);
+  progress.done();
+  return stat.status === 'fulfilled' ? stat.value.size : 0;
 }
 
 /** Writes `remotePath` into the local file `localPath` and flushes it to disk. */
