@@ -13,22 +13,18 @@
 //
 // Usage: npm run build && node bench/http/run.mjs   (BENCH_RUNS, BENCH_SIZE_MIB, BENCH_TLS, BENCH_DIR)
 // Not part of `npm test`.
-import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { existsSync, linkSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startHttpPeer, startXfbPeer } from '../../fixtures/peers/peers.mjs';
+import { MiB, expectSize, measure, measureCli, median, mib, peak, runCases, writeRandomFile } from '../lib.mjs';
 
-const MiB = 1024 * 1024;
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const SIZE_MIB = Number(process.env.BENCH_SIZE_MIB ?? 1024);
 const TLS = process.env.BENCH_TLS === '1';
 
 const project = fileURLToPath(new URL('../..', import.meta.url));
-const ordoBin = join(project, 'bin', 'ordo.js');
 const runner = join(project, 'bench', 'http', 'protocol-runner.mjs');
 if (!existsSync(join(project, 'dist', 'protocols', 'xfb.js'))) {
   process.stderr.write('Build first: npm run build\n');
@@ -63,28 +59,17 @@ async function main() {
   const protocol = (settings, ...args) => {
     const file = join(work, 'protocol-settings.json');
     writeFileSync(file, JSON.stringify({ ...settings, root: work }));
-    return measure(process.execPath, [runner, file, ...args]);
+    return measure(process.execPath, [runner, file, ...args], { cwd: work });
   };
-  const cli = async (scenario, args, prepare, verify) => {
-    const site = mkdtempSync(join(work, 'site-'));
-    mkdirSync(join(site, 'out'));
-    writeFileSync(join(site, 'ordo.config.json'), JSON.stringify(siteConfig({ xfb: xfbProfile, http: httpProfile }, scenario)));
-    prepare?.(site);
-    try {
-      const result = await measure(process.execPath, [ordoBin, ...args], { cwd: site });
-      if (result.code === 0) verify?.(site);
-      return result;
-    } finally {
-      rmSync(site, { recursive: true, force: true });
-    }
-  };
+  const cli = (scenario, args, prepare, verify) =>
+    measureCli(work, siteConfig({ xfb: xfbProfile, http: httpProfile }, scenario), args, prepare, verify);
 
   const cases = [
     {
       name: `${SIZE_MIB} MiB upload, raw body (http)`,
       bytes: SIZE_MIB * MiB,
       curlLabel: 'curl -T',
-      curl: () => measure('curl', ['-sS', '-f', '-o', '/dev/null', ...curlHttpTls, '-T', big, `${http.urls.bench}/big.bin`]),
+      curl: () => measure('curl', ['-sS', '-f', '-o', '/dev/null', ...curlHttpTls, '-T', big, `${http.urls.bench}/big.bin`], { cwd: work }),
       protocol: () => protocol({ protocol: 'http', profile: httpProfile, options: {} }, 'upload', big, 'big.bin'),
       cli: () => cli('RAW', ['send', '--scenario', 'RAW', '--no-retrieve'], (site) => linkSync(big, join(site, 'out', 'big.bin'))),
       wire: () => http.endpoint.timings.at(-1),
@@ -96,7 +81,7 @@ async function main() {
       bytes: SIZE_MIB * MiB,
       curlLabel: 'curl -F',
       curl: () =>
-        measure('curl', ['-sS', '-f', '-o', '/dev/null', ...curlTls, '-F', `partner=${account.partner}`, '-F', `application=${account.application}`, '-F', `file=@${big};filename=big.bin`, `${xfb.url}?${credentials}`]),
+        measure('curl', ['-sS', '-f', '-o', '/dev/null', ...curlTls, '-F', `partner=${account.partner}`, '-F', `application=${account.application}`, '-F', `file=@${big};filename=big.bin`, `${xfb.url}?${credentials}`], { cwd: work }),
       protocol: () => protocol({ protocol: 'xfb', profile: xfbProfile, options: {} }, 'upload', big, 'big.bin'),
       cli: () => cli('FORM', ['send', '--scenario', 'FORM', '--no-retrieve'], (site) => linkSync(big, join(site, 'out', 'big.bin'))),
       wire: () => xfb.gateway.timings.at(-1),
@@ -107,7 +92,7 @@ async function main() {
       name: `${SIZE_MIB} MiB download (xfb)`,
       bytes: SIZE_MIB * MiB,
       curlLabel: 'curl -o',
-      curl: () => measure('curl', ['-sS', '-f', '-o', download, ...curlTls, `${xfb.url}/big.bin?local_ident=${waiting()?.localIdent}&${credentials}`]),
+      curl: () => measure('curl', ['-sS', '-f', '-o', download, ...curlTls, `${xfb.url}/big.bin?local_ident=${waiting()?.localIdent}&${credentials}`], { cwd: work }),
       protocol: () => protocol({ protocol: 'xfb', profile: xfbProfile, options: {} }, 'download', 'big.bin', download),
       cli: () => cli('DOWN', ['retrieve', '--scenario', 'DOWN'], undefined, (site) => expectSize(join(site, 'ordo-data', 'recus', 'BENCH', 'big.bin'), SIZE_MIB * MiB)),
       wire: () => xfb.gateway.timings.at(-1),
@@ -120,26 +105,11 @@ async function main() {
     },
   ];
 
-  const rows = [];
-  for (const bench of cases) {
-    const samples = { curl: [], protocol: [], cli: [] };
-    for (let run = 1; run <= RUNS; run += 1) {
-      for (const tool of ['curl', 'protocol', 'cli']) {
-        bench.reset();
-        const result = await bench[tool]();
-        if (result.code !== 0) throw new Error(`${bench.name} with ${tool} failed (exit ${result.code}):\n${result.stderr}`);
-        bench.check();
-        result.wireSeconds = (bench.wire()?.ms ?? Number.NaN) / 1000;
-        samples[tool].push(result);
-        process.stderr.write(
-          `  ${bench.name}, ${tool}, run ${run}: ${result.seconds.toFixed(2)} s (wire ${result.wireSeconds.toFixed(2)} s), peak RSS ${mib(result.peakRss)} MiB\n`,
-        );
-      }
-    }
-    bench.reset();
-    rows.push(summarise(bench, samples));
-  }
-  printTable(rows);
+  const results = await runCases(cases, ['curl', 'protocol', 'cli'], RUNS, (bench, result) => {
+    result.wireSeconds = (bench.wire()?.ms ?? Number.NaN) / 1000;
+    return ` (wire ${result.wireSeconds.toFixed(2)} s)`;
+  });
+  printTable(results.map(({ bench, samples }) => summarise(bench, samples)));
 }
 
 /** A site whose scenarios send `out/` to the peers or retrieve from the gateway, with the engine's defaults. */
@@ -152,43 +122,15 @@ function siteConfig(profiles, scenario) {
   return { root: './ordo-data', naming: { timestamp: false }, profiles: { BENCH: profiles }, scenarios: { [scenario]: scenarios[scenario] } };
 }
 
-/** Runs a command to its end; wall time and peak resident memory (VmHWM) of the process. */
-function measure(command, args, options = {}) {
-  return new Promise((resolve, reject) => {
-    const started = process.hrtime.bigint();
-    const child = spawn(command, args, { cwd: options.cwd ?? work, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
-    let stderr = '';
-    let peakRss = 0;
-    child.stderr.on('data', (data) => (stderr += data));
-    const sample = () => {
-      try {
-        const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
-        if (match) peakRss = Math.max(peakRss, Number(match[1]) * 1024);
-      } catch {
-        // The process has just ended.
-      }
-    };
-    const timer = setInterval(sample, 10);
-    child.once('error', reject);
-    child.once('exit', (code) => {
-      clearInterval(timer);
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      resolve({ code, seconds, peakRss, stderr });
-    });
-  });
-}
-
 function summarise(bench, samples) {
-  const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
   const rate = (tool, key = 'seconds') => bench.bytes / MiB / median(samples[tool].map((sample) => sample[key]));
-  const peak = (tool) => Math.max(...samples[tool].map((sample) => sample.peakRss));
   const tools = ['curl', 'protocol', 'cli'];
   return {
     name: bench.name,
     curlLabel: bench.curlLabel,
     rate: Object.fromEntries(tools.map((tool) => [tool, rate(tool)])),
     wire: Object.fromEntries(tools.map((tool) => [tool, rate(tool, 'wireSeconds')])),
-    rss: Object.fromEntries(tools.map((tool) => [tool, peak(tool)])),
+    rss: Object.fromEntries(tools.map((tool) => [tool, peak(samples[tool])])),
   };
 }
 
@@ -204,23 +146,4 @@ function printTable(rows) {
     }),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
-}
-
-async function writeRandomFile(path, size) {
-  const handle = await open(path, 'w');
-  try {
-    for (let written = 0; written < size; written += MiB) await handle.write(randomBytes(Math.min(MiB, size - written)));
-  } finally {
-    await handle.close();
-  }
-}
-
-function expectSize(path, size) {
-  if (path === undefined) throw new Error('nothing was received');
-  const actual = statSync(path).size;
-  if (actual !== size) throw new Error(`${path}: ${actual} bytes instead of ${size}`);
-}
-
-function mib(bytes) {
-  return (bytes / MiB).toFixed(0);
 }

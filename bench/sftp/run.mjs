@@ -11,24 +11,21 @@
 //
 // Usage: npm run build && node bench/sftp/run.mjs   (BENCH_RUNS, BENCH_SIZE_MIB, BENCH_SMALL_FILES, BENCH_DIR)
 // Not part of `npm test`.
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startOpenSshServer } from '../../fixtures/peers/sftp/openssh-server.mjs';
+import { MiB, expectSize, measure, measureCli, median, mib, peak, runCases, writeRandomFile } from '../lib.mjs';
 
 const CIPHER = 'aes128-gcm@openssh.com';
-const MiB = 1024 * 1024;
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const SIZE_MIB = Number(process.env.BENCH_SIZE_MIB ?? 1024);
 const SMALL_FILES = Number(process.env.BENCH_SMALL_FILES ?? 1000);
 const SMALL_SIZE = 4 * 1024;
 
 const project = fileURLToPath(new URL('../..', import.meta.url));
-const ordoBin = join(project, 'bin', 'ordo.js');
 const runner = join(project, 'bench', 'sftp', 'protocol-runner.mjs');
 if (!existsSync(join(project, 'dist', 'protocols', 'sftp.js'))) {
   process.stderr.write('Build first: npm run build\n');
@@ -77,26 +74,14 @@ async function main() {
       '-q', '-b', file, '-c', CIPHER, '-i', server.privateKeyPath, '-P', String(server.port),
       '-o', 'BatchMode=yes', '-o', 'IdentitiesOnly=yes', '-o', 'StrictHostKeyChecking=yes', '-o', `UserKnownHostsFile=${knownHosts}`,
       `${server.username}@127.0.0.1`,
-    ]);
+    ], { cwd: work });
   };
   const protocol = (options, ...args) => {
     const settings = join(work, 'protocol-settings.json');
     writeFileSync(settings, JSON.stringify({ profile, options, root: work }));
-    return measure(process.execPath, [runner, settings, ...args]);
+    return measure(process.execPath, [runner, settings, ...args], { cwd: work });
   };
-  const cli = async (scenario, args, prepare, verify) => {
-    const site = mkdtempSync(join(work, 'site-'));
-    mkdirSync(join(site, 'out'));
-    writeFileSync(join(site, 'ordo.config.json'), JSON.stringify(siteConfig(profile, scenario)));
-    prepare?.(site);
-    try {
-      const result = await measure(process.execPath, [ordoBin, ...args], { cwd: site });
-      if (result.code === 0) verify?.(site);
-      return result;
-    } finally {
-      rmSync(site, { recursive: true, force: true });
-    }
-  };
+  const cli = (scenario, args, prepare, verify) => measureCli(work, siteConfig(profile, scenario), args, prepare, verify);
 
   const cases = [
     {
@@ -132,23 +117,8 @@ async function main() {
     },
   ];
 
-  const rows = [];
-  for (const bench of cases) {
-    const samples = { openssh: [], protocol: [], cli: [] };
-    for (let run = 1; run <= RUNS; run += 1) {
-      for (const tool of ['openssh', 'protocol', 'cli']) {
-        bench.reset();
-        const result = await bench[tool]();
-        if (result.code !== 0) throw new Error(`${bench.name} with ${tool} failed (exit ${result.code}):\n${result.stderr}`);
-        bench.check();
-        samples[tool].push(result);
-        process.stderr.write(`  ${bench.name}, ${tool}, run ${run}: ${result.seconds.toFixed(2)} s, peak RSS ${mib(result.peakRss)} MiB\n`);
-      }
-    }
-    bench.reset();
-    rows.push(summarise(bench, samples));
-  }
-  printTable(rows);
+  const results = await runCases(cases, ['openssh', 'protocol', 'cli'], RUNS);
+  printTable(results.map(({ bench, samples }) => summarise(bench, samples)));
 }
 
 /** A site whose scenarios send `out/` to the server or retrieve from it, with the engine's defaults. */
@@ -161,44 +131,16 @@ function siteConfig(profile, scenario) {
   return { root: './ordo-data', naming: { timestamp: false }, profiles: { BENCH: { sftp: profile } }, scenarios: { [scenario]: scenarios[scenario] } };
 }
 
-/** Runs a command to its end; wall time and peak resident memory (VmHWM) of the process. */
-function measure(command, args, options = {}) {
-  return new Promise((resolve, reject) => {
-    const started = process.hrtime.bigint();
-    const child = spawn(command, args, { cwd: options.cwd ?? work, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
-    let stderr = '';
-    let peakRss = 0;
-    child.stderr.on('data', (data) => (stderr += data));
-    const sample = () => {
-      try {
-        const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
-        if (match) peakRss = Math.max(peakRss, Number(match[1]) * 1024);
-      } catch {
-        // The process has just ended.
-      }
-    };
-    const timer = setInterval(sample, 10);
-    child.once('error', reject);
-    child.once('exit', (code) => {
-      clearInterval(timer);
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      resolve({ code, seconds, peakRss, stderr });
-    });
-  });
-}
-
 function summarise(bench, samples) {
-  const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
   const rate = (tool) => bench.bytes / MiB / median(samples[tool].map((sample) => sample.seconds));
   const filesRate = (tool) => (bench.files === undefined ? undefined : bench.files / median(samples[tool].map((sample) => sample.seconds)));
-  const peak = (tool) => Math.max(...samples[tool].map((sample) => sample.peakRss));
   return {
     name: bench.name,
     openssh: rate('openssh'),
     protocol: rate('protocol'),
     cli: rate('cli'),
     files: { openssh: filesRate('openssh'), protocol: filesRate('protocol'), cli: filesRate('cli') },
-    rss: { openssh: peak('openssh'), protocol: peak('protocol'), cli: peak('cli') },
+    rss: { openssh: peak(samples.openssh), protocol: peak(samples.protocol), cli: peak(samples.cli) },
   };
 }
 
@@ -218,25 +160,7 @@ function printTable(rows) {
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
-async function writeRandomFile(path, size) {
-  const handle = await open(path, 'w');
-  try {
-    for (let written = 0; written < size; written += MiB) await handle.write(randomBytes(Math.min(MiB, size - written)));
-  } finally {
-    await handle.close();
-  }
-}
-
-function expectSize(path, size) {
-  const actual = statSync(path).size;
-  if (actual !== size) throw new Error(`${path}: ${actual} bytes instead of ${size}`);
-}
-
 function expectCount(dir, count) {
   const actual = readdirSync(dir).filter((name) => !name.startsWith('.')).length;
   if (actual !== count) throw new Error(`${dir}: ${actual} files instead of ${count}`);
-}
-
-function mib(bytes) {
-  return (bytes / MiB).toFixed(0);
 }

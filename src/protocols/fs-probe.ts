@@ -4,7 +4,7 @@ import { constants } from 'node:fs';
 import { access, open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errorCode } from './local-errors.js';
-import { tempNameFor } from './local-folders.js';
+import { temporaryName } from './temp-names.js';
 import { removeQuietly } from './local-publish.js';
 
 /** The error code access(2) gives for `mode` (default: writable and enterable), or undefined when allowed. */
@@ -19,7 +19,7 @@ export async function accessCode(path: string, mode = constants.W_OK | constants
 
 /** Creates, flushes and deletes a hidden temporary file; the error code when any step fails. */
 export async function probeWrite(folder: string): Promise<string | undefined> {
-  const path = join(folder, tempNameFor('ordo-probe'));
+  const path = join(folder, temporaryName('ordo-probe'));
   try {
     const handle = await open(path, 'wx');
     try {

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { isTransferError, type CheckResult } from './contract.js';
 import { errorCode } from './local-errors.js';
 import { accessCode, probeWrite } from './fs-probe.js';
-import { requireFolder, TEMP_SUFFIX } from './local-folders.js';
+import { requireFolder } from './local-folders.js';
+import { isTemporaryName } from './temp-names.js';
 import type { LocalSettings } from './local-settings.js';
 
 /** Older than this, a temporary copy belongs to no running transfer. */
@@ -45,7 +46,7 @@ async function staleTemporaryFiles(folder: string): Promise<number> {
   const names = await readdir(folder).catch(() => [] as string[]);
   const cutoff = Date.now() - STALE_TEMP_MS;
   let count = 0;
-  for (const name of names.filter((candidate) => candidate.startsWith('.') && candidate.endsWith(TEMP_SUFFIX))) {
+  for (const name of names.filter(isTemporaryName)) {
     const info = await lstat(join(folder, name)).catch(() => undefined);
     if (info !== undefined && info.mtimeMs < cutoff) count += 1;
   }

@@ -1,16 +1,9 @@
 // The folders and names the `local` protocol works with, checked before any byte moves.
-import { randomBytes } from 'node:crypto';
 import { lstat, opendir, stat } from 'node:fs/promises';
 import { TransferError } from './contract.js';
 import { fileSystemError, isMissing } from './local-errors.js';
 
 export type FolderRole = 'target' | 'inbox';
-
-/** Our own unfinished writes: hidden, and recognisable by anyone looking at the folder. */
-export const TEMP_SUFFIX = '.ordo-part';
-
-/** Keeps temporary names within the usual 255-byte limit whatever the final name's length. */
-const TEMP_NAME_BYTES = 180;
 
 export function requireConfigured(folder: string | undefined, role: FolderRole): string {
   if (folder !== undefined) return folder;
@@ -55,20 +48,6 @@ export function isPlainName(name: string): boolean {
   if (name === '' || name === '.' || name === '..') return false;
   if (/[/\\\u0000-\u001f]/.test(name)) return false;
   return !(process.platform === 'win32' && name.includes(':'));
-}
-
-export function tempNameFor(name: string): string {
-  return `.${truncateUtf8(name, TEMP_NAME_BYTES)}.${randomBytes(6).toString('hex')}${TEMP_SUFFIX}`;
-}
-
-function truncateUtf8(text: string, maxBytes: number): string {
-  if (Buffer.byteLength(text) <= maxBytes) return text;
-  let result = '';
-  for (const char of text) {
-    if (Buffer.byteLength(result + char) > maxBytes) break;
-    result += char;
-  }
-  return result;
 }
 
 /** Whether anything (a file, a folder, even a dangling link) holds the name `path`. */

@@ -3,7 +3,8 @@ import { lstat, open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TransferError, type ProtocolLog, type Receipt, type SendItem, type TransferOptions, type VerifyResult } from './contract.js';
 import { errorCode, fileSystemError, isAbort, isAlreadyThere, isMissing } from './local-errors.js';
-import { occupied, requireConfigured, requireFolder, requirePlainName, tempNameFor } from './local-folders.js';
+import { occupied, requireConfigured, requireFolder, requirePlainName } from './local-folders.js';
+import { temporaryName } from './temp-names.js';
 import { placeWithoutOverwrite, removeQuietly } from './local-publish.js';
 import type { LocalSettings } from './local-settings.js';
 import { abortError, copyFileInto, sha256OfFile, throwIfAborted } from './local-streams.js';
@@ -22,7 +23,7 @@ export async function sendToFolder(
   // Cheap early refusal before copying anything; publishing is what actually guarantees it.
   if (await occupiedOrFail(finalPath)) throw existsError(finalPath, name);
 
-  const tempPath = join(target, tempNameFor(name));
+  const tempPath = join(target, temporaryName(name));
   const handle = await createExclusive(tempPath, target);
   try {
     await writeAndCheck(handle, item, options);

@@ -1,7 +1,7 @@
 // Test files for the contract suite: small ones in memory, large ones streamed (never held in memory).
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { open, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -25,6 +25,17 @@ export function sha256OfZeros(size: number): string {
   const zeros = Buffer.alloc(MiB);
   for (let left = size; left > 0; left -= MiB) hash.update(left >= MiB ? zeros : zeros.subarray(0, left));
   return hash.digest('hex');
+}
+
+/** What `putRemote` stores: these bytes, or `size` zero bytes as a sparse file (large files cost no disk). */
+export async function writeContent(path: string, data: Buffer | { size: number }): Promise<void> {
+  if (Buffer.isBuffer(data)) return writeFile(path, data);
+  const handle = await open(path, 'w');
+  try {
+    await handle.truncate(data.size);
+  } finally {
+    await handle.close();
+  }
 }
 
 /** A local file to send, written in the scratch folder under a neutral name. */

@@ -1,11 +1,11 @@
 // The `local` protocol's peer for the contract suite: two folders in a temporary directory.
-import { mkdir, mkdtemp, open, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ProtocolContext, ProtocolDefinition, ProtocolSession } from '../../src/protocols/contract.js';
 import { openCounterStore } from '../../src/naming/index.js';
 import { localProtocol } from '../../src/protocols/local.js';
-import { sha256OfFile } from './files.js';
+import { sha256OfFile, writeContent } from './files.js';
 import type { ContractHarness } from './suite.js';
 
 export interface LoggedLine {
@@ -64,13 +64,7 @@ export async function createLocalHarness(
     openWithMissingTarget: () => openWith({ target: 'missing/target', inbox: 'inbox', ...settings.options }),
     async putRemote(name, data) {
       const path = join(inbox, name);
-      if (Buffer.isBuffer(data)) return writeFile(path, data);
-      const handle = await open(path, 'w');
-      try {
-        await handle.truncate(data.size);
-      } finally {
-        await handle.close();
-      }
+      await writeContent(path, data);
     },
     async readSent(name) {
       return readFile(join(target, name)).catch(() => undefined);

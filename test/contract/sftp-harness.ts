@@ -2,7 +2,7 @@
 // relay that can cut connections) and ssh2's in-process server (password authentication, its own
 // faults). Each test gets its own folders under the server's file tree.
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startFaultProxy, type FaultProxy } from '../../fixtures/peers/sftp/fault-proxy.mjs';
 import { startOpenSshServer, type OpenSshServer } from '../../fixtures/peers/sftp/openssh-server.mjs';
@@ -10,7 +10,7 @@ import { startSsh2SftpServer, type Ssh2SftpServer } from '../../fixtures/peers/s
 import { openCounterStore } from '../../src/naming/index.js';
 import type { ProtocolContext, ProtocolSession } from '../../src/protocols/contract.js';
 import { sftpProtocol } from '../../src/protocols/sftp.js';
-import { sha256OfFile } from './files.js';
+import { sha256OfFile, writeContent } from './files.js';
 import { canHoldOnThisSystem, type LoggedLine } from './local-harness.js';
 import type { ContractFaults, ContractHarness } from './suite.js';
 
@@ -144,13 +144,7 @@ export async function createSftpHarness(
     openWithMissingTarget: () => openWith({ remoteDir: peer.remotePath(`${name}/missing/target`), inbox: remoteInbox, ...settings.options }),
     async putRemote(fileName, data) {
       const path = join(inbox, fileName);
-      if (Buffer.isBuffer(data)) return writeFile(path, data);
-      const handle = await open(path, 'w');
-      try {
-        await handle.truncate(data.size);
-      } finally {
-        await handle.close();
-      }
+      await writeContent(path, data);
     },
     readSent: (fileName) => readFile(join(target, fileName)).catch(() => undefined),
     sentSha256: (fileName) => sha256OfFile(join(target, fileName)).catch(() => undefined),

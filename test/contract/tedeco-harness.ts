@@ -1,13 +1,13 @@
 // The `tedeco` protocol's peer for the contract suite: an agent's spool in a temporary directory
 // (`ead/<ead>/` on the request side, `eaa/a001` and `eaa/a020` on the return side), no agent running.
 // A file "sent under a name" is a complete pair whose request names it (`nomfic`).
-import { mkdir, mkdtemp, open, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ProtocolContext, ProtocolDefinition, ProtocolSession } from '../../src/protocols/contract.js';
 import { openCounterStore } from '../../src/naming/index.js';
 import { tedecoProtocol, tedecoRequestSide, tedecoReturnSide } from '../../src/protocols/tedeco.js';
-import { sha256OfFile } from './files.js';
+import { sha256OfFile, writeContent } from './files.js';
 import { canHoldOnThisSystem, type LoggedLine } from './local-harness.js';
 import type { ContractHarness } from './suite.js';
 
@@ -116,13 +116,7 @@ export async function createTedecoHarness(settings: { side: TedecoSide; options?
     async putRemote(name, data) {
       // Alternate between the two return folders: both must be collected.
       const path = join(returns[drops++ % returns.length]!, name);
-      if (Buffer.isBuffer(data)) return writeFile(path, data);
-      const handle = await open(path, 'w');
-      try {
-        await handle.truncate(data.size);
-      } finally {
-        await handle.close();
-      }
+      await writeContent(path, data);
     },
     readSent: async (name) => (await pairNamed(name))?.data,
     async sentSha256(name) {

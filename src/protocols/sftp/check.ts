@@ -5,7 +5,8 @@ import { openLink, type ConnectStage, type ConnectTrace, type SftpLink } from '.
 import { failureKind, shownCode } from './errors.js';
 import { loadHostKeyTrust } from './host-keys.js';
 import { nameFilter } from './inbox.js';
-import { remoteJoin, remoteTempName, REMOTE_TEMP_SUFFIX } from './remote-paths.js';
+import { TEMP_SUFFIX, temporaryName } from '../temp-names.js';
+import { remoteJoin } from './remote-paths.js';
 import { listFolder, removeQuietly, statOrUndefined } from './remote-files.js';
 import type { SftpSettings } from './settings.js';
 
@@ -105,7 +106,7 @@ async function checkRemoteDir(link: SftpLink, settings: SftpSettings, dir: strin
 
 /** Writes, checks and removes a hidden file: the only sure test of write access on a server. */
 async function probeWrite(link: SftpLink, dir: string): Promise<string | undefined> {
-  const path = remoteJoin(dir, remoteTempName('ordo-probe'));
+  const path = remoteJoin(dir, temporaryName('ordo-probe'));
   const content = Buffer.from('ordo write probe\n');
   try {
     await link.client.put(content, path);
@@ -121,7 +122,7 @@ async function probeWrite(link: SftpLink, dir: string): Promise<string | undefin
 async function staleTemporaryFiles(link: SftpLink, dir: string): Promise<number> {
   const listing = await listFolder(link, dir).catch(() => []);
   const cutoff = Date.now() - STALE_TEMP_MS;
-  return listing.filter((entry) => entry.name.endsWith(REMOTE_TEMP_SUFFIX) && entry.stat.mtime.getTime() < cutoff).length;
+  return listing.filter((entry) => entry.name.endsWith(TEMP_SUFFIX) && entry.stat.mtime.getTime() < cutoff).length;
 }
 
 async function checkInbox(link: SftpLink, settings: SftpSettings, inbox: string): Promise<CheckResult> {

@@ -1,12 +1,5 @@
 // Paths on the server: always `/`-separated, whatever system ordo runs on.
-import { randomBytes } from 'node:crypto';
 import { TransferError } from '../contract.js';
-
-/** Our own unfinished uploads: hidden, and recognisable by anyone looking at the folder. */
-export const REMOTE_TEMP_SUFFIX = '.ordo-part';
-
-/** Keeps temporary names within the usual 255-byte limit whatever the final name's length. */
-const TEMP_NAME_BYTES = 180;
 
 export function remoteJoin(dir: string, name: string): string {
   if (dir === '' || dir === '.') return name;
@@ -27,23 +20,9 @@ export function requirePlainRemoteName(name: string): string {
   return name;
 }
 
-export function remoteTempName(name: string): string {
-  return `.${truncateUtf8(name, TEMP_NAME_BYTES)}.${randomBytes(6).toString('hex')}${REMOTE_TEMP_SUFFIX}`;
-}
-
 /** `report.xml` → `report-1.xml`, `report-2.xml`… */
 export function numberedName(name: string, attempt: number): string {
   if (attempt === 0) return name;
   const dot = name.lastIndexOf('.');
   return dot > 0 ? `${name.slice(0, dot)}-${attempt}${name.slice(dot)}` : `${name}-${attempt}`;
-}
-
-function truncateUtf8(text: string, maxBytes: number): string {
-  if (Buffer.byteLength(text) <= maxBytes) return text;
-  let result = '';
-  for (const char of text) {
-    if (Buffer.byteLength(result + char) > maxBytes) break;
-    result += char;
-  }
-  return result;
 }

@@ -6,7 +6,8 @@ import { abortError, throwIfAborted } from '../local-streams.js';
 import type { SftpLink } from './connect.js';
 import { operationError } from './errors.js';
 import type { LinkKeeper } from './link-keeper.js';
-import { remoteJoin, remoteTempName, requirePlainRemoteName } from './remote-paths.js';
+import { temporaryName } from '../temp-names.js';
+import { remoteJoin, requirePlainRemoteName } from './remote-paths.js';
 import { makeFolders, posixRename, removeQuietly, renameNoReplace, statOrUndefined } from './remote-files.js';
 import { closeQuietly, openForWriting, remoteSha256, upload, writeWholeAndClose } from './transfer.js';
 
@@ -24,7 +25,7 @@ export async function sendFile(keeper: LinkKeeper, item: SendItem, options: Tran
   // it: the check right before publishing, the one that counts, is enough.
   if (item.size > link.writeChunk) await refuseIfTaken(keeper, link, finalPath, name);
 
-  const tempPath = remoteJoin(dir, remoteTempName(name));
+  const tempPath = remoteJoin(dir, temporaryName(name));
   keeper.track(tempPath);
   try {
     // `serial` servers mishandle requests in flight together: they keep the one-at-a-time path.

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import type { CounterStore } from '../../naming/counter-store.js';
 import { isTransferError, TransferError, type ProtocolLog, type Receipt, type SendItem, type TransferOptions, type VerifyResult } from '../contract.js';
 import { fileSystemError, isAlreadyThere, isMissing } from '../local-errors.js';
-import { requirePlainName, tempNameFor } from '../local-folders.js';
+import { requirePlainName } from '../local-folders.js';
+import { temporaryName } from '../temp-names.js';
 import { placeWithoutOverwrite, removeQuietly } from '../local-publish.js';
 import { sendToFolder } from '../local-send.js';
 import { abortError, sha256OfFile, throwIfAborted } from '../local-streams.js';
@@ -114,7 +115,7 @@ async function publishRequest(side: RequestSide, item: SendItem, data: DataFile,
   const { bytes, replaced } = encodeRequest(fields);
   if (replaced.length > 0) side.log.warn('protocol.tedeco.charactersReplaced', { name: item.name, chars: [...new Set(replaced)].join(' ') });
   const finalPath = join(folder, requestFileName(data.number, side.settings.ead));
-  const tempPath = join(folder, tempNameFor(requestFileName(data.number, side.settings.ead)));
+  const tempPath = join(folder, temporaryName(requestFileName(data.number, side.settings.ead)));
   await writeFlushed(tempPath, bytes, folder);
   try {
     if (!(await placeWithoutOverwrite(tempPath, finalPath))) side.log.warn('protocol.local.tempLeft', { path: tempPath });

@@ -2,7 +2,7 @@
 // in `eaa/a001/` and `eaa/a020/`, the agent's own scratch folders at the root.
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { TEMP_SUFFIX } from '../local-folders.js';
+import { isTemporaryName } from '../temp-names.js';
 
 export interface SpoolLayout {
   root: string;
@@ -58,7 +58,7 @@ export function numberKey(digits: string): string {
 }
 
 export function isOwnTemporary(name: string): boolean {
-  return name.startsWith('.') && name.endsWith(TEMP_SUFFIX);
+  return isTemporaryName(name);
 }
 
 export interface RequestFolder {
