@@ -9,6 +9,7 @@ import { basename, dirname, extname, join } from 'node:path';
 import type { IfExists, ScenarioConfig } from '../config/model.js';
 import { spoolPaths } from './paths.js';
 import { exists } from './exists.js';
+import { temporaryName } from '../protocols/temp-names.js';
 
 export interface QueueItem {
   /** queue/<scenario>/<id> */
@@ -132,24 +133,37 @@ export async function moveToFailed(root: string, scenario: string, item: QueueIt
 
 export type BackupOutcome = { status: 'written' | 'kept-old'; path: string } | { status: 'exists'; path: string };
 
-/** Copy the queued file into the scenario's backup folder under its ifExists policy. */
-export async function backup(scenario: ScenarioConfig, filePath: string, name: string, now: Date): Promise<BackupOutcome> {
+/**
+ * A backup copied and flushed under a temporary name in the backup folder, not placed yet: it is
+ * made while the file is being hashed, and only placed once the file is known to be sent.
+ */
+export type StagedBackup = { decided: BackupOutcome } | { temp: string; target: string; replace: boolean };
+
+/** Copies the queued file into the scenario's backup folder, unless its ifExists policy says no copy is needed. */
+export async function stageBackup(scenario: ScenarioConfig, filePath: string, name: string): Promise<StagedBackup> {
   const dir = scenario.backup.dir;
   await mkdir(dir, { recursive: true });
   const target = join(dir, name);
   const policy: IfExists = scenario.backup.ifExists;
   const existing = await exists(target);
-  if (existing && policy === 'keep') return { status: 'kept-old', path: target };
-  if (existing && policy === 'fail') return { status: 'exists', path: target };
-  const temp = join(dir, `.${name}.${randomBytes(4).toString('hex')}.ordo-part`);
+  if (existing && policy === 'keep') return { decided: { status: 'kept-old', path: target } };
+  if (existing && policy === 'fail') return { decided: { status: 'exists', path: target } };
+  const temp = join(dir, temporaryName(name));
   await copyFlushed(filePath, temp);
-  if (!existing || policy === 'overwrite') {
+  return { temp, target, replace: !existing || policy === 'overwrite' };
+}
+
+/** Gives a staged copy its name under the ifExists policy. */
+export async function placeBackup(staged: StagedBackup, now: Date): Promise<BackupOutcome> {
+  if ('decided' in staged) return staged.decided;
+  const { temp, target } = staged;
+  if (staged.replace) {
     await rename(temp, target);
     return { status: 'written', path: target };
   }
   // rename policy: keep both, the new copy gets a timestamp (and a number if that exists too).
   for (let n = 0; ; n++) {
-    const candidate = join(dir, stampedName(name, now, n));
+    const candidate = join(dirname(target), stampedName(basename(target), now, n));
     try {
       await link(temp, candidate);
       await unlink(temp);
@@ -161,6 +175,12 @@ export async function backup(scenario: ScenarioConfig, filePath: string, name: s
       }
     }
   }
+}
+
+/** A staged copy that will not be needed (the file is a duplicate, or could not be read). Never throws. */
+export async function discardBackup(staging: Promise<StagedBackup> | undefined): Promise<void> {
+  const staged = await staging?.catch(() => undefined);
+  if (staged !== undefined && !('decided' in staged)) await unlink(staged.temp).catch(() => undefined);
 }
 
 export async function copyFlushed(from: string, to: string): Promise<void> {

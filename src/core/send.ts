@@ -14,7 +14,7 @@ import { acquireLock } from './lock.js';
 import { Outcomes } from './outcome.js';
 import { spoolPaths } from './paths.js';
 import { openSession } from './protocol-session.js';
-import { backup, claim, copyFlushed, moveToFailed, orphanClaims, queuedItems, removeItem, type QueueItem } from './queue.js';
+import { claim, copyFlushed, discardBackup, moveToFailed, orphanClaims, placeBackup, queuedItems, removeItem, stageBackup, type QueueItem } from './queue.js';
 import type { CycleResult, FileOutcome, ScenarioProblem } from './results.js';
 import { readyFiles } from './scan.js';
 import { findScenario, selectScenarios } from './select.js';
@@ -284,9 +284,19 @@ class SendPipeline {
   /** Sends one queued item; returns true when the scenario should stop (connection lost). */
   private async process(item: QueueItem, fromQueue: boolean): Promise<boolean> {
     const { ctx, scenario } = this;
-    const size = (await stat(item.path)).size;
-    const sha256 = await sha256File(item.path);
     const last = this.lastStates.get(item.path);
+    const size = (await stat(item.path)).size;
+    // A new item's backup is copied and flushed while the file is hashed (two reads of the file at
+    // once instead of one after the other); it gets its name only if the file is to be sent.
+    const staging = last === undefined ? stageBackup(scenario, item.path, item.name) : undefined;
+    staging?.catch(() => undefined);
+    let sha256: string;
+    try {
+      sha256 = await sha256File(item.path);
+    } catch (error) {
+      await discardBackup(staging);
+      throw error;
+    }
     const sendItem: SendItem = { path: item.path, name: item.name, size, sha256 };
     const common = { size, sha256 };
 
@@ -316,6 +326,7 @@ class SendPipeline {
     if (previous !== undefined && !resumed && last === undefined) {
       if (!ctx.force) {
         const reason = t('engine.duplicate', { file: item.name, date: previous.time, remoteId: previous.remoteId ?? '' });
+        await discardBackup(staging);
         const where = await moveToFailed(ctx.config.root, scenario.name, item, reason);
         await this.journal.append({ scenario: scenario.name, direction: 'send', state: 'duplicate', file: item.name, size, sha256, path: where, reason });
         ctx.log.warn('engine.duplicateLog', { scenario: scenario.name, file: item.name, date: previous.time, path: where });
@@ -326,9 +337,9 @@ class SendPipeline {
       await this.journal.append({ scenario: scenario.name, direction: 'send', state: 'forced', file: item.name, size, sha256, path: item.path });
     }
 
-    if (last === undefined) {
+    if (staging !== undefined) {
       // A new item (or one claimed just before a crash): its backup comes before anything is sent.
-      const copy = await backup(scenario, item.path, item.name, ctx.now());
+      const copy = await placeBackup(await staging, ctx.now());
       if (copy.status === 'exists') {
         const reason = t('engine.backupExists', { path: copy.path });
         const where = await moveToFailed(ctx.config.root, scenario.name, item, reason);

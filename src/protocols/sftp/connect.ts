@@ -211,12 +211,11 @@ async function resolveHost(host: string): Promise<string> {
   }
 }
 
-/** TCP_NODELAY right after connecting: ssh2 does not set it, and without it uploads crawl. */
 /**
  * ssh2 writes every SSH packet to the socket on its own: one system call each, and the loopback or the
  * network carries each in its own segment. Packets written in the same tick (requests sent together,
- * the next read requests and window adjustments of a download) are corked and leave in one `writev`
- * when the tick ends, before any I/O: nothing waits longer, there are just fewer system calls.
+ * such as a small file's write, stat and close) are corked and leave in one `writev` when the tick
+ * ends, before any I/O: nothing waits longer, there are just fewer system calls.
  */
 function coalesceWrites(socket: Socket): void {
   const write = socket.write.bind(socket) as (...args: unknown[]) => boolean;
@@ -235,6 +234,7 @@ function coalesceWrites(socket: Socket): void {
   }) as Socket['write'];
 }
 
+/** TCP_NODELAY right after connecting: ssh2 does not set it, and without it uploads crawl. */
 function openSocket(address: string, settings: SftpSettings): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const socket = tcpConnect({ host: address, port: settings.port, noDelay: true });

@@ -66,6 +66,8 @@ describe('send through the local protocol', () => {
     const second = await sendAll(ws);
     expect(second.files[0]?.status).toBe('duplicate');
     expect(existsSync(join(ws.target, 'b.xml'))).toBe(false);
+    // The backup copied while the duplicate was being hashed is thrown away, not left half-named.
+    expect(readdirSync(join(ws.root, 'backup', 'PES'))).toEqual(['a.xml']);
     const failedDir = join(ws.root, 'failed', 'PES');
     const [item] = readdirSync(failedDir);
     expect(readFileSync(join(failedDir, item!, 'b.xml'), 'utf8')).toBe('same content');
