@@ -38,15 +38,16 @@ export function measure(command, args, options) {
 
 /**
  * `ordo` as users run it, in a site of its own under `work` (its `ordo.config.json` is `config`, its
- * `out/` folder filled by `prepare`); `verify` checks what the run left in the site.
+ * `out/` folder filled by `prepare`); `verify` checks what the run left in the site. `bin` is the
+ * `bin/ordo.js` to run (this checkout's by default).
  */
-export async function measureCli(work, config, args, prepare, verify) {
+export async function measureCli(work, config, args, prepare, verify, bin = ordoBin) {
   const site = mkdtempSync(join(work, 'site-'));
   mkdirSync(join(site, 'out'));
   writeFileSync(join(site, 'ordo.config.json'), JSON.stringify(config));
   prepare?.(site);
   try {
-    const result = await measure(process.execPath, [ordoBin, ...args], { cwd: site });
+    const result = await measure(process.execPath, [bin, ...args], { cwd: site });
     if (result.code === 0) verify?.(site);
     return result;
   } finally {
