@@ -1,6 +1,7 @@
 // `sftp` send and verify: upload under a hidden temporary name in the remote folder, check its size,
 // then give it its final name — never over a file already there.
-import { readFile, stat } from 'node:fs/promises';
+import { closeSync, fstatSync, openSync, readSync, type Stats } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { TransferError, type Receipt, type SendItem, type TransferOptions, type VerifyResult } from '../contract.js';
 import { abortError, throwIfAborted } from '../local-streams.js';
 import type { SftpLink } from './connect.js';
@@ -9,15 +10,19 @@ import type { LinkKeeper } from './link-keeper.js';
 import { temporaryName } from '../temp-names.js';
 import { remoteJoin, requirePlainRemoteName } from './remote-paths.js';
 import { makeFolders, posixRename, removeQuietly, renameNoReplace, statOrUndefined } from './remote-files.js';
-import { closeQuietly, openForWriting, remoteSha256, upload, writeWholeAndClose } from './transfer.js';
+import { openForWriting, remoteSha256, upload, writeWholeAndClose } from './transfer.js';
 
 const POSIX_RENAME = 'posix-rename@openssh.com';
+
+/** Up to this size a queued file is read whole at once (see readWholeSource); larger ones are streamed. */
+const READ_WHOLE_MAX = 256 * 1024;
 
 export async function sendFile(keeper: LinkKeeper, item: SendItem, options: TransferOptions): Promise<Receipt> {
   const name = requirePlainRemoteName(item.name);
   const dir = requireRemoteDir(keeper);
   throwIfAborted(options.signal);
-  const source = await sourceIdentity(item);
+  const whole = item.size <= READ_WHOLE_MAX ? readWholeSource(item) : undefined;
+  const source = whole?.identity ?? (await sourceIdentity(item));
   const link = await keeper.get();
   await ensureRemoteDir(keeper, link, dir);
   const finalPath = remoteJoin(dir, name);
@@ -29,8 +34,8 @@ export async function sendFile(keeper: LinkKeeper, item: SendItem, options: Tran
   keeper.track(tempPath);
   try {
     // `serial` servers mishandle requests in flight together: they keep the one-at-a-time path.
-    if (item.size <= link.writeChunk && !keeper.settings.serial) {
-      await uploadInOneRequest({ keeper, link, item, source, tempPath, finalPath, name, options });
+    if (whole !== undefined && item.size <= link.writeChunk && !keeper.settings.serial) {
+      await uploadInOneRequest({ keeper, link, item, content: whole.content, tempPath, finalPath, name, options });
     } else {
       const bytes = await upload({ link, localPath: item.path, remotePath: tempPath, serial: keeper.settings.serial, options });
       await requireUnchangedSource(item, source, bytes);
@@ -53,7 +58,7 @@ interface OneRequestUpload {
   keeper: LinkKeeper;
   link: SftpLink;
   item: SendItem;
-  source: SourceIdentity;
+  content: Buffer;
   tempPath: string;
   finalPath: string;
   name: string;
@@ -66,19 +71,8 @@ interface OneRequestUpload {
  * together. Most files exchanged with partners are this small.
  */
 async function uploadInOneRequest(request: OneRequestUpload): Promise<void> {
-  const { keeper, link, item, source, tempPath, finalPath, name, options } = request;
-  // The local file is read while the open request travels.
-  const opening = openForWriting(link, tempPath);
-  opening.catch(() => undefined);
-  let content: Buffer;
-  try {
-    content = await readSource(item);
-    await requireUnchangedSource(item, source, content.length);
-  } catch (error) {
-    await opening.then((file) => closeQuietly(link, file), () => undefined);
-    throw error;
-  }
-  const file = await opening;
+  const { keeper, link, item, content, tempPath, finalPath, name, options } = request;
+  const file = await openForWriting(link, tempPath);
   const [stored] = await Promise.all([writeWholeAndClose(link, file, content, options), refuseIfTaken(keeper, link, finalPath, name)]);
   // A server that answered the stat before carrying out the write (against the SFTP drafts, which
   // want one handle's requests in order) is asked again, the file now closed.
@@ -147,19 +141,51 @@ interface SourceIdentity {
 
 async function sourceIdentity(item: SendItem): Promise<SourceIdentity> {
   try {
-    const info = await stat(item.path);
-    return { size: info.size, mtimeMs: info.mtimeMs };
+    return identityOf(await stat(item.path));
   } catch (error) {
     throw new TransferError('permanent', 'protocol.sftp.sourceMissing', { path: item.path }, { cause: error });
   }
 }
 
-async function readSource(item: SendItem): Promise<Buffer> {
+/**
+ * A small queued file read whole through one descriptor, its size and date taken before and after:
+ * what is sent is exactly what was read, and it is the file the core recorded. Synchronous on purpose:
+ * a few system calls on a file the engine has just hashed, ~20 µs, where each asynchronous step is a
+ * trip through libuv's thread pool — measured at 10–15 % of the small-file rate against OpenSSH.
+ */
+function readWholeSource(item: SendItem): { content: Buffer; identity: SourceIdentity } {
+  let fd: number;
   try {
-    return await readFile(item.path);
+    fd = openSync(item.path, 'r');
   } catch (error) {
     throw new TransferError('permanent', 'protocol.sftp.sourceMissing', { path: item.path }, { cause: error });
   }
+  try {
+    const before = fstatSync(fd);
+    // One byte more than recorded: a file that grew is caught here.
+    const buffer = Buffer.allocUnsafe(item.size + 1);
+    let length = 0;
+    while (length < buffer.length) {
+      const read = readSync(fd, buffer, length, buffer.length - length, length);
+      if (read === 0) break;
+      length += read;
+    }
+    const after = fstatSync(fd);
+    const identity = identityOf(before);
+    if (length !== item.size || before.size !== item.size || after.size !== before.size || after.mtimeMs !== before.mtimeMs) {
+      throw new TransferError('permanent', 'protocol.common.sourceChanged', { name: item.name, expected: item.size, actual: length });
+    }
+    return { content: buffer.subarray(0, length), identity };
+  } catch (error) {
+    if (error instanceof TransferError) throw error;
+    throw new TransferError('permanent', 'protocol.sftp.sourceMissing', { path: item.path }, { cause: error });
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function identityOf(info: Stats): SourceIdentity {
+  return { size: info.size, mtimeMs: info.mtimeMs };
 }
 
 /** The queued file must be the one the core recorded, before and after the copy. */

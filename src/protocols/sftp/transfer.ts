@@ -55,12 +55,6 @@ export async function openForWriting(link: SftpLink, remotePath: string): Promis
   return { handle, path: remotePath };
 }
 
-/** For a file abandoned before anything was written to it. Never throws. */
-export async function closeQuietly(link: SftpLink, file: OpenRemoteFile): Promise<void> {
-  if (link.lost) return;
-  await sftpRequest<void>((sftp, done) => sftp.close(file.handle, done), link).catch(() => undefined);
-}
-
 /**
  * Content that fits in one write request: the write, a stat of the handle and the close are sent
  * together and answered in one round trip (a server handles the requests on one handle in order), as
