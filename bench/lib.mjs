@@ -56,8 +56,8 @@ export async function measureCli(work, config, args, prepare, verify, bin = ordo
 }
 
 /**
- * Every case, `runs` times, each tool in turn (so that a change in the machine's load falls on all of
- * them): reset, run, fail loudly unless the tool succeeded and `check` agrees. `after` may add to a
+ * Every case, `runs` times, each tool it has in turn (so that a change in the machine's load falls on
+ * all of them): reset, run, fail loudly unless the tool succeeded and `check` agrees. `after` may add to a
  * sample (the server's own timing, say). Returns the samples of each case, by tool.
  */
 export async function runCases(cases, tools, runs, after) {
@@ -66,6 +66,7 @@ export async function runCases(cases, tools, runs, after) {
     const samples = Object.fromEntries(tools.map((tool) => [tool, []]));
     for (let run = 1; run <= runs; run += 1) {
       for (const tool of tools) {
+        if (bench[tool] === undefined) continue;
         bench.reset();
         const result = await bench[tool]();
         if (result.code !== 0) throw new Error(`${bench.name} with ${tool} failed (exit ${result.code}):\n${result.stderr}`);

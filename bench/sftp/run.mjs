@@ -27,6 +27,7 @@ const SMALL_SIZE = 4 * 1024;
 
 const project = fileURLToPath(new URL('../..', import.meta.url));
 const runner = join(project, 'bench', 'sftp', 'protocol-runner.mjs');
+const bareRunner = join(project, 'bench', 'sftp', 'bare-ssh2.mjs');
 if (!existsSync(join(project, 'dist', 'protocols', 'sftp.js'))) {
   process.stderr.write('Build first: npm run build\n');
   process.exit(2);
@@ -81,6 +82,11 @@ async function main() {
     writeFileSync(settings, JSON.stringify({ profile, options, root: work }));
     return measure(process.execPath, [runner, settings, ...args], { cwd: work });
   };
+  const bare = (options, folder) => {
+    const settings = join(work, 'bare-settings.json');
+    writeFileSync(settings, JSON.stringify({ profile, options }));
+    return measure(process.execPath, [bareRunner, settings, folder], { cwd: work });
+  };
   const cli = (scenario, args, prepare, verify) => measureCli(work, siteConfig(profile, scenario), args, prepare, verify);
 
   const cases = [
@@ -108,6 +114,7 @@ async function main() {
       files: SMALL_FILES,
       openssh: () => openssh(`put ${small}/* small/`),
       protocol: () => protocol({ remoteDir: 'small' }, 'upload-many', small),
+      bare: () => bare({ remoteDir: 'small' }, small),
       cli: () =>
         cli('SMALL', ['send', '--scenario', 'SMALL', '--no-retrieve'], (site) => {
           for (const name of readdirSync(small)) linkSync(join(small, name), join(site, 'out', name));
@@ -117,8 +124,9 @@ async function main() {
     },
   ];
 
-  const results = await runCases(cases, ['openssh', 'protocol', 'cli'], RUNS);
+  const results = await runCases(cases, ['openssh', 'protocol', 'cli', 'bare'], RUNS);
   printTable(results.map(({ bench, samples }) => summarise(bench, samples)));
+  printBare(results);
 }
 
 /** A site whose scenarios send `out/` to the server or retrieve from it, with the engine's defaults. */
@@ -158,6 +166,19 @@ function printTable(rows) {
     ),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+/** The bare ssh2 client, where a case has it: what the same requests cost without ordo's code. */
+function printBare(results) {
+  for (const { bench, samples } of results) {
+    if (samples.bare.length === 0) continue;
+    const seconds = (tool) => median(samples[tool].map((sample) => sample.seconds));
+    const filesRate = (tool) => (bench.files / seconds(tool)).toFixed(0);
+    process.stdout.write(
+      `\n${bench.name}, bare ssh2 client sending the same requests (bench/sftp/bare-ssh2.mjs): ${filesRate('bare')} files/s, ` +
+        `${(seconds('openssh') / seconds('bare')).toFixed(2)} of OpenSSH; ordo's protocol: ${(seconds('bare') / seconds('protocol')).toFixed(2)} of the bare client\n`,
+    );
+  }
 }
 
 function expectCount(dir, count) {
