@@ -68,7 +68,7 @@ interface OneRequestUpload {
 /**
  * A file that fits in one write request goes in two round trips before the rename, as with OpenSSH's
  * `put`: open; then the write, the stored size and the check that the final name is still free, sent
- * together. Most files exchanged with partners are this small.
+ * together.
  */
 async function uploadInOneRequest(request: OneRequestUpload): Promise<void> {
   const { keeper, link, item, content, tempPath, finalPath, name, options } = request;
