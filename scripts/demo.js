@@ -143,14 +143,7 @@ async function xfbRoundTrip() {
   mkdirSync(exportXfb, { recursive: true });
   cpSync(join(project, 'fixtures', 'demo', 'outgoing', 'PESALR2_21400999900017_261123_0930.xml'), join(exportXfb, 'PESALR2_21400999900017_261123_0930.xml'));
   process.env.ORDO_DEMO_XFB_PASSWORD = peer.account.password;
-  config.profiles.VILLE.xfb = {
-    url: peer.url,
-    user: peer.account.user,
-    password: '${ORDO_DEMO_XFB_PASSWORD}',
-    partner: peer.account.partner,
-    application: peer.account.application,
-    ca: peer.pki.caCert,
-  };
+  config.profiles.VILLE.xfb = { ...peer.profile, password: '${ORDO_DEMO_XFB_PASSWORD}' };
   config.scenarios.HELIOS = {
     profile: 'VILLE',
     protocol: 'xfb',

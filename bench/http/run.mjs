@@ -46,12 +46,11 @@ async function main() {
   const big = join(work, 'big.bin');
   await writeRandomFile(big, SIZE_MIB * MiB);
   const download = join(work, 'downloaded.bin');
-  const ca = xfb.pki === undefined ? {} : { ca: xfb.pki.caCert };
   const curlTls = xfb.pki === undefined ? [] : ['--cacert', xfb.pki.caCert];
   const httpCa = http.pki === undefined ? {} : { ca: http.pki.caCert };
   const curlHttpTls = http.pki === undefined ? [] : ['--cacert', http.pki.caCert];
   const account = xfb.account;
-  const xfbProfile = { url: xfb.url, user: account.user, password: account.password, partner: account.partner, application: account.application, ...ca };
+  const xfbProfile = xfb.profile;
   const httpProfile = { urls: { bench: `${http.urls.bench}/{name}` }, body: 'raw', method: 'PUT', ...httpCa };
   const credentials = new URLSearchParams({ user: account.user, password: account.password });
   const waiting = () => xfb.gateway.waiting.find((entry) => entry.name === 'big.bin');

@@ -11,7 +11,7 @@ import type { ProtocolSession, TransferError } from '../../src/protocols/contrac
 import { httpProtocol } from '../../src/protocols/http.js';
 import { sendItem } from './files.js';
 import { createHttpHarness, HTTP_PASSWORD, startHttpTestPeer, type HttpHarness, type HttpPeer } from './http-harness.js';
-import { defineContractSuite, expectTransferError } from './suite.js';
+import { defineContractSuite, expectTransferError, failure } from './suite.js';
 
 const TOKEN = 'bearer-token-0123456789';
 
@@ -32,10 +32,6 @@ defineContractSuite(
   async () => createHttpHarness(rawPeer, { profile: { auth: { token: TOKEN }, body: 'raw', method: 'PUT' } }),
   { faults: true },
 );
-
-async function failure(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(() => undefined, (reason: unknown) => reason);
-}
 
 describe('http protocol', () => {
   let h: HttpHarness;

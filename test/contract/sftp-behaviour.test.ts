@@ -9,7 +9,7 @@ import type { Ssh2SftpServer } from '../../fixtures/peers/sftp/ssh2-server.mjs';
 import type { ProtocolSession } from '../../src/protocols/contract.js';
 import { MiB, sendItem, sha256 } from './files.js';
 import { createSftpHarness, startSsh2Peer, type SftpHarness, type SftpPeer } from './sftp-harness.js';
-import { expectTransferError } from './suite.js';
+import { expectTransferError, failure } from './suite.js';
 
 let files: string;
 let peer: SftpPeer & { server: Ssh2SftpServer };
@@ -41,10 +41,6 @@ async function session(options: Record<string, unknown> = {}, profile: Record<st
   const opened = await h.openWith({ remoteDir: h.remoteTarget, inbox: h.remoteInbox, ...options }, profile);
   sessions.push(opened);
   return opened;
-}
-
-async function failure(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(() => undefined, (reason: unknown) => reason);
 }
 
 describe('send', () => {

@@ -12,7 +12,7 @@ import type { ProtocolSession } from '../../src/protocols/contract.js';
 import { acceptNewHostKey } from '../../src/protocols/sftp/accept-host-key.js';
 import { sendItem } from './files.js';
 import { createSftpHarness, type SftpHarness, type SftpPeer } from './sftp-harness.js';
-import { expectTransferError } from './suite.js';
+import { expectTransferError, failure } from './suite.js';
 
 let server: OpenSshServer;
 let peer: SftpPeer;
@@ -53,10 +53,6 @@ async function session(profile: Record<string, unknown>, options: Record<string,
 function unpinned(): Record<string, unknown> {
   const { hostKey: _hostKey, ...rest } = peer.profile;
   return rest;
-}
-
-async function failure(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(() => undefined, (reason: unknown) => reason);
 }
 
 describe('host keys', () => {

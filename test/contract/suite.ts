@@ -188,7 +188,7 @@ export function defineContractSuite(name: string, harness: () => Promise<Contrac
 
       capabilityIt('send', 'delivers an empty file', async () => {
         if (traits.refusesEmptyFiles) {
-          const refused = await session.send!(await sendItem(scratch, 'empty.txt', Buffer.alloc(0))).then(() => undefined, (reason: unknown) => reason);
+          const refused = await failure(session.send!(await sendItem(scratch, 'empty.txt', Buffer.alloc(0))));
           expectTransferError(refused, 'permanent');
           expect(await h.listSentNames()).toEqual([]);
           return;
@@ -227,7 +227,7 @@ export function defineContractSuite(name: string, harness: () => Promise<Contrac
         const item = await sendItem(scratch, 'aborted.bin', Buffer.alloc(16 * MiB, 1));
         const controller = new AbortController();
         const sending = session.send!(item, { signal: controller.signal, onProgress: () => controller.abort() });
-        const error = await sending.then(() => undefined, (reason: unknown) => reason);
+        const error = await failure(sending);
         expect(error, 'send rejected').toBeInstanceOf(Error);
         expect((error as Error).name).toBe('AbortError');
         expect(await h.readSent('aborted.bin')).toBeUndefined();
@@ -236,7 +236,7 @@ export function defineContractSuite(name: string, harness: () => Promise<Contrac
 
       capabilityIt('send', 'an already aborted signal sends nothing', async () => {
         const item = await sendItem(scratch, 'never.txt', Buffer.from('never'));
-        const error = await session.send!(item, { signal: AbortSignal.abort() }).then(() => undefined, (reason: unknown) => reason);
+        const error = await failure(session.send!(item, { signal: AbortSignal.abort() }));
         expect((error as Error | undefined)?.name).toBe('AbortError');
         expect(await h.listSentNames()).toEqual([]);
       });
@@ -262,7 +262,7 @@ export function defineContractSuite(name: string, harness: () => Promise<Contrac
       capabilityIt('send', 'refuses names that are not plain file names', async () => {
         for (const badName of ['../evil.xml', 'a/b.xml', 'a\\b.xml', '..', '.', '']) {
           const item = await sendItem(scratch, badName, Buffer.from('evil'));
-          const error = await session.send!(item).then(() => undefined, (reason: unknown) => reason);
+          const error = await failure(session.send!(item));
           expectTransferError(error, 'permanent');
         }
         expect(await h.listSentNames()).toEqual([]);
@@ -283,7 +283,7 @@ export function defineContractSuite(name: string, harness: () => Promise<Contrac
         if (cut === undefined) throw new Error('the harness declares faults but has no cutUploadHalfway');
         const item = await sendItem(scratch, 'cut.bin', Buffer.alloc(8 * MiB, 3));
         cut.call(h.faults);
-        const error = await session.send!(item).then(() => undefined, (reason: unknown) => reason);
+        const error = await failure(session.send!(item));
         expectTransferError(error, 'transient');
         expect(await h.readSent('cut.bin')).toBeUndefined();
         const retry = await h.open();
@@ -353,7 +353,7 @@ export function defineContractSuite(name: string, harness: () => Promise<Contrac
         expect(await readFile(dest)).toEqual(data);
         if (traits.downloadTakesEntry) {
           expect((await session.list!()).map((listed) => listed.name)).not.toContain('ACQUIT.xml');
-          const again = await session.fetch!(entry, join(scratch, '.partial-again')).then(() => undefined, (reason: unknown) => reason);
+          const again = await failure(session.fetch!(entry, join(scratch, '.partial-again')));
           expectTransferError(again, 'permanent');
           if (h.remoteCount) expect(await h.remoteCount()).toBe(0);
           return;
@@ -395,10 +395,12 @@ export function defineContractSuite(name: string, harness: () => Promise<Contrac
         await h.putRemote('abort.bin', { size: 16 * MiB });
         const entry = await entryNamed('abort.bin');
         const controller = new AbortController();
-        const error = await session.fetch!(entry, join(scratch, 'abort'), {
-          signal: controller.signal,
-          onProgress: () => controller.abort(),
-        }).then(() => undefined, (reason: unknown) => reason);
+        const error = await failure(
+          session.fetch!(entry, join(scratch, 'abort'), {
+            signal: controller.signal,
+            onProgress: () => controller.abort(),
+          }),
+        );
         expect((error as Error | undefined)?.name).toBe('AbortError');
         expect((await session.list!()).map((listed) => listed.name)).toContain('abort.bin');
       });
@@ -410,7 +412,7 @@ export function defineContractSuite(name: string, harness: () => Promise<Contrac
         await h.putRemote('cut.bin', data);
         const entry = await entryNamed('cut.bin');
         cut.call(h.faults);
-        const error = await session.fetch!(entry, join(scratch, 'cut-1')).then(() => undefined, (reason: unknown) => reason);
+        const error = await failure(session.fetch!(entry, join(scratch, 'cut-1')));
         expectTransferError(error, 'transient');
         const retry = await h.open();
         extraSessions.push(retry);
@@ -474,6 +476,11 @@ function expectWellFormedCheck(result: { id: string; status: string; key: string
   if (result.fixKey !== undefined) expectKnownKey(result.fixKey);
 }
 
+/** What the promise was rejected with; undefined when it was fulfilled. */
+export async function failure(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(() => undefined, (reason: unknown) => reason);
+}
+
 /** A TransferError of that kind, whose message exists in both languages. */
 export function expectTransferError(error: unknown, kind: TransferErrorKind): TransferError {
   expect(isTransferError(error), `expected a TransferError, got ${String(error)}`).toBe(true);
@@ -503,6 +510,6 @@ async function expectUnsupported(session: ProtocolSession, capability: Capabilit
     check: () => session.check!(),
     verify: () => session.verify!(item),
   };
-  const error = await calls[capability]().then(() => undefined, (reason: unknown) => reason);
+  const error = await failure(calls[capability]());
   expectTransferError(error, 'unsupported');
 }

@@ -23,15 +23,7 @@ export interface XfbHarness extends ContractHarness {
 }
 
 export function xfbProfile(peer: XfbPeer): Record<string, unknown> {
-  return {
-    url: peer.url,
-    user: peer.account.user,
-    password: peer.account.password,
-    partner: peer.account.partner,
-    application: peer.account.application,
-    ...(peer.pki ? { ca: peer.pki.caCert } : {}),
-    ...(peer.proxy ? { proxy: peer.proxy.url } : {}),
-  };
+  return { ...peer.profile };
 }
 
 export function createXfbHarness(peer: XfbPeer): XfbHarness {

@@ -14,7 +14,7 @@ import { xfbProtocol } from '../../src/protocols/xfb.js';
 import { gatewayWords, listedFiles } from '../../src/protocols/xfb/pages.js';
 import { scenario, workspace, type Workspace } from '../helpers/workspace.js';
 import { MiB, sendItem, sha256 } from './files.js';
-import { defineContractSuite, expectTransferError } from './suite.js';
+import { defineContractSuite, expectTransferError, failure } from './suite.js';
 import { createXfbHarness, type XfbHarness, type XfbPeer } from './xfb-harness.js';
 
 let peer: XfbPeer;
@@ -30,10 +30,6 @@ defineContractSuite('xfb', async () => createXfbHarness(peer), { faults: true, r
 /** Every text a failure can put in front of a person: the message, its params, the server's words. */
 function everyText(error: TransferError): string[] {
   return [error.message, String(error), JSON.stringify(error.params), error.serverMessage ?? '', t(error.key, error.params, 'en'), t(error.key, error.params, 'fr')];
-}
-
-async function failure(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(() => undefined, (reason: unknown) => reason);
 }
 
 describe('xfb protocol', () => {

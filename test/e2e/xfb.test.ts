@@ -41,14 +41,7 @@ function writeConfig(password = `\${${PASSWORD_VARIABLE}}`): void {
     profiles: {
       VILLE: {
         label: 'Ville de Saint-Exemple',
-        xfb: {
-          url: peer.url,
-          user: peer.account.user,
-          password,
-          partner: peer.account.partner,
-          application: peer.account.application,
-          ca: peer.pki!.caCert,
-        },
+        xfb: { ...peer.profile, password },
       },
     },
     scenarios: {
