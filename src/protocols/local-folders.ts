@@ -13,15 +13,23 @@ export function requireConfigured(folder: string | undefined, role: FolderRole):
 
 /** The folder exists and is one; anything else means nothing at all can be transferred. */
 export async function requireFolder(folder: string, role: FolderRole): Promise<void> {
+  const missing = role === 'target' ? 'protocol.local.targetMissing' : 'protocol.local.inboxMissing';
+  await requireExistingFolder(folder, { missing, notFolder: 'protocol.local.notFolder' });
+}
+
+/**
+ * `folder` exists and is a folder, else a connection-level error (nothing at all can be transferred)
+ * with the protocol's own message keys; other file-system failures keep their own meaning.
+ */
+export async function requireExistingFolder(folder: string, keys: { missing: string; notFolder: string }): Promise<void> {
   let info;
   try {
     info = await stat(folder);
   } catch (error) {
     if (!isMissing(error)) throw fileSystemError(error, folder, { folderLevel: true });
-    const key = role === 'target' ? 'protocol.local.targetMissing' : 'protocol.local.inboxMissing';
-    throw new TransferError('permanent', key, { path: folder }, { connection: true, cause: error });
+    throw new TransferError('permanent', keys.missing, { path: folder }, { connection: true, cause: error });
   }
-  if (!info.isDirectory()) throw new TransferError('permanent', 'protocol.local.notFolder', { path: folder }, { connection: true });
+  if (!info.isDirectory()) throw new TransferError('permanent', keys.notFolder, { path: folder }, { connection: true });
 }
 
 /** Listing hides read failures: open the folder once so that a refusal is reported, not read as "empty". */

@@ -1,8 +1,8 @@
 // The spool folders must already exist: the agent creates them, and creating them ourselves would
 // hide a share that is not mounted or a mistyped spool path.
 import { stat } from 'node:fs/promises';
-import { TransferError } from '../contract.js';
 import { fileSystemError, isMissing } from '../local-errors.js';
+import { requireExistingFolder } from '../local-folders.js';
 
 export type SpoolFolderRole = 'spool' | 'requests' | 'returns';
 
@@ -14,14 +14,7 @@ const MISSING_KEY: Record<SpoolFolderRole, string> = {
 
 /** Resolves when `folder` is a folder; nothing can be transferred otherwise (a connection-level error). */
 export async function requireSpoolFolder(folder: string, role: SpoolFolderRole): Promise<void> {
-  let info;
-  try {
-    info = await stat(folder);
-  } catch (error) {
-    if (!isMissing(error)) throw fileSystemError(error, folder, { folderLevel: true });
-    throw new TransferError('permanent', MISSING_KEY[role], { path: folder }, { connection: true, cause: error });
-  }
-  if (!info.isDirectory()) throw new TransferError('permanent', 'protocol.tedeco.notFolder', { path: folder }, { connection: true });
+  await requireExistingFolder(folder, { missing: MISSING_KEY[role], notFolder: 'protocol.tedeco.notFolder' });
 }
 
 /** Whether `folder` exists as a folder; other failures (access refused…) are reported, not hidden. */
