@@ -24,7 +24,9 @@ try {
     if (entry === undefined) throw new Error(`${first} is not in the remote inbox`);
     await session.fetch(entry, second);
   } else if (operation === 'upload-many') {
-    for (const name of readdirSync(first).sort()) await session.send(item(join(first, name), name));
+    // As the engine does: each send names the file that comes next.
+    const names = readdirSync(first).sort();
+    for (const [index, name] of names.entries()) await session.send(item(join(first, name), name), { nextName: names[index + 1] });
   } else {
     throw new Error(`unknown operation ${operation}`);
   }

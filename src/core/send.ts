@@ -225,6 +225,8 @@ class SendPipeline {
   private readonly lastStates: Map<string, JournalEntry>;
   private readonly acknowledged: Map<string, JournalEntry>;
   private first = true;
+  /** The file expected after the one being sent, if any (see hintAfter). */
+  private nextName: string | undefined;
 
   constructor(
     private readonly ctx: EngineContext,
@@ -244,13 +246,17 @@ class SendPipeline {
   }
 
   async run(queued: QueueItem[], candidates: Candidate[]): Promise<void> {
+    const order = [...queued.map((item) => item.name), ...candidates.map((candidate) => candidate.name)];
+    let position = 0;
     for (const item of queued) {
       if (!(await this.between())) return;
+      this.nextName = this.hintAfter(order, position++);
       const stop = await this.process(item, true);
       if (stop) return;
     }
     for (const candidate of candidates) {
       if (!(await this.between())) return;
+      this.nextName = this.hintAfter(order, position++);
       const item = await claim(this.ctx.config.root, this.scenario.name, candidate.path, this.ctx.now());
       if (item === undefined) {
         this.ctx.log.info('engine.claimedElsewhere', { scenario: this.scenario.name, file: candidate.name });
@@ -262,6 +268,15 @@ class SendPipeline {
       const stop = await this.process(item, false);
       if (stop) return;
     }
+  }
+
+  /**
+   * The name of the file after `order[position]`, told to the protocol so that it may prepare it (sftp
+   * opens its temporary file with the rename). Not told when the scenario spaces its sends out: the
+   * next file is a delay away, and nothing is gained by preparing it early.
+   */
+  private hintAfter(order: string[], position: number): string | undefined {
+    return this.scenario.delays.sendMs > 0 ? undefined : order[position + 1];
   }
 
   /** The inter-file delay (not before the first file); false when interrupted. */
@@ -367,6 +382,7 @@ class SendPipeline {
     for (let attempt = 1; ; attempt++) {
       try {
         const receipt = await this.session.send!(sendItem, {
+          ...(this.nextName === undefined ? {} : { nextName: this.nextName }),
           onProgress: (bytes) => ctx.onEvent({ type: 'progress', scenario: scenario.name, name: item.name, bytes, total: sendItem.size }),
         });
         const state = receipt.state === 'pending' ? 'pending' : 'sent';

@@ -78,6 +78,12 @@ export interface TransferOptions {
   signal?: AbortSignal;
   /** Called with the number of bytes done so far. */
   onProgress?: (bytes: number) => void;
+  /**
+   * send: the name of the file the caller will send next on this session, when it knows one. Only a
+   * hint, which a protocol may use to prepare that file's transfer while this one ends; whatever it
+   * prepares for a file that does not come is undone by the next send or by close().
+   */
+  nextName?: string;
 }
 
 export interface Receipt {

@@ -4,6 +4,7 @@ import { TransferError, type ProtocolContext, type ProtocolDefinition, type Prot
 import { checkSftp } from './sftp/check.js';
 import { acknowledgeEntry, fetchEntry, listInbox } from './sftp/inbox.js';
 import { LinkKeeper } from './sftp/link-keeper.js';
+import { NextFile } from './sftp/next-file.js';
 import { sendFile, verifySent } from './sftp/send.js';
 import { resolveSftpSettings, sftpSettingProblems } from './sftp/settings.js';
 
@@ -22,13 +23,17 @@ export function openSftpSession(context: ProtocolContext): ProtocolSession {
   }
   const settings = resolveSftpSettings(context.profile, context.options, { configDir: context.configDir, root: context.root });
   const keeper = new LinkKeeper(settings, context.profileName, context.log);
+  const next = new NextFile(keeper);
   return {
-    send: (item, options = {}) => sendFile(keeper, item, options),
+    send: (item, options = {}) => sendFile(keeper, next, item, options),
     verify: (item) => verifySent(keeper, item),
     list: (options = {}) => listInbox(keeper, options),
     fetch: (entry, destPath, options = {}) => fetchEntry(keeper, entry, destPath, options),
     acknowledge: (entry) => acknowledgeEntry(keeper, entry),
     check: (options = {}) => checkSftp(settings, context.profileName, options.writeProbe ?? false),
-    close: () => keeper.close(),
+    close: async () => {
+      await next.discard();
+      await keeper.close();
+    },
   };
 }

@@ -120,6 +120,54 @@ describe('send', () => {
     expect(await h.readSent('petit.xml')).toEqual(Buffer.from('<petit/>'));
   });
 
+  it('told the next file, opens its temporary file with the rename: two round trips a file, write-stat-close then rename', async () => {
+    const opened = await session();
+    await opened.send!(await sendItem(h.scratch, 'premier.xml', Buffer.from('1')));
+    const names = ['a.xml', 'b.xml', 'c.xml'];
+    const before = peer.server.events.length;
+    for (const [index, name] of names.entries()) {
+      await opened.send!(await sendItem(h.scratch, name, Buffer.from(`<${name}/>`)), { nextName: names[index + 1] });
+    }
+    const requests = peer.server.events.slice(before).filter((event) => event.type === 'request');
+    expect(requests.filter((event) => event.roundTrip).map((event) => event.name)).toEqual(['OPEN', 'WRITE', 'RENAME', 'WRITE', 'RENAME', 'WRITE', 'RENAME']);
+    expect(requests.map((event) => event.name)).toEqual([
+      ...['OPEN', 'WRITE', 'FSTAT', 'CLOSE', 'STAT', 'RENAME', 'OPEN'],
+      ...['WRITE', 'FSTAT', 'CLOSE', 'STAT', 'RENAME', 'OPEN'],
+      ...['WRITE', 'FSTAT', 'CLOSE', 'STAT', 'RENAME'],
+    ]);
+    // Each file went through a temporary file of its own name, opened before its turn.
+    const renames = peer.server.events.slice(before).filter((event) => event.type === 'rename');
+    for (const [index, name] of names.entries()) expect(renames[index]?.from).toMatch(new RegExp(`/\\.${name.replace('.', '\\.')}\\.[0-9a-f]{12}\\.ordo-part$`));
+    expect((await h.listSentNames()).sort()).toEqual([...names, 'premier.xml']);
+    for (const name of names) expect(await h.readSent(name)).toEqual(Buffer.from(`<${name}/>`));
+  });
+
+  it('a file announced as next that does not come leaves nothing on the server, whatever comes instead', async () => {
+    const opened = await session();
+    await opened.send!(await sendItem(h.scratch, 'un.xml', Buffer.from('1')), { nextName: 'jamais-envoye.xml' });
+    expect((await h.listSentNames()).filter((name) => name.startsWith('.jamais-envoye.xml.'))).toHaveLength(1);
+    // Another small file, then a large one, each after a wrong announcement.
+    await opened.send!(await sendItem(h.scratch, 'deux.xml', Buffer.from('2')), { nextName: 'toujours-pas.xml' });
+    await opened.send!(await sendItem(h.scratch, 'gros.bin', Buffer.alloc(2 * MiB, 5)), { nextName: 'ni-celui-ci.xml' });
+    const left = await h.listSentNames();
+    expect(left.filter((name) => !name.startsWith('.')).sort()).toEqual(['deux.xml', 'gros.bin', 'un.xml']);
+    expect(left.filter((name) => name.startsWith('.'))).toEqual([expect.stringMatching(/^\.ni-celui-ci\.xml\.[0-9a-f]{12}\.ordo-part$/)]);
+    await opened.close();
+    expect((await h.listSentNames()).sort()).toEqual(['deux.xml', 'gros.bin', 'un.xml']);
+  });
+
+  it('a temporary file opened ahead is removed when the connection is lost, once connected again', async () => {
+    const opened = await session();
+    await opened.send!(await sendItem(h.scratch, 'avant.xml', Buffer.from('1')), { nextName: 'apres.xml' });
+    expect((await h.listSentNames()).some((name) => name.startsWith('.apres.xml.'))).toBe(true);
+    peer.server.faults.cutConnections();
+    // As the engine would: a send that finds the connection gone is tried again.
+    const item = await sendItem(h.scratch, 'apres.xml', Buffer.from('2'));
+    await opened.send!(item).catch(() => opened.send!(item));
+    expect((await h.listSentNames()).sort()).toEqual(['apres.xml', 'avant.xml']);
+    expect(await h.readSent('apres.xml')).toEqual(Buffer.from('2'));
+  });
+
   it('refuses a queued file that is no longer as long as recorded, and leaves nothing on the server', async () => {
     const opened = await session();
     for (const [name, size] of [['grandi.xml', 100], ['grandi.bin', 2 * MiB]] as const) {

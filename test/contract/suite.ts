@@ -205,6 +205,25 @@ export function defineContractSuite(name: string, harness: () => Promise<Contrac
         expect((await h.listSentNames()).sort()).toEqual([...names].sort());
       });
 
+      capabilityIt('send', 'the announced next file changes nothing delivered, right or wrong, and leaves nothing once closed', async () => {
+        const files: Array<[string, Buffer]> = [
+          ['LOT_001.xml', Buffer.from('<lot n="1"/>')],
+          ['LOT_002.xml', Buffer.from('<lot n="2"/>')],
+          ['LOT_003.bin', Buffer.alloc(2 * MiB + 5, 3)],
+          ['LOT_004.xml', Buffer.from('<lot n="4"/>')],
+        ];
+        // Right for the first two, then a file that never comes, then a large file announced right.
+        const announced = ['LOT_002.xml', 'LOT_JAMAIS.xml', 'LOT_004.xml', undefined];
+        for (const [index, [sentName, data]] of files.entries()) {
+          const nextName = announced[index];
+          await session.send!(await sendItem(scratch, sentName, data), nextName === undefined ? {} : { nextName });
+        }
+        for (const [sentName, data] of files) expect(sha256((await h.readSent(sentName))!), sentName).toBe(sha256(data));
+        await session.send!(await sendItem(scratch, 'LOT_005.xml', Buffer.from('<lot n="5"/>')), { nextName: 'LOT_FANTOME.xml' });
+        await session.close();
+        expect((await h.listSentNames()).sort()).toEqual([...files.map(([sentName]) => sentName), 'LOT_005.xml'].sort());
+      });
+
       capabilityIt('send', 'reports increasing progress up to the size', async () => {
         const data = Buffer.alloc(3 * MiB + 123, 7);
         const seen: number[] = [];

@@ -144,6 +144,24 @@ describe('DILA over SFTP, end to end', () => {
     expect(`${log}${result.stdout}${result.stderr}`).not.toContain('dila-e2e-secret');
   });
 
+  it('sends a batch of status returns in two round trips each: every temporary file is opened with the rename before it', async () => {
+    writeConfig(pinned());
+    const names = ['RETOUR_ILE_2026_000201.xml', 'RETOUR_ILE_2026_000202.xml', 'RETOUR_RCO_2026_000203.xml'];
+    for (const name of names) writeFileSync(join(dir, 'retours', name), `<retour>${name}</retour>`);
+    const before = dila.events.length;
+
+    const result = await ordo(['send', '--scenario', 'FLUX_RETOURS', '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    const sent = (JSON.parse(result.stdout) as { files: Array<{ name: string; status: string }> }).files;
+    expect(sent.map((file) => `${file.name}:${file.status}`)).toEqual(names.map((name) => `${name}:sent`));
+    expect(readdirSync(join(dilaFiles, 'flux-retours')).sort()).toEqual(names);
+    for (const name of names) expect(readFileSync(join(dilaFiles, 'flux-retours', name), 'utf8')).toBe(`<retour>${name}</retour>`);
+
+    const requests = dila.events.slice(before).filter((event) => event.type === 'request');
+    // One OPEN per file; only the first waited for its answer, the others went with a rename.
+    expect(requests.filter((event) => event.name === 'OPEN').map((event) => event.roundTrip)).toEqual([true, false, false]);
+  });
+
   it('refuses an unknown server (exit 4, fingerprint shown) until it is trusted explicitly', async () => {
     writeConfig(undefined);
     writeFileSync(join(commune.files, 'teledossiers', 'ILE_2026_000200.xml'), '<demande/>');

@@ -10,14 +10,15 @@ import type { LinkKeeper } from './link-keeper.js';
 import { temporaryName } from '../temp-names.js';
 import { remoteJoin, requirePlainRemoteName } from './remote-paths.js';
 import { makeFolders, posixRename, removeQuietly, renameNoReplace, statOrUndefined } from './remote-files.js';
-import { openForWriting, remoteSha256, upload, writeWholeAndClose } from './transfer.js';
+import type { NextFile } from './next-file.js';
+import { openForWriting, remoteSha256, upload, writeWholeAndClose, type OpenRemoteFile } from './transfer.js';
 
 const POSIX_RENAME = 'posix-rename@openssh.com';
 
 /** Up to this size a queued file is read whole at once (see readWholeSource); larger ones are streamed. */
 const READ_WHOLE_MAX = 256 * 1024;
 
-export async function sendFile(keeper: LinkKeeper, item: SendItem, options: TransferOptions): Promise<Receipt> {
+export async function sendFile(keeper: LinkKeeper, next: NextFile, item: SendItem, options: TransferOptions): Promise<Receipt> {
   const name = requirePlainRemoteName(item.name);
   const dir = requireRemoteDir(keeper);
   throwIfAborted(options.signal);
@@ -26,16 +27,19 @@ export async function sendFile(keeper: LinkKeeper, item: SendItem, options: Tran
   const link = await keeper.get();
   await ensureRemoteDir(keeper, link, dir);
   const finalPath = remoteJoin(dir, name);
+  // `serial` servers mishandle requests in flight together: they keep the one-at-a-time path.
+  const inOneRequest = whole !== undefined && item.size <= link.writeChunk && !keeper.settings.serial;
+  const opened = inOneRequest ? await next.take(link, dir, name) : (await next.discard(), undefined);
   // Refusing early saves uploading a large file for nothing. A file sent in one request does not need
   // it: the check right before publishing, the one that counts, is enough.
-  if (item.size > link.writeChunk) await refuseIfTaken(keeper, link, finalPath, name);
+  if (!inOneRequest) await refuseIfTaken(keeper, link, finalPath, name);
 
-  const tempPath = remoteJoin(dir, temporaryName(name));
+  const tempPath = opened?.path ?? remoteJoin(dir, temporaryName(name));
   keeper.track(tempPath);
   try {
-    // `serial` servers mishandle requests in flight together: they keep the one-at-a-time path.
-    if (whole !== undefined && item.size <= link.writeChunk && !keeper.settings.serial) {
-      await uploadInOneRequest({ keeper, link, item, content: whole.content, tempPath, finalPath, name, options });
+    if (inOneRequest) {
+      const file = opened ?? (await openForWriting(link, tempPath));
+      await uploadInOneRequest({ keeper, link, item, file, content: whole.content, finalPath, name, options });
     } else {
       const bytes = await upload({ link, localPath: item.path, remotePath: tempPath, serial: keeper.settings.serial, options });
       await requireUnchangedSource(item, source, bytes);
@@ -50,7 +54,9 @@ export async function sendFile(keeper: LinkKeeper, item: SendItem, options: Tran
     if (await removeQuietly(link, tempPath)) keeper.untrack(tempPath);
     throw operationError(error, { path: tempPath, connectionLost: keeper.lost });
   }
-  await publish(keeper, link, tempPath, finalPath, name);
+  // The next file's temporary file is opened together with this rename, unless the server is `serial`.
+  const prepareNext = options.nextName === undefined || keeper.settings.serial ? undefined : () => next.prepare(link, dir, options.nextName!);
+  await publish({ keeper, link, tempPath, finalPath, name, prepareNext });
   return { remoteId: finalPath, state: 'acknowledged' };
 }
 
@@ -58,25 +64,24 @@ interface OneRequestUpload {
   keeper: LinkKeeper;
   link: SftpLink;
   item: SendItem;
+  /** Its temporary file, open. */
+  file: OpenRemoteFile;
   content: Buffer;
-  tempPath: string;
   finalPath: string;
   name: string;
   options: TransferOptions;
 }
 
 /**
- * A file that fits in one write request goes in two round trips before the rename, as with OpenSSH's
- * `put`: open; then the write, the stored size and the check that the final name is still free, sent
- * together.
+ * A file that fits in one write request: the write, the stored size, the close and the check that the
+ * final name is still free, sent together and answered in one round trip.
  */
 async function uploadInOneRequest(request: OneRequestUpload): Promise<void> {
-  const { keeper, link, item, content, tempPath, finalPath, name, options } = request;
-  const file = await openForWriting(link, tempPath);
+  const { keeper, link, item, file, content, finalPath, name, options } = request;
   const [stored] = await Promise.all([writeWholeAndClose(link, file, content, options), refuseIfTaken(keeper, link, finalPath, name)]);
   // A server that answered the stat before carrying out the write (against the SFTP drafts, which
   // want one handle's requests in order) is asked again, the file now closed.
-  requireStoredSize(stored === item.size ? stored : (await statOrUndefined(link, tempPath))?.size, item, tempPath);
+  requireStoredSize(stored === item.size ? stored : (await statOrUndefined(link, file.path))?.size, item, file.path);
 }
 
 function requireRemoteDir(keeper: LinkKeeper): string {
@@ -115,14 +120,26 @@ async function refuseIfTaken(keeper: LinkKeeper, link: SftpLink, finalPath: stri
   if (existing !== undefined) throw new TransferError('permanent', 'protocol.sftp.exists', { name, path: finalPath });
 }
 
+interface Publication {
+  keeper: LinkKeeper;
+  link: SftpLink;
+  tempPath: string;
+  finalPath: string;
+  name: string;
+  /** Sends requests to travel with the rename (the next file's open). */
+  prepareNext: (() => void) | undefined;
+}
+
 /**
  * `posix-rename@openssh.com` where offered (atomic), else the standard rename, which SFTP forbids to
  * replace a file. posix-rename would replace one: the name was checked free just before.
  */
-async function publish(keeper: LinkKeeper, link: SftpLink, tempPath: string, finalPath: string, name: string): Promise<void> {
+async function publish(publication: Publication): Promise<void> {
+  const { keeper, link, tempPath, finalPath, name } = publication;
   try {
-    if (link.extensions.has(POSIX_RENAME)) await posixRename(link, tempPath, finalPath);
-    else await renameNoReplace(link, tempPath, finalPath);
+    const renamed = link.extensions.has(POSIX_RENAME) ? posixRename(link, tempPath, finalPath) : renameNoReplace(link, tempPath, finalPath);
+    publication.prepareNext?.();
+    await renamed;
     keeper.untrack(tempPath);
   } catch (error) {
     // The request may have been carried out even though the answer was lost.
