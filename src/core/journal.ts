@@ -1,7 +1,7 @@
 // The journal: append-only JSON lines, one per state change, flushed to disk before the engine goes on.
 // It is what makes recovery and duplicate detection possible; any text tool can read it.
-import { open, readdir, readFile, mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { open, readdir, readFile, mkdir, type FileHandle } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { spoolPaths } from './paths.js';
 
 export type JournalState =
@@ -45,9 +45,15 @@ export interface JournalEntry {
   backup?: string;
 }
 
+/**
+ * One run's writer. The month's file stays open between lines (opened with O_APPEND, so several
+ * processes appending at once never interleave inside a line): each line then costs a write and a
+ * flush, not a folder check, an open and a close as well. close() when the run's work is done.
+ */
 export class Journal {
   private readonly root: string;
   private readonly run: string;
+  private file: { path: string; handle: FileHandle } | undefined;
 
   constructor(root: string, run: string) {
     this.root = root;
@@ -57,16 +63,25 @@ export class Journal {
   /** Append one line and flush it to disk before resolving. */
   async append(entry: Omit<JournalEntry, 'time' | 'run'>, now = new Date()): Promise<JournalEntry> {
     const full: JournalEntry = { time: now.toISOString(), run: this.run, ...entry };
-    const paths = spoolPaths({ root: this.root });
-    await mkdir(paths.journal, { recursive: true });
-    const handle = await open(paths.journalFile(now), 'a');
-    try {
-      await handle.appendFile(`${JSON.stringify(full)}\n`);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
+    const handle = await this.handleFor(spoolPaths({ root: this.root }).journalFile(now));
+    await handle.write(`${JSON.stringify(full)}\n`);
+    await handle.sync();
     return full;
+  }
+
+  async close(): Promise<void> {
+    const file = this.file;
+    this.file = undefined;
+    await file?.handle.close().catch(() => undefined);
+  }
+
+  /** The open file for `path` (a new month closes the previous one). */
+  private async handleFor(path: string): Promise<FileHandle> {
+    if (this.file?.path === path) return this.file.handle;
+    await this.close();
+    await mkdir(dirname(path), { recursive: true });
+    this.file = { path, handle: await open(path, 'a') };
+    return this.file.handle;
   }
 }
 

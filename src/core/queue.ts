@@ -2,7 +2,7 @@
 // rename out of its source folder (two runs, or two hosts sharing the folder, cannot both win it),
 // backed up, sent, and only then removed. Each item has its own folder so that two files with the same
 // name (one deferred, one new) never collide.
-import { copyFile, link, mkdir, open, readdir, rename, rm, unlink, writeFile, constants } from 'node:fs/promises';
+import { copyFile, link, mkdir, open, readdir, rename, rm, rmdir, unlink, writeFile, constants } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { basename, dirname, extname, join } from 'node:path';
@@ -117,8 +117,14 @@ export async function queuedItems(root: string, scenario: string): Promise<Queue
   return items;
 }
 
+/** Removes the item's folder: its one file and the folder itself, or whatever else it holds. */
 export async function removeItem(item: QueueItem): Promise<void> {
-  await rm(item.dir, { recursive: true, force: true });
+  try {
+    await unlink(item.path);
+    await rmdir(item.dir);
+  } catch {
+    await rm(item.dir, { recursive: true, force: true });
+  }
 }
 
 /** Move an item to failed/<scenario>/<id>/ with a reason file beside it. */
@@ -142,14 +148,20 @@ export type StagedBackup = { decided: BackupOutcome } | { temp: string; target: 
 /** Copies the queued file into the scenario's backup folder, unless its ifExists policy says no copy is needed. */
 export async function stageBackup(scenario: ScenarioConfig, filePath: string, name: string): Promise<StagedBackup> {
   const dir = scenario.backup.dir;
-  await mkdir(dir, { recursive: true });
   const target = join(dir, name);
   const policy: IfExists = scenario.backup.ifExists;
   const existing = await exists(target);
   if (existing && policy === 'keep') return { decided: { status: 'kept-old', path: target } };
   if (existing && policy === 'fail') return { decided: { status: 'exists', path: target } };
   const temp = join(dir, temporaryName(name));
-  await copyFlushed(filePath, temp);
+  try {
+    await copyFlushed(filePath, temp);
+  } catch (error) {
+    // The backup folder is created on first use (checked only when the copy cannot be made).
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    await mkdir(dir, { recursive: true });
+    await copyFlushed(filePath, temp);
+  }
   return { temp, target, replace: !existing || policy === 'overwrite' };
 }
 

@@ -105,6 +105,7 @@ async function retrieveScenario(
     }
   }
   let session: ProtocolSession | undefined;
+  let retriever: Retriever | undefined;
   try {
     try {
       session = (await openSession(ctx, scenario)).session;
@@ -128,7 +129,7 @@ async function retrieveScenario(
       return;
     }
     const known = journalByKey(journal);
-    const retriever = new Retriever(ctx, scenario, session, counters, outcomes);
+    retriever = new Retriever(ctx, scenario, session, counters, outcomes);
     ctx.log.info('engine.listed', { scenario: scenario.name, count: entries.length });
     for (const entry of entries) {
       if (ctx.signal.aborted) {
@@ -149,6 +150,7 @@ async function retrieveScenario(
       await retriever.fetch(entry, key);
     }
   } finally {
+    await retriever?.close();
     await session?.close().catch(() => undefined);
     await lock?.release();
   }
@@ -194,6 +196,10 @@ class Retriever {
     this.journal = new Journal(ctx.config.root, ctx.runId);
   }
 
+  async close(): Promise<void> {
+    await this.journal.close();
+  }
+
   async fetch(entry: RemoteEntry, key: string): Promise<void> {
     const { ctx, scenario } = this;
     if (!this.first && scenario.delays.retrieveMs > 0) {
@@ -225,8 +231,8 @@ class Retriever {
       await this.keepIncomplete(entry, key, partial, error);
       return;
     }
-    const sha256 = await sha256File(partial);
     const size = (await stat(partial)).size;
+    const sha256 = await sha256File(partial, size);
     const placed = await placeFile(partial, dir, naming.name);
     if (placed.collided) ctx.log.warn('engine.nameCollision', { scenario: scenario.name, wanted: naming.name, name: placed.name });
     await this.journal.append({ scenario: scenario.name, direction: 'receive', state: 'received', file: entry.name, size, sha256, path: placed.path, remoteId: entry.id, key });

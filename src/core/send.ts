@@ -246,6 +246,14 @@ class SendPipeline {
   }
 
   async run(queued: QueueItem[], candidates: Candidate[]): Promise<void> {
+    try {
+      await this.sendAll(queued, candidates);
+    } finally {
+      await this.journal.close();
+    }
+  }
+
+  private async sendAll(queued: QueueItem[], candidates: Candidate[]): Promise<void> {
     const order = [...queued.map((item) => item.name), ...candidates.map((candidate) => candidate.name)];
     let position = 0;
     for (const item of queued) {
@@ -307,7 +315,7 @@ class SendPipeline {
     staging?.catch(() => undefined);
     let sha256: string;
     try {
-      sha256 = await sha256File(item.path);
+      sha256 = await sha256File(item.path, size);
     } catch (error) {
       await discardBackup(staging);
       throw error;
