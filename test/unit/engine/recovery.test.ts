@@ -2,7 +2,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Journal, readJournal } from '../../../src/core/journal.js';
+import { Journal, readJournal, type JournalEntry } from '../../../src/core/journal.js';
 import { send } from '../../../src/core/send.js';
 import { sha256File } from '../../../src/core/hash.js';
 import { workspace, type Workspace } from '../../helpers/workspace.js';
@@ -16,6 +16,16 @@ async function run(w: Workspace) {
     return await send(engine, { selection: { scenarios: [], profiles: [] }, retrieveAfter: false });
   } finally {
     await engine.close();
+  }
+}
+
+/** Journal lines left by an earlier run (which closed its journal when it ended). */
+async function journaled(w: Workspace, ...entries: Array<Omit<JournalEntry, 'time' | 'run'>>): Promise<void> {
+  const journal = new Journal(w.root, 'old');
+  try {
+    for (const entry of entries) await journal.append(entry);
+  } finally {
+    await journal.close();
   }
 }
 
@@ -40,7 +50,7 @@ describe('recovery at the start of a run', () => {
   it('crash during the send (journal says sending, partner lacks the file): resent once', async () => {
     ws = workspace();
     const path = queued(ws, 'a.xml', 'content');
-    await new Journal(ws.root, 'old').append({ scenario: 'PES', direction: 'send', state: 'sending', file: 'a.xml', path, size: 7, sha256: await sha256File(path) });
+    await journaled(ws, { scenario: 'PES', direction: 'send', state: 'sending', file: 'a.xml', path, size: 7, sha256: await sha256File(path) });
     writeFileSync(join(ws.target, '.a.xml.1234.ordo-part'), 'cont');
     const result = await run(ws);
     expect(result.files.map((f) => [f.status, f.resumed])).toEqual([['sent', true]]);
@@ -51,7 +61,7 @@ describe('recovery at the start of a run', () => {
   it('crash after the partner got the file but before the journal said so: verified, not sent twice', async () => {
     ws = workspace();
     const path = queued(ws, 'a.xml', 'content');
-    await new Journal(ws.root, 'old').append({ scenario: 'PES', direction: 'send', state: 'sending', file: 'a.xml', path, size: 7, sha256: await sha256File(path) });
+    await journaled(ws, { scenario: 'PES', direction: 'send', state: 'sending', file: 'a.xml', path, size: 7, sha256: await sha256File(path) });
     writeFileSync(join(ws.target, 'a.xml'), 'content');
     const result = await run(ws);
     expect(result.files.map((f) => [f.status, f.resumed])).toEqual([['sent', true]]);
@@ -62,9 +72,11 @@ describe('recovery at the start of a run', () => {
   it('crash after the journal said sent, before the queue was emptied: just cleaned up', async () => {
     ws = workspace();
     const path = queued(ws, 'a.xml', 'content');
-    const journal = new Journal(ws.root, 'old');
-    await journal.append({ scenario: 'PES', direction: 'send', state: 'sending', file: 'a.xml', path });
-    await journal.append({ scenario: 'PES', direction: 'send', state: 'sent', file: 'a.xml', path, remoteId: 'x' });
+    await journaled(
+      ws,
+      { scenario: 'PES', direction: 'send', state: 'sending', file: 'a.xml', path },
+      { scenario: 'PES', direction: 'send', state: 'sent', file: 'a.xml', path, remoteId: 'x' },
+    );
     const result = await run(ws);
     expect(result.files).toEqual([]);
     expect(existsSync(path)).toBe(false);
@@ -74,7 +86,7 @@ describe('recovery at the start of a run', () => {
   it('a deferred file in the queue is sent before new ones', async () => {
     ws = workspace();
     const path = queued(ws, 'old.xml', 'old');
-    await new Journal(ws.root, 'old').append({ scenario: 'PES', direction: 'send', state: 'deferred', file: 'old.xml', path, reason: 'timeout' });
+    await journaled(ws, { scenario: 'PES', direction: 'send', state: 'deferred', file: 'old.xml', path, reason: 'timeout' });
     ws.write(ws.source, 'new.xml', 'new');
     const result = await run(ws);
     expect(result.files.map((f) => [f.name, f.status])).toEqual([

@@ -73,6 +73,7 @@ describe('diagnose', () => {
     await journal.append({ scenario: 'PES', direction: 'send', state: 'sent', file: 'ok.xml', path: join(ws.root, 'queue', 'PES', 'x0-ok.xml') }, at(50));
     await journal.append({ scenario: 'PES', direction: 'send', state: 'sending', file: 'mandat.xml', path: queued }, at(40));
     await journal.append({ scenario: 'PES', direction: 'receive', state: 'fetch-failed', file: 'ACQUIT.xml', key: 'VILLE|local|ACQUIT.xml', reason: 'ECONNRESET' }, at(30));
+    await journal.close();
     const result = await diagnose(ws.config, { scenarios: ['PES'], writeProbe: false, now });
     const interrupted = byId(result.checks, 'journal.interrupted');
     expect(interrupted).toHaveLength(1);
@@ -91,6 +92,7 @@ describe('diagnose', () => {
     const journal = new Journal(ws.root, 'run1');
     await journal.append({ scenario: 'PES', direction: 'receive', state: 'fetch-failed', file: 'A.xml', key: 'k' });
     await journal.append({ scenario: 'PES', direction: 'receive', state: 'received', file: 'A.xml', key: 'k' });
+    await journal.close();
     expect(byId((await diagnose(ws.config, { scenarios: [], writeProbe: false })).checks, 'journal.fetchFailed')).toEqual([]);
   });
 
