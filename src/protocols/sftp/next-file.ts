@@ -28,6 +28,8 @@ export class NextFile {
    * after the request it is to travel with. Tracked as a leftover until a send publishes it.
    */
   prepare(link: SftpLink, dir: string, name: string): void {
+    // A send always takes or undoes what was prepared before it publishes; this only guards a slip.
+    if (this.prepared !== undefined) void this.discard();
     if (!isPlainRemoteName(name)) return;
     const tempPath = remoteJoin(dir, temporaryName(name));
     this.keeper.track(tempPath);
