@@ -53,7 +53,8 @@ export interface JournalEntry {
 export class Journal {
   private readonly root: string;
   private readonly run: string;
-  private file: { path: string; handle: FileHandle } | undefined;
+  /** The open month's file; a promise so that lines appended at once share one open. */
+  private file: { path: string; handle: Promise<FileHandle> } | undefined;
 
   constructor(root: string, run: string) {
     this.root = root;
@@ -72,17 +73,30 @@ export class Journal {
   async close(): Promise<void> {
     const file = this.file;
     this.file = undefined;
-    await file?.handle.close().catch(() => undefined);
+    await closeQuietly(file);
   }
 
   /** The open file for `path` (a new month closes the previous one). */
-  private async handleFor(path: string): Promise<FileHandle> {
+  private handleFor(path: string): Promise<FileHandle> {
     if (this.file?.path === path) return this.file.handle;
-    await this.close();
-    await mkdir(dirname(path), { recursive: true });
-    this.file = { path, handle: await open(path, 'a') };
-    return this.file.handle;
+    const previous = this.file;
+    const handle = (async () => {
+      await closeQuietly(previous);
+      await mkdir(dirname(path), { recursive: true });
+      return open(path, 'a');
+    })();
+    const file = { path, handle };
+    this.file = file;
+    // A file that could not be opened is tried again by the next line.
+    handle.catch(() => {
+      if (this.file === file) this.file = undefined;
+    });
+    return handle;
   }
+}
+
+async function closeQuietly(file: { handle: Promise<FileHandle> } | undefined): Promise<void> {
+  await file?.handle.then((handle) => handle.close()).catch(() => undefined);
 }
 
 /** Journal lines of the most recent `months` monthly files (default: all), oldest first. */

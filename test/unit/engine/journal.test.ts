@@ -1,5 +1,6 @@
 // The journal writer keeps its month's file open for the run: lines stay whole with several writers,
-// land in the file of their own month, and the writer can go on after close().
+// lines appended at once share one open file, each line lands in the file of its own month, and the
+// writer can go on after close(). (Open files are counted in /proc: Linux, as CI.)
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +17,9 @@ afterEach(() => rmSync(root, { recursive: true, force: true }));
 const line = (file: string) => ({ scenario: 'PES', direction: 'send' as const, state: 'sent' as const, file, reason: 'x'.repeat(3000) });
 
 describe('journal writer', () => {
-  it('two runs appending at once never mix their lines', async () => {
+  it('two runs appending at once never mix their lines, and keep one open file each', async () => {
+    const openFiles = () => readdirSync('/proc/self/fd').length;
+    const before = openFiles();
     const first = new Journal(root, 'run-1');
     const second = new Journal(root, 'run-2');
     const now = new Date(2026, 10, 15, 12);
@@ -24,6 +27,7 @@ describe('journal writer', () => {
       Array.from({ length: 100 }, (_, index) => [first.append(line(`a${index}.xml`), now), second.append(line(`b${index}.xml`), now)]).flat(),
     );
     await Promise.all([first.close(), second.close()]);
+    expect(openFiles()).toBe(before);
     const text = readFileSync(join(root, 'journal', '202611.jsonl'), 'utf8');
     const lines = text.split('\n').filter((entry) => entry !== '');
     expect(lines).toHaveLength(200);
