@@ -4,9 +4,9 @@
 // for a file that does not come is closed and removed by the next send or when the session closes.
 import type { SftpLink } from './connect.js';
 import type { LinkKeeper } from './link-keeper.js';
-import { removeQuietly, sftpRequest } from './remote-files.js';
+import { removeQuietly } from './remote-files.js';
 import { isPlainRemoteName, remoteJoin } from './remote-paths.js';
-import { openForWriting, type OpenRemoteFile } from './transfer.js';
+import { closeRemoteFile, openForWriting, type OpenRemoteFile } from './transfer.js';
 import { temporaryName } from '../temp-names.js';
 
 interface Prepared {
@@ -62,7 +62,7 @@ export class NextFile {
     // On a lost connection the handle is gone with it; the keeper removes the file once connected again.
     if (prepared.link.lost) return;
     // Closed first: some servers (Windows) refuse to remove an open file.
-    if (file !== undefined) await sftpRequest<void>((sftp, done) => sftp.close(file.handle, done), prepared.link).catch(() => undefined);
+    if (file !== undefined) await closeRemoteFile(prepared.link, file).catch(() => undefined);
     if (await removeQuietly(prepared.link, prepared.tempPath)) this.keeper.untrack(prepared.tempPath);
   }
 }

@@ -55,6 +55,10 @@ export async function openForWriting(link: SftpLink, remotePath: string): Promis
   return { handle, path: remotePath };
 }
 
+export function closeRemoteFile(link: SftpLink, file: OpenRemoteFile): Promise<void> {
+  return sftpRequest<void>((sftp, done) => sftp.close(file.handle, done), link);
+}
+
 /**
  * Content that fits in one write request: the write, a stat of the handle and the close are sent
  * together and answered in one round trip (a server handles the requests on one handle in order), as
@@ -66,7 +70,7 @@ export async function writeWholeAndClose(link: SftpLink, file: OpenRemoteFile, c
   const written =
     content.length === 0 ? Promise.resolve() : sftpRequest<void>((sftp, done) => sftp.write(handle, content, 0, content.length, 0, done), link);
   const stored = sftpRequest<Stats>((sftp, done) => sftp.fstat(handle, done), link);
-  const closed = sftpRequest<void>((sftp, done) => sftp.close(handle, done), link);
+  const closed = closeRemoteFile(link, file);
   const [write, stat, close] = await whileAbortable(link, options.signal, () => Promise.allSettled([written, stored, closed]));
   for (const outcome of [write, stat, close]) if (outcome.status === 'rejected') throw outcome.reason;
   progress.report(content.length);
