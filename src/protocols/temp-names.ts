@@ -1,19 +1,55 @@
-// The names of our own unfinished writes, the same for every protocol, local or remote: hidden, and
-// recognisable by anyone looking at the folder.
-import { randomBytes } from 'node:crypto';
+// The names of our own unfinished writes, the same for every protocol, local or remote: hidden, ending
+// in `.ordo-part` (so that no partner filter such as `*.xml` or `PES*` matches them), and telling whose
+// they are — a short hash of the host and the pid of the process writing — so that a later run can
+// prove a leftover is its own (same host, process gone) and remove it.
+import { createHash, randomBytes } from 'node:crypto';
+import { isProcessAlive, thisHost } from '../shared/process.js';
 
 export const TEMP_SUFFIX = '.ordo-part';
 
 /** Keeps temporary names within the usual 255-byte limit whatever the final name's length. */
 const TEMP_NAME_BYTES = 180;
 
-/** `.report.xml.1a2b3c4d5e6f.ordo-part`: unique, so that two writers never share one. */
+/** A temporary file older than this is stale whoever wrote it (no transfer of ours lasts a day). */
+export const STALE_TEMP_MS = 24 * 3600 * 1000;
+
+/** `.report.xml.1a2b3c4d5e6f-4242-9f8e7d6c.ordo-part`: unique (random part), and whose (pid, host hash). */
 export function temporaryName(name: string): string {
-  return `.${truncateUtf8(name, TEMP_NAME_BYTES)}.${randomBytes(6).toString('hex')}${TEMP_SUFFIX}`;
+  return `.${truncateUtf8(name, TEMP_NAME_BYTES)}.${randomBytes(6).toString('hex')}-${process.pid}-${hostTag(thisHost())}${TEMP_SUFFIX}`;
 }
 
 export function isTemporaryName(name: string): boolean {
   return name.startsWith('.') && name.endsWith(TEMP_SUFFIX);
+}
+
+export interface TemporaryOwner {
+  pid: number;
+  /** Written by a process of this host. */
+  thisHost: boolean;
+}
+
+const OWNER = /\.[0-9a-f]{12}-(\d+)-([0-9a-f]{8})\.ordo-part$/;
+
+/** Who wrote a temporary file; undefined for names of older versions (random part only) or foreign ones. */
+export function temporaryOwner(name: string): TemporaryOwner | undefined {
+  const match = OWNER.exec(name);
+  if (match === null || !name.startsWith('.')) return undefined;
+  return { pid: Number(match[1]), thisHost: match[2] === hostTag(thisHost()) };
+}
+
+/**
+ * A temporary file a run may remove: written on this host by a process that is gone, or older than a day
+ * (ours or an older version's). Anything else may be a transfer in progress: reported, never touched.
+ */
+export function isRemovableLeftover(name: string, mtimeMs: number, nowMs: number): boolean {
+  if (!isTemporaryName(name)) return false;
+  if (nowMs - mtimeMs > STALE_TEMP_MS) return true;
+  const owner = temporaryOwner(name);
+  return owner !== undefined && owner.thisHost && !isProcessAlive(owner.pid);
+}
+
+function hostTag(host: string): string {
+  return createHash('sha256').update(host.toLowerCase()).digest('hex').slice(0, 8);
 }
 
 function truncateUtf8(text: string, maxBytes: number): string {

@@ -1,0 +1,17 @@
+// Whether a process of this host still runs: the basis of every "is this leftover mine to clean?" test.
+import { hostname } from 'node:os';
+
+export function isProcessAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists, it is only not ours to signal.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export function thisHost(): string {
+  return hostname();
+}
