@@ -1,4 +1,5 @@
-// ordo config check: load and validate; every problem is reported by the failure (exit 3).
+// ordo config check: load and validate; every problem is reported by the failure (exit 3), the
+// warnings of a valid configuration with the ✔ (exit 0).
 import type { CommandContext } from './context.js';
 
 export async function run(ctx: CommandContext, _input: Record<string, never>): Promise<number> {
@@ -8,6 +9,7 @@ export async function run(ctx: CommandContext, _input: Record<string, never>): P
     format: config.format,
     profiles: Object.keys(config.profiles).length,
     scenarios: Object.keys(config.scenarios).length,
+    warnings: config.warnings ?? [],
   });
   return 0;
 }

@@ -12,6 +12,7 @@ import { formatOf, readSource } from './read-source.js';
 import { checkReferences } from './references.js';
 import { reportSchemaIssues } from './schema-issues.js';
 import { configSchema } from './schema.js';
+import { configWarnings } from './warnings.js';
 
 export async function loadConfig(options: { config?: string | undefined; cwd: string; env: NodeJS.ProcessEnv }): Promise<OrdoConfig> {
   return loadConfigFile(await findConfigFile(options), options.env);
@@ -37,6 +38,9 @@ export async function loadConfigFile(file: string, env: NodeJS.ProcessEnv): Prom
   // Registered even when invalid: whatever prints the error next must not show them either.
   registerSecrets(secrets);
   if (!parsed.success || problems.size > 0) throw problems.toError();
-  return buildConfig(parsed.data, { file: path, format, secrets });
+  const config = buildConfig(parsed.data, { file: path, format, secrets });
+  const warnings = configWarnings(config, locator, secrets);
+  if (warnings.length > 0) config.warnings = warnings;
+  return config;
 }
 

@@ -1,5 +1,6 @@
 // The configuration as the rest of ordo sees it, whatever syntax it was written in (JSON, YAML, INI).
 // Durations are milliseconds; paths are absolute (resolved against the config file's folder).
+import type { ConfigProblem } from '../core/errors.js';
 import type { Lang } from '../i18n/index.js';
 
 export type IfExists = 'overwrite' | 'rename' | 'keep' | 'fail';
@@ -70,4 +71,6 @@ export interface OrdoConfig {
   scenarios: Record<string, ScenarioConfig>;
   /** Every secret value resolved while loading, so that output and logs can mask them. */
   secrets: string[];
+  /** What loads but deserves a look (`settle: 0s`…), found while loading; shown by `config check`. */
+  warnings?: ConfigProblem[];
 }

@@ -3,6 +3,7 @@
 import { ConfigError, type ConfigProblem } from '../core/errors.js';
 import { isSecretKey, SECRET_MASK } from '../core/redact.js';
 import { t, type Params } from '../i18n/index.js';
+import { MAX_LIST_CHARS, MAX_QUOTED_CHARS, shortenQuoted } from './limits.js';
 
 /** A key's place in the model: `['scenarios', 'MANDATS', 'backup', 'ifExists']`. */
 export type KeyPath = ReadonlyArray<string | number>;
@@ -73,8 +74,18 @@ export interface ProblemSpec {
   params?: Params;
 }
 
+/** A problem as added: its words are made when the list is read, once every secret of the load is known. */
+interface PendingProblem {
+  problem: Omit<ConfigProblem, 'message' | 'fix'>;
+  message: string;
+  fix: string | undefined;
+  params: Params;
+}
+
 export class ProblemList {
-  private readonly problems: ConfigProblem[] = [];
+  private readonly problems: PendingProblem[] = [];
+  /** File, key and line of the problems with a key: one problem per written key. */
+  private readonly placed = new Set<string>();
   /** Files in the order problems are listed: the loaded file first. */
   private readonly files: string[];
 
@@ -100,24 +111,25 @@ export class ProblemList {
     if (params.value !== undefined && spec.path.some((segment) => typeof segment === 'string' && isSecretKey(segment))) {
       params.value = SECRET_MASK;
     }
-    const problem: ConfigProblem = {
-      file: location.file,
-      key: spec.path.length > 0 ? keyPathText(spec.path) : location.writtenKey,
-      message: t(spec.message, params),
-    };
+    const key = spec.path.length > 0 ? spec.path.map((segment) => shortenQuoted(String(segment))).join('.') : shortenQuoted(location.writtenKey);
+    const problem: PendingProblem['problem'] = { file: location.file, key };
     if (location.section !== undefined) problem.section = location.section;
     if (location.line !== undefined) problem.line = location.line;
-    if (spec.fix !== undefined) problem.fix = t(spec.fix, params);
     // One problem per written key: a missing variable would otherwise also be reported as a bad value.
-    const same = (p: ConfigProblem) => p.file === problem.file && p.key === problem.key && p.line === problem.line;
-    if (problem.key !== '' && this.problems.some(same)) return;
+    if (key !== '') {
+      const place = JSON.stringify([problem.file, key, problem.line ?? null]);
+      if (this.placed.has(place)) return;
+      this.placed.add(place);
+    }
     if (!this.files.includes(problem.file)) this.files.push(problem.file);
-    this.problems.push(problem);
+    this.problems.push({ problem, message: spec.message, fix: spec.fix, params });
   }
 
   /** Sorted by file then line, secrets masked. */
   toArray(): ConfigProblem[] {
-    const order = (p: ConfigProblem) => [this.files.indexOf(p.file), p.line ?? Number.MAX_SAFE_INTEGER] as const;
+    const order = (p: PendingProblem) => [this.files.indexOf(p.problem.file), p.problem.line ?? Number.MAX_SAFE_INTEGER] as const;
+    const secrets = [...this.secrets].filter((s) => s.length >= 3).sort((a, b) => b.length - a.length);
+    const clean = (text: string) => secrets.reduce((out, secret) => (out.includes(secret) ? out.split(secret).join(SECRET_MASK) : out), text);
     return this.problems
       .map((p, index) => ({ p, index }))
       .sort((a, b) => {
@@ -125,18 +137,31 @@ export class ProblemList {
         const [fileB, lineB] = order(b.p);
         return fileA - fileB || lineA - lineB || a.index - b.index;
       })
-      .map(({ p }) => this.mask(p));
+      .map(({ p }) => words(p, clean));
   }
 
   toError(): ConfigError {
     return new ConfigError(this.toArray());
   }
+}
 
-  private mask(problem: ConfigProblem): ConfigProblem {
-    const secrets = [...this.secrets].filter((s) => s.length >= 3).sort((a, b) => b.length - a.length);
-    const clean = (text: string) => secrets.reduce((out, secret) => out.split(secret).join(SECRET_MASK), text);
-    const masked: ConfigProblem = { ...problem, message: clean(problem.message) };
-    if (problem.fix !== undefined) masked.fix = clean(problem.fix);
-    return masked;
+/** Paths of files and folders, and words of ordo: shown whole. */
+const WHOLE_PARAMS = new Set(['file', 'dir', 'source', 'kind', 'syntax']);
+/** Lists (accepted keys or values, existing profiles…): longer, but still bounded — profiles come from the file. */
+const LIST_PARAMS = new Set(['accepted', 'available', 'known', 'names']);
+
+/**
+ * Every other parameter quotes the file — a value, a key, a section — and is shortened, after its
+ * secrets are masked (a cut secret would no longer be recognised): a 10 MB value must not become a
+ * 10 MB message.
+ */
+function words(pending: PendingProblem, clean: (text: string) => string): ConfigProblem {
+  const params: Params = {};
+  for (const [name, value] of Object.entries(pending.params)) {
+    if (typeof value !== 'string' || WHOLE_PARAMS.has(name)) params[name] = value;
+    else params[name] = shortenQuoted(clean(value), LIST_PARAMS.has(name) ? MAX_LIST_CHARS : MAX_QUOTED_CHARS);
   }
+  const problem: ConfigProblem = { ...pending.problem, message: clean(t(pending.message, params)) };
+  if (pending.fix !== undefined) problem.fix = clean(t(pending.fix, params));
+  return problem;
 }

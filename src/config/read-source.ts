@@ -1,11 +1,14 @@
 // Reads one configuration file into a plain tree of keys, whatever its syntax. JSON/YAML are parsed
 // as data only (YAML through cosmiconfig's loader); INI goes through ./automate-ini.ts, with
-// hconnect.ini beside it. Reading problems (unreadable, empty, syntax) are reported with their place.
-import { readdir, readFile } from 'node:fs/promises';
+// hconnect.ini beside it. Reading problems (unreadable, empty, syntax, beyond the bounds of
+// ./limits.ts) are reported with their place.
+import { readdir } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
+import { t } from '../i18n/index.js';
 import { mapAutomateIni } from './automate-ini.js';
 import { mapHconnectIni } from './hconnect-ini.js';
 import { parseIni } from './ini.js';
+import { checkTree, MAX_CONFIG_BYTES, MAX_CONFIG_DEPTH, MAX_CONFIG_VALUES, readBounded } from './limits.js';
 import type { OrdoConfig } from './model.js';
 import type { KeyLocator, ProblemList } from './problems.js';
 import { decodeText } from './text-encoding.js';
@@ -34,8 +37,8 @@ export async function readSource(
     problems.add({ path: [], at: { file, writtenKey: '' }, message: 'config.file.empty', fix: 'config.file.empty.fix', params: { file } });
     return undefined;
   }
-  if (format === 'json') return parseJson(text, file, problems);
-  if (format === 'yaml') return parseYaml(text, file, problems);
+  if (format === 'json') return withinBounds(parseJson(text, file, problems), file, problems);
+  if (format === 'yaml') return withinBounds(await parseYaml(text, file, problems), file, problems);
   const tree = mapAutomateIni(parseIni(text), file, locator, problems);
   const naming = await readHconnect(dirname(file), locator, problems);
   if (naming !== undefined) tree.naming = naming;
@@ -44,7 +47,15 @@ export async function readSource(
 
 async function readText(file: string, problems: ProblemList): Promise<string | undefined> {
   try {
-    return decodeText(await readFile(file)).text;
+    const read = await readBounded(file);
+    if (read.ok) return decodeText(read.bytes).text;
+    const at = { file, writtenKey: '' };
+    if (read.problem === 'notRegular') {
+      problems.add({ path: [], at, message: 'config.file.notRegular', fix: 'config.file.notRegular.fix', params: { file, kind: t(`config.file.kind.${read.kind}`) } });
+    } else {
+      problems.add({ path: [], at, message: 'config.file.tooLarge', fix: 'config.file.tooLarge.fix', params: { file, size: read.size, max: MAX_CONFIG_BYTES } });
+    }
+    return undefined;
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? String(error);
     problems.add({ path: [], at: { file, writtenKey: '' }, message: 'config.file.unreadable', fix: 'config.file.unreadable.fix', params: { file, reason } });
@@ -79,6 +90,21 @@ async function parseYaml(text: string, file: string, problems: ProblemList): Pro
     reportSyntax(file, 'YAML', reason ?? 'syntax error', place, problems);
     return undefined;
   }
+}
+
+/** A tree too deep or too large once its aliases are expanded is refused before anything walks it. */
+function withinBounds(tree: unknown, file: string, problems: ProblemList): unknown {
+  if (tree === undefined) return undefined;
+  const bounds = checkTree(tree);
+  if (bounds.ok) return tree;
+  const at = { file, writtenKey: '' };
+  if (bounds.problem === 'tooDeep') {
+    problems.add({ path: [], at, message: 'config.file.tooDeep', fix: 'config.file.tooDeep.fix', params: { file, max: MAX_CONFIG_DEPTH } });
+  } else {
+    const message = bounds.aliases ? 'config.file.aliasBomb' : 'config.file.tooManyValues';
+    problems.add({ path: [], at, message, fix: `${message}.fix`, params: { file, max: MAX_CONFIG_VALUES } });
+  }
+  return undefined;
 }
 
 function reportSyntax(

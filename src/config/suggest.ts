@@ -10,6 +10,8 @@ export function didYouMean(word: string, candidates: Iterable<string>): string |
   for (const candidate of candidates) {
     if (candidate === word) continue;
     if (candidate.toLowerCase() === word.toLowerCase()) return candidate;
+    // More than 2 letters apart in length is more than 2 edits: a huge key costs nothing to rule out.
+    if (Math.abs(word.length - candidate.length) > 2) continue;
     const distance = levenshtein(word.toLowerCase(), candidate.toLowerCase());
     if (distance <= 2 && distance < Math.min(word.length, candidate.length) && distance < bestDistance) {
       best = candidate;

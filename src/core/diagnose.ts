@@ -1,5 +1,6 @@
 // `ordo diagnose`: everything support needs to know about a site that "doesn't send anymore", as a
 // list of checks (✔/⚠/✖), each with its reason and, for what fails, the fix.
+import { MAX_PROBLEMS_SHOWN } from '../config/limits.js';
 import type { OrdoConfig } from '../config/model.js';
 import { t } from '../i18n/index.js';
 import { check } from './diagnose-check.js';
@@ -8,6 +9,7 @@ import { rootCheck, scenarioFolderChecks, spoolChecks } from './diagnose-folders
 import { fetchFailedChecks, interruptedChecks, lastTransferChecks } from './diagnose-journal.js';
 import { lockChecks } from './diagnose-locks.js';
 import { protocolChecks } from './diagnose-protocols.js';
+import { settleChecks } from './diagnose-settle.js';
 import { ExitCode, type ConfigError } from './errors.js';
 import { readJournal } from './journal.js';
 import type { DiagnoseCheck, DiagnoseResult } from './results.js';
@@ -27,7 +29,7 @@ const JOURNAL_MONTHS = 13;
 export async function diagnose(config: OrdoConfig, options: DiagnoseOptions): Promise<DiagnoseResult> {
   const now = options.now ?? new Date();
   const scenarios = selectScenarios(config, { scenarios: options.scenarios, profiles: options.profiles ?? [] });
-  const checks: DiagnoseCheck[] = [configCheck(config)];
+  const checks: DiagnoseCheck[] = [configCheck(config), ...settleChecks(scenarios)];
   checks.push(await rootCheck(config), ...(await spoolChecks(config)), await diskCheck(config));
   for (const scenario of scenarios) checks.push(...(await scenarioFolderChecks(config, scenario)));
   checks.push(...(await lockChecks(config)));
@@ -44,11 +46,13 @@ export async function diagnose(config: OrdoConfig, options: DiagnoseOptions): Pr
 
 /** A configuration that does not load is itself the diagnosis: one ✖ per problem. */
 export function configFailure(error: ConfigError): DiagnoseResult {
-  const checks = error.problems.map((problem) =>
+  const checks = error.problems.slice(0, MAX_PROBLEMS_SHOWN).map((problem) =>
     check('config', 'fail', t('diagnose.config.problem', { where: problem.line === undefined ? problem.file : `${problem.file}:${problem.line}`, key: problem.key, message: problem.message }), {
       fix: problem.fix ?? t('diagnose.config.problem.fix'),
     }),
   );
+  const more = error.problems.length - MAX_PROBLEMS_SHOWN;
+  if (more > 0) checks.push(check('config', 'fail', t('output.config.more', { count: more }), { fix: t('diagnose.config.problem.fix') }));
   if (checks.length === 0) checks.push(check('config', 'fail', error.describe(), { fix: t('diagnose.config.problem.fix') }));
   return withExitCode(checks);
 }

@@ -1,4 +1,5 @@
 // Secrets never appear in output, logs, errors or reports. Every string that leaves ordo passes here.
+import { escapeControls, hasControls } from '../i18n/index.js';
 
 const MASK = 'XXXXXXXX';
 const knownSecrets = new Set<string>();
@@ -11,7 +12,10 @@ export function isSecretKey(key: string): boolean {
 }
 
 export function registerSecret(value: string | undefined): void {
-  if (value !== undefined && value.length >= 3) knownSecrets.add(value);
+  if (value === undefined || value.length < 3) return;
+  knownSecrets.add(value);
+  // Outside values are escaped when they are printed or logged (i18n t()): mask that form as well.
+  if (hasControls(value)) knownSecrets.add(escapeControls(value));
 }
 
 export function registerSecrets(values: Iterable<string>): void {

@@ -1,7 +1,7 @@
 // The run's transcript: `logs/last.log` holds the last run, `logs/AAAAMMJJ.log` every run of the day
 // (as the historical scheduler kept them). Every line is translated and masked before it is written.
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
-import { t, type Params } from '../i18n/index.js';
+import { escapeControls, t, type Params } from '../i18n/index.js';
 import { redact } from './redact.js';
 import { spoolPaths } from './paths.js';
 import type { LogLevel, RunLogger } from './context.js';
@@ -25,12 +25,15 @@ export function openRunLog(options: {
     mkdirSync(paths.logs, { recursive: true });
     fds.push(openSync(paths.lastLog, 'w'), openSync(paths.dayLog(options.now()), 'a'));
   }
+  // A message's own line breaks (a template's) start new stamped lines; outside values reach here
+  // already escaped by t(), and what is left of any control character is escaped line by line, so
+  // that nothing but ordo can start a line of the log.
   const write = (level: LogLevel, message: string) => {
-    const clean = redact(message);
+    const parts = redact(message).split(/\r?\n/).map(escapeControls);
     const stamp = formatStamp(options.now());
-    const lines = clean.split(/\r?\n/).map((line) => `${stamp} ${LEVEL_LABEL[level]} ${line}\n`).join('');
+    const lines = parts.map((line) => `${stamp} ${LEVEL_LABEL[level]} ${line}\n`).join('');
     for (const fd of fds) writeSync(fd, lines);
-    options.onLine(level, clean);
+    options.onLine(level, parts.join('\n'));
   };
   const log = (level: LogLevel, key: string, params: Params = {}) => write(level, t(key, params));
   return {
@@ -39,7 +42,8 @@ export function openRunLog(options: {
     info: (key, params) => log('info', key, params),
     warn: (key, params) => log('warn', key, params),
     error: (key, params) => log('error', key, params),
-    raw: write,
+    // Text from outside ordo (a hook's output): one line of the log whatever it holds.
+    raw: (level, message) => write(level, escapeControls(redact(message))),
     close() {
       for (const fd of fds.splice(0)) closeSync(fd);
     },

@@ -43,13 +43,47 @@ export function isLang(value: unknown): value is Lang {
   return value === 'fr' || value === 'en';
 }
 
-/** Translate `key` with `{name}` placeholders. An unknown key falls back to English, then to the key. */
+/**
+ * Translate `key` with `{name}` placeholders. An unknown key falls back to English, then to the key.
+ * Parameters are where outside text enters (names announced by a partner, paths, server replies):
+ * their control characters are escaped, so that a value can neither drive the terminal nor start a
+ * new line in a log. The templates' own text is kept as written.
+ */
 export function t(key: string, params: Params = {}, lang: Lang = current): string {
   const template = merged[lang][key] ?? merged.en[key] ?? key;
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
     const value = params[name];
-    return value === undefined ? whole : String(value);
+    return value === undefined ? whole : escapeParam(String(value));
   });
+}
+
+/**
+ * C0 and C1 controls, DEL, the line and paragraph separators, and the bidirectional embeddings,
+ * overrides and isolates (which make `gpj.exe` read as `exe.jpg`).
+ */
+const UNSAFE_CLASS = '[\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029\\u202A-\\u202E\\u2066-\\u2069]';
+const UNSAFE = new RegExp(UNSAFE_CLASS, 'g');
+const UNSAFE_ONE = new RegExp(UNSAFE_CLASS);
+const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/**
+ * `\x1b`, `\n`, `\u202e`…: the visible form of every character a terminal or a log reader would act
+ * on. Backslashes are kept as they are: Windows paths must stay readable.
+ */
+export function escapeControls(text: string): string {
+  return text.replace(UNSAFE, (c) => {
+    const code = c.charCodeAt(0);
+    return NAMED[c] ?? (code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`);
+  });
+}
+
+export function hasControls(text: string): boolean {
+  return UNSAFE_ONE.test(text);
+}
+
+// A secret holding a control character is masked in its escaped form too (core/redact.ts registers both).
+function escapeParam(value: string): string {
+  return hasControls(value) ? escapeControls(value) : value;
 }
 
 export function hasMessage(key: string): boolean {

@@ -22,6 +22,7 @@ export function safeLocalName(name: string): string {
   text = joinPathComponents(text);
   text = text.replace(FORBIDDEN, '_');
   text = trimEnds(text);
+  text = avoidLeadingDash(text);
   text = avoidReservedName(text);
   text = trimEnds(shorten(text));
   return text === '' ? FALLBACK_NAME : text;
@@ -38,6 +39,11 @@ function joinPathComponents(text: string): string {
 /** No leading dots or spaces (hidden files, and ordo's own partial files), no trailing ones (Windows drops them). */
 function trimEnds(text: string): string {
   return text.replace(/^[. ]+/, '').replace(/[. ]+$/, '');
+}
+
+/** `-rf` → `_-rf`: a script that passes the name to another command must not hand it an option. */
+function avoidLeadingDash(text: string): string {
+  return text.startsWith('-') ? `_${text}` : text;
 }
 
 function avoidReservedName(text: string): string {

@@ -2,8 +2,16 @@
 import { redactDeep } from '../core/redact.js';
 import { redactDescription, type ErrorDescription } from './describe-error.js';
 
+/**
+ * JSON.stringify escapes C0 controls itself but leaves DEL, C1 controls (U+009B acts as ESC [ on some
+ * terminals), the line separators and the bidi overrides as they are; written as `\uXXXX` they read
+ * back as the very same strings, and the document stays safe to show.
+ */
+const UNESCAPED = /[\u007F-\u009F\u2028\u2029\u202A-\u202E\u2066-\u2069]/g;
+
 export function jsonText(value: unknown): string {
-  return `${JSON.stringify(redactDeep(value), null, 2)}\n`;
+  const text = (JSON.stringify(redactDeep(value), null, 2) ?? 'null').replace(UNESCAPED, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return `${text}\n`;
 }
 
 /** `{ "ok": false, "exitCode": 3, "error": { "code": 3, "type": "config", "message": …, "problems": [...] } }` */

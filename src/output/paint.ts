@@ -1,13 +1,16 @@
-// Turns tagged lines into text for one stream: masked first, then coloured when that stream gets colour.
+// Turns tagged lines into text for one stream: masked first, then escaped (a line is one line: any
+// control character in it came from a name or a path, never from ordo), then coloured when that
+// stream gets colour.
 import type { ChalkInstance } from 'chalk';
 import { redact } from '../core/redact.js';
+import { escapeControls } from '../i18n/index.js';
 import type { Line, Tone } from './lines.js';
 
 export function paintLine(item: Line, palette: ChalkInstance): string {
-  const text = redact(item.text);
+  const text = escapeControls(redact(item.text));
   if (item.mark === undefined) return tone(palette, item.tone)(text);
   const body = item.tone === 'dim' || item.tone === 'bold' ? tone(palette, item.tone)(text) : text;
-  return `${tone(palette, item.tone)(redact(item.mark))} ${body}`;
+  return `${tone(palette, item.tone)(escapeControls(redact(item.mark)))} ${body}`;
 }
 
 function tone(palette: ChalkInstance, value: Tone | undefined): (text: string) => string {

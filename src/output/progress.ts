@@ -3,7 +3,7 @@
 import type { ChalkInstance } from 'chalk';
 import type { Ora } from 'ora';
 import type { EngineEvent } from '../core/context.js';
-import { t } from '../i18n/index.js';
+import { escapeControls, t } from '../i18n/index.js';
 import { redact } from '../core/redact.js';
 import { formatSize } from './human/format.js';
 
@@ -26,12 +26,12 @@ export async function createProgress(options: ProgressOptions): Promise<Progress
   let current: { scenario: string; name: string; arrow: string; total?: number | undefined } | undefined;
   const show = (text: string) => {
     if (spinner === undefined) return;
-    spinner.text = redact(text);
+    spinner.text = escapeControls(redact(text));
     if (!spinner.isSpinning) spinner.start();
   };
   const print = (text: string) => {
     spinner?.clear();
-    options.stderr.write(`${options.palette.dim(redact(text))}\n`);
+    options.stderr.write(`${options.palette.dim(escapeControls(redact(text)))}\n`);
     if (spinner?.isSpinning) spinner.render();
   };
   return {

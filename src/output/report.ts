@@ -1,6 +1,6 @@
 // The redacted text report of `ordo diagnose --report <file>`, to attach to a support ticket.
 import { arch, release, type } from 'node:os';
-import { t } from '../i18n/index.js';
+import { escapeControls, t } from '../i18n/index.js';
 import { redact, redactDeep } from '../core/redact.js';
 import type { DiagnoseResult } from '../core/results.js';
 import { renderConfigShow } from './human/config.js';
@@ -43,5 +43,5 @@ export function renderReport(input: ReportInput): string {
     ...section(t('output.report.lastLog', { count: input.lastLogLines })),
     ...(input.lastLog === undefined ? [t('output.report.noLastLog')] : input.lastLog),
   ];
-  return `${out.map((l) => redact(l)).join('\n')}\n`;
+  return `${out.map((l) => escapeControls(redact(l))).join('\n')}\n`;
 }

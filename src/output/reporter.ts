@@ -7,6 +7,7 @@ import type { LogText, PurgeResult } from '../core/logs.js';
 import type { RenameResult } from '../core/rename.js';
 import type { CycleResult, DiagnoseResult, ScanResult, WatchCycle } from '../core/results.js';
 import { redact, redactDeep } from '../core/redact.js';
+import { escapeControls } from '../i18n/index.js';
 import { describeError } from './describe-error.js';
 import { renderConfigShow, renderConfigValid, type ConfigSummary } from './human/config.js';
 import { renderCycle, renderWatchCycle, renderWatchEnd } from './human/cycle.js';
@@ -118,7 +119,7 @@ export class Reporter {
   notice(text: string): void {
     if (this.options.quiet) return;
     this.progress?.stop();
-    this.options.stderr.write(`${this.errPalette.yellow(redact(text))}\n`);
+    this.options.stderr.write(`${this.errPalette.yellow(escapeControls(redact(text)))}\n`);
   }
 
   private result(json: unknown, human: () => Line[]): void {

@@ -22,6 +22,27 @@ export const configMessages: Catalog = {
     'config.file.syntaxAt': 'This file is not valid {syntax} (line {line}, column {column}): {reason}.',
     'config.file.syntax.fix': 'Correct the file at that place (most of the time: a missing comma, quote or bracket, or a wrong indentation).',
     'config.file.notGroup': 'The file must contain keys (root, profiles, scenarios…) at the top level.',
+    'config.file.notRegular': '{file} is {kind}, not a regular file: ordo reads its configuration from a file only.',
+    'config.file.notRegular.fix': 'Give --config (or ORDO_CONFIG) the path of the configuration file itself, or of the folder that holds it.',
+    'config.file.kind.directory': 'a folder',
+    'config.file.kind.device': 'a device',
+    'config.file.kind.pipe': 'a pipe',
+    'config.file.kind.socket': 'a socket',
+    'config.file.kind.other': 'a special file',
+    'config.file.tooLarge': '{file} is too large for a configuration file ({size} bytes; at most {max} bytes are read).',
+    'config.file.tooLarge.fix': 'Check that --config (or ORDO_CONFIG) names the right file: a configuration is a few kilobytes.',
+    'config.file.aliasBomb': 'The YAML aliases (*name) of {file} would expand to more than {max} values.',
+    'config.file.aliasBomb.fix':
+      'Write the repeated blocks out, or use fewer aliases of aliases: a file that multiplies itself through aliases (a "billion laughs") is refused.',
+    'config.file.tooManyValues': '{file} holds more than {max} values, far more than a configuration.',
+    'config.file.tooManyValues.fix': 'Check that --config (or ORDO_CONFIG) names the right file: a configuration holds a few hundred values.',
+    'config.file.tooDeep': '{file} nests groups or lists more than {max} levels deep.',
+    'config.file.tooDeep.fix': 'Check that this is the right file: a configuration nests its keys a few levels deep (scenarios.MANDATS.backup.dir).',
+
+    'config.warning.settleZero':
+      'Scenario {scenario}: {key} is 0, so a file is taken as soon as it appears; a file its producer is still writing can reach the partner cut in two.',
+    'config.warning.settleZero.fix':
+      'This is safe only if the producer writes each file elsewhere and moves it into the source folder once complete, or with doneMarker (the producer writes <file>.done when it has finished). Otherwise give settle a few seconds (the default is 2s).',
 
     'config.key.required': 'The key {key} is missing.',
     'config.key.required.fix': 'This key is required: add it.',
@@ -111,6 +132,27 @@ export const configMessages: Catalog = {
     'config.file.syntax.fix':
       'Corrigez le fichier à cet endroit (le plus souvent : une virgule, un guillemet ou une accolade qui manque, ou un décalage de la marge).',
     'config.file.notGroup': 'Le fichier doit contenir des paramètres (root, profiles, scenarios…) au premier niveau.',
+    'config.file.notRegular': "{file} est {kind}, pas un fichier ordinaire : ordo ne lit sa configuration que dans un fichier.",
+    'config.file.notRegular.fix': 'Donnez à --config (ou à ORDO_CONFIG) le chemin du fichier de configuration lui-même, ou du dossier qui le contient.',
+    'config.file.kind.directory': 'un dossier',
+    'config.file.kind.device': 'un périphérique',
+    'config.file.kind.pipe': 'un tube',
+    'config.file.kind.socket': 'une socket',
+    'config.file.kind.other': 'un fichier spécial',
+    'config.file.tooLarge': '{file} est trop gros pour un fichier de configuration ({size} octets ; au plus {max} octets sont lus).',
+    'config.file.tooLarge.fix': 'Vérifiez que --config (ou ORDO_CONFIG) désigne le bon fichier : une configuration fait quelques kilo-octets.',
+    'config.file.aliasBomb': 'Les alias YAML (*nom) de {file} se développeraient en plus de {max} valeurs.',
+    'config.file.aliasBomb.fix':
+      "Écrivez les blocs répétés en entier, ou utilisez moins d'alias d'alias : un fichier qui se multiplie par ses alias (un « billion laughs ») est refusé.",
+    'config.file.tooManyValues': "{file} contient plus de {max} valeurs, bien plus qu'une configuration.",
+    'config.file.tooManyValues.fix': 'Vérifiez que --config (ou ORDO_CONFIG) désigne le bon fichier : une configuration contient quelques centaines de valeurs.',
+    'config.file.tooDeep': '{file} imbrique des groupes ou des listes sur plus de {max} niveaux.',
+    'config.file.tooDeep.fix': "Vérifiez que c'est le bon fichier : une configuration imbrique ses paramètres sur quelques niveaux (scenarios.MANDATS.backup.dir).",
+
+    'config.warning.settleZero':
+      "Scénario {scenario} : {key} vaut 0, un fichier est donc pris dès qu'il apparaît ; un fichier que son producteur écrit encore peut arriver chez le partenaire coupé en deux.",
+    'config.warning.settleZero.fix':
+      "Ce n'est sûr que si le producteur écrit chaque fichier ailleurs et le déplace dans le dossier source une fois complet, ou avec doneMarker (le producteur écrit <fichier>.done quand il a fini). Sinon donnez à settle quelques secondes (2s par défaut).",
 
     'config.key.required': 'Le paramètre {key} est absent.',
     'config.key.required.fix': 'Ce paramètre est obligatoire : ajoutez-le.',

@@ -1,6 +1,7 @@
 // config check / config show, and the list of configuration problems (also used for every command
 // that fails to load its configuration).
 import { isAbsolute, relative } from 'node:path';
+import { MAX_PROBLEMS_SHOWN } from '../../config/limits.js';
 import { t } from '../../i18n/index.js';
 import type { ConfigProblem } from '../../core/errors.js';
 import { line, MARK, type Line } from '../lines.js';
@@ -10,10 +11,17 @@ export interface ConfigSummary {
   format: string;
   profiles: number;
   scenarios: number;
+  /** What loads but deserves a look (docs/configuration.md, "Warnings"). */
+  warnings: ConfigProblem[];
 }
 
+/** `✔ Configuration valid: …`, then each warning as `⚠ <file:line [section] key>: <message> — <fix>`. */
 export function renderConfigValid(summary: ConfigSummary, cwd: string): Line[] {
-  return [line('info', t('output.config.valid', { ...summary, file: displayPath(summary.file, cwd) }), { mark: MARK.ok, tone: 'ok' })];
+  const { warnings, ...counts } = summary;
+  return [
+    line('info', t('output.config.valid', { ...counts, file: displayPath(summary.file, cwd) }), { mark: MARK.ok, tone: 'ok' }),
+    ...warnings.map((w) => line('info', formatProblem(w, cwd), { mark: MARK.warn, tone: 'warn' })),
+  ];
 }
 
 export function renderConfigProblems(problems: ConfigProblem[], cwd: string): Line[] {
@@ -21,10 +29,13 @@ export function renderConfigProblems(problems: ConfigProblem[], cwd: string): Li
   const heading = files.length === 1
     ? t('output.config.invalidIn', { count: problems.length, file: displayPath(files[0]!, cwd) })
     : t('output.config.invalid', { count: problems.length });
-  return [
+  const out = [
     line('problem', heading, { mark: MARK.fail, tone: 'fail' }),
-    ...problems.map((p) => line('problem', `  ${formatProblem(p, cwd)}`)),
+    ...problems.slice(0, MAX_PROBLEMS_SHOWN).map((p) => line('problem', `  ${formatProblem(p, cwd)}`)),
   ];
+  const more = problems.length - MAX_PROBLEMS_SHOWN;
+  if (more > 0) out.push(line('problem', `  ${t('output.config.more', { count: more })}`));
+  return out;
 }
 
 /** `automate.ini:14 [scenario:MANDATS] backup.ifExists: <message> — <fix>` */

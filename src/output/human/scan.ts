@@ -1,5 +1,7 @@
 // scan: one ready path per line when piped (so that `ordo scan | …` works), a table on a terminal.
-import { t } from '../../i18n/index.js';
+// The paths are absolute (the source is resolved when the configuration loads): a file named `-rf`
+// is printed `/…/export/-rf`, which no command reads as an option.
+import { escapeControls, t } from '../../i18n/index.js';
 import type { ScanResult } from '../../core/results.js';
 import { line, MARK, type Line } from '../lines.js';
 import { problemLines } from './cycle.js';
@@ -23,11 +25,13 @@ function tableLines(result: ScanResult): Line[] {
       out.push(line('data', `  ${t('output.scan.empty')}`, { tone: 'dim' }));
       continue;
     }
-    const nameWidth = Math.max(...scenario.files.map((f) => f.name.length));
+    // Escaped here rather than when painted, so that the columns line up.
+    const names = scenario.files.map((f) => escapeControls(f.name));
+    const nameWidth = Math.max(...names.map((n) => n.length));
     const sizeWidth = Math.max(...scenario.files.map((f) => formatSize(f.size).length));
-    for (const file of scenario.files) {
+    for (const [index, file] of scenario.files.entries()) {
       if (file.ready) ready++;
-      const columns = `${padEnd(file.name, nameWidth)}  ${formatSize(file.size).padStart(sizeWidth)}  ${formatTime(file.mtime)}`;
+      const columns = `${padEnd(names[index] ?? '', nameWidth)}  ${formatSize(file.size).padStart(sizeWidth)}  ${formatTime(file.mtime)}`;
       const why = file.ready ? '' : `  ${t('output.scan.notReady', { why: file.why ?? '' })}`;
       out.push(line('data', `${columns}${why}`, file.ready ? { mark: ` ${MARK.ok}`, tone: 'ok' } : { mark: ` ${MARK.wait}`, tone: 'warn' }));
     }

@@ -221,8 +221,8 @@ describe('JSON and YAML problems', () => {
     );
     await mkdir(join(dir, 'folder.json'));
     const unreadable = await configError(loadConfigFile(join(dir, 'folder.json'), {}));
-    expect(unreadable.problems[0]?.message).toBe(`Cannot read ${join(dir, 'folder.json')} (EISDIR).`);
-    expect(unreadable.problems[0]?.fix).toMatch(/allowed to read it/);
+    expect(unreadable.problems[0]?.message).toBe(`${join(dir, 'folder.json')} is a folder, not a regular file: ordo reads its configuration from a file only.`);
+    expect(unreadable.problems[0]?.fix).toMatch(/path of the configuration file itself/);
     if (process.platform !== 'win32' && process.getuid?.() !== 0) {
       await chmod(join(dir, 'locked.json'), 0o000);
       expect((await configError(loadConfigFile(join(dir, 'locked.json'), {}))).problems[0]?.message).toContain('EACCES');

@@ -12,6 +12,7 @@ function expectPlainFileName(result: string): void {
   expect(result).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
   expect(result).not.toMatch(/[<>:"|?*]/);
   expect(result).not.toMatch(/^[. ]/);
+  expect(result).not.toMatch(/^-/);
   expect(result).not.toMatch(/[. ]$/);
   expect(result).not.toMatch(/[\u202a-\u202e\u2066-\u2069\ufeff]/);
   expect(RESERVED.test((result.split('.')[0] ?? '').trimEnd())).toBe(false);
@@ -36,6 +37,30 @@ describe('safeLocalName — hostile names corpus', () => {
     expect(result).toBe(expected);
     expectPlainFileName(result);
     expect(safeLocalName(result)).toBe(result);
+  });
+});
+
+describe('safeLocalName — names a script would read as options', () => {
+  it.each([
+    ['-rf', '_-rf'],
+    ['--help.xml', '_--help.xml'],
+    ['.-rf', '_-rf'],
+    [' -n', '_-n'],
+    ['../-rf', '_-rf'],
+    ['\u202E-x.txt', '_-x.txt'],
+    ['a-b.xml', 'a-b.xml'],
+  ])('%j → %j', (input, expected) => {
+    const result = safeLocalName(input);
+    expect(result).toBe(expected);
+    expectPlainFileName(result);
+    expect(safeLocalName(result)).toBe(result);
+  });
+
+  it('never starts with "-", even once shortened', () => {
+    const result = safeLocalName(`-${'a'.repeat(400)}.xml`);
+    expect(result.startsWith('_-')).toBe(true);
+    expect(result.endsWith('.xml')).toBe(true);
+    expectPlainFileName(result);
   });
 });
 
