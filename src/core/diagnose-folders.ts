@@ -1,6 +1,6 @@
 // diagnose: can ordo work in its folders? The root gets a real write probe (the only sure test on
 // Windows and network shares); the others must exist and be writable, or be creatable.
-import { stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, relative } from 'node:path';
 import type { OrdoConfig, ScenarioConfig } from '../config/model.js';
 import { t } from '../i18n/index.js';
@@ -8,6 +8,8 @@ import { check } from './diagnose-check.js';
 import { spoolPaths } from './paths.js';
 import { accessCode, probeWrite } from '../protocols/fs-probe.js';
 import type { DiagnoseCheck } from './results.js';
+import { firstLook } from './scan.js';
+import { localFailureFix } from './local-failure.js';
 
 type FolderState =
   | { state: 'ok' }
@@ -54,7 +56,31 @@ export async function scenarioFolderChecks(config: OrdoConfig, scenario: Scenari
     { role: 'failed', path: paths.failed(scenario.name), creatable: true },
     { role: 'received', path: paths.received(scenario.profile), creatable: true },
   ];
-  return folderGroupChecks('folders.scenario', folders, paths.root, scenario.name, t('diagnose.folders.ok', { count: folders.length }));
+  const checks = await folderGroupChecks('folders.scenario', folders, paths.root, scenario.name, t('diagnose.folders.ok', { count: folders.length }));
+  return [...checks, ...(await unreadableSourceFiles(scenario))];
+}
+
+/** Files of the source folder that match the filter but that this account cannot open: they would never be sent. */
+async function unreadableSourceFiles(scenario: ScenarioConfig): Promise<DiagnoseCheck[]> {
+  if (scenario.source === undefined) return [];
+  const look = await firstLook(scenario).catch(() => undefined);
+  const checks: DiagnoseCheck[] = [];
+  for (const file of look?.files ?? []) {
+    const code = await openCode(file.path);
+    if (code === undefined || code === 'ENOENT') continue;
+    const params = { path: file.path, code };
+    checks.push(check('folders.sourceFile', 'fail', t('diagnose.source.unreadable', params), { fix: localFailureFix(code, scenario.source, file.path), scope: scenario.name }));
+  }
+  return checks;
+}
+
+async function openCode(path: string): Promise<string | undefined> {
+  try {
+    await (await open(path, 'r')).close();
+    return undefined;
+  } catch (error) {
+    return errorCode(error);
+  }
 }
 
 /** One ✔ for the whole group when every folder is usable, else one check per folder in trouble. */

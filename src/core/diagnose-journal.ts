@@ -1,11 +1,13 @@
 // diagnose: what the journal says — transfers left half-done, downloads that failed after the partner
 // may have marked them taken, and the last completed transfer of each scenario.
+import { dirname } from 'node:path';
 import type { ScenarioConfig } from '../config/model.js';
 import { t } from '../i18n/index.js';
 import { check } from './diagnose-check.js';
 import { lastSendStates, type JournalEntry } from './journal.js';
 import type { DiagnoseCheck } from './results.js';
 import { exists } from './exists.js';
+import { localFailureFix } from './local-failure.js';
 
 /** Older problems whose file is no longer queued are not reported again and again. */
 const RECENT_MS = 30 * 24 * 3600 * 1000;
@@ -20,7 +22,10 @@ export async function interruptedChecks(entries: JournalEntry[], scenarios: Scen
     if (!INTERRUPTED.has(entry.state) && entry.state !== 'deferred') continue;
     const queued = await exists(path);
     const params = { scenario: entry.scenario, file: entry.file, state: entry.state, time: localTime(entry.time), reason: entry.reason ?? '—', path };
-    if (queued) {
+    if (entry.state === 'deferred' && entry.code !== undefined) {
+      // Held back by this machine (full disk, unreadable file): in the queue or still in the source folder.
+      if (queued) checks.push(localFailureCheck(entry, entry.code, params));
+    } else if (queued) {
       const key = entry.state === 'deferred' ? 'diagnose.journal.deferred' : 'diagnose.journal.interrupted';
       checks.push(check('journal.interrupted', 'warn', t(key, params), { scope: entry.scenario }));
     } else if (INTERRUPTED.has(entry.state) && now.getTime() - Date.parse(entry.time) < RECENT_MS) {
@@ -32,6 +37,11 @@ export async function interruptedChecks(entries: JournalEntry[], scenarios: Scen
   }
   if (checks.length === 0) checks.push(check('journal.interrupted', 'ok', t('diagnose.journal.clean')));
   return checks;
+}
+
+function localFailureCheck(entry: JournalEntry, code: string, params: { path: string } & Record<string, string>): DiagnoseCheck {
+  const fix = localFailureFix(code, entry.folder ?? dirname(params.path), params.path);
+  return check('journal.interrupted', 'warn', t('diagnose.journal.local', params), { fix, scope: entry.scenario });
 }
 
 export function fetchFailedChecks(entries: JournalEntry[], scenarios: ScenarioConfig[], now: Date): DiagnoseCheck[] {

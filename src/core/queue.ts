@@ -2,14 +2,16 @@
 // rename out of its source folder (two runs, or two hosts sharing the folder, cannot both win it),
 // backed up, sent, and only then removed. Each item has its own folder so that two files with the same
 // name (one deferred, one new) never collide.
-import { copyFile, link, mkdir, open, readdir, rename, rm, rmdir, unlink, writeFile, constants } from 'node:fs/promises';
-import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
+import { copyFile, link, lstat, mkdir, open, readdir, rename, rm, rmdir, stat, unlink, writeFile, constants } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
 import { basename, dirname, extname, join } from 'node:path';
 import type { IfExists, ScenarioConfig } from '../config/model.js';
 import { spoolPaths } from './paths.js';
 import { exists } from './exists.js';
-import { temporaryName } from '../protocols/temp-names.js';
+import { isRemovableLeftover, isTemporaryName, temporaryName } from '../protocols/temp-names.js';
+import { isProcessAlive, thisHost } from '../shared/process.js';
+import { sha256File } from './hash.js';
 
 export interface QueueItem {
   /** queue/<scenario>/<id> */
@@ -29,64 +31,162 @@ export function newItemId(now: Date): string {
 /**
  * Move `sourcePath` into the queue. Returns undefined when another run took it first. When the queue is
  * on another filesystem than the source (EXDEV), the file is first claimed by a rename inside its own
- * folder (still atomic), then copied and flushed into the queue, then removed from the source.
+ * folder (still atomic), then finished by finishClaim. A failure puts the file back where it was.
  */
 export async function claim(root: string, scenario: string, sourcePath: string, now: Date): Promise<QueueItem | undefined> {
   const name = basename(sourcePath);
   const id = newItemId(now);
-  const dir = join(spoolPaths({ root }).queue(scenario), id);
-  const path = join(dir, name);
-  await mkdir(dir, { recursive: true });
+  const base = spoolPaths({ root }).queue(scenario);
+  const item = itemAt(base, id, name);
   try {
-    await rename(sourcePath, path);
-    return { dir, id, name, path };
+    await mkdir(item.dir, { recursive: true });
+    await rename(sourcePath, item.path);
+    return item;
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') {
-      await rm(dir, { recursive: true, force: true });
-      return undefined;
-    }
-    if (code !== 'EXDEV') {
-      await rm(dir, { recursive: true, force: true });
-      throw error;
-    }
+    await rm(item.dir, { recursive: true, force: true }).catch(() => undefined);
+    if (errorCode(error) === 'ENOENT') return undefined;
+    if (errorCode(error) !== 'EXDEV') throw error;
   }
-  const claimed = join(dirname(sourcePath), claimName(name));
+  const claimed = join(dirname(sourcePath), claimName(name, id));
   try {
     await rename(sourcePath, claimed);
   } catch (error) {
-    await rm(dir, { recursive: true, force: true });
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    if (errorCode(error) === 'ENOENT') return undefined;
     throw error;
   }
-  await copyFlushed(claimed, path);
+  try {
+    return (await finishClaim(claimed, base, id, name)).item;
+  } catch (error) {
+    await releaseClaim(claimed, sourcePath);
+    throw error;
+  }
+}
+
+/**
+ * Completes a cross-volume claim, from any point a crash may have left it at: the copy is made in a
+ * hidden temporary item folder, flushed, made visible by one rename, and only then is the claim file
+ * removed. A visible item of the same id that matches the claim file means only the removal was
+ * missing (`wasComplete`); one that does not match is an incomplete copy and is made again from the
+ * claim file.
+ */
+export async function finishClaim(claimed: string, base: string, id: string, name: string): Promise<{ item: QueueItem; wasComplete: boolean }> {
+  const item = itemAt(base, id, name);
+  if (await exists(item.path)) {
+    if (await sameContent(item.path, claimed)) {
+      await dropClaim(claimed);
+      return { item, wasComplete: true };
+    }
+    await rm(item.dir, { recursive: true, force: true });
+  }
+  await removeLeftovers(base, `.${id}.`);
+  const temp = join(base, temporaryName(id));
+  try {
+    await mkdir(temp, { recursive: true });
+    await copyFlushed(claimed, join(temp, name));
+    await rename(temp, item.dir);
+  } catch (error) {
+    await rm(temp, { recursive: true, force: true }).catch(() => undefined);
+    throw error;
+  }
+  await syncFolder(base);
+  await dropClaim(claimed);
+  return { item, wasComplete: false };
+}
+
+/**
+ * An unjournaled item that an older version left from this claim file (no id in the claim's name):
+ * identical → the claim only needs removing; a strict prefix of it → an interrupted copy. Undefined
+ * when the item is unrelated.
+ */
+export async function matchOldClaim(claimed: string, item: QueueItem): Promise<'complete' | 'partial' | undefined> {
+  const [mine, theirs] = await Promise.all([stat(item.path), stat(claimed)]);
+  if (mine.size > theirs.size) return undefined;
+  if ((await sha256File(item.path)) !== (await sha256Prefix(claimed, mine.size))) return undefined;
+  return mine.size === theirs.size ? 'complete' : 'partial';
+}
+
+/** Removes a claim file whose content is safely in the queue. */
+export async function dropClaim(claimed: string): Promise<void> {
   await unlink(claimed);
-  return { dir, id, name, path };
+  await syncFolder(dirname(claimed));
 }
 
-/** `.ordo-claim.<host>.<pid>.<name>`: hidden, so no scan takes it; tells whose claim it is. */
-export function claimName(name: string): string {
-  return `.ordo-claim.${hostname()}.${process.pid}.${name}`;
+/** Gives a claimed file its name back (never over a file that has appeared since). Never throws. */
+export async function releaseClaim(claimed: string, sourcePath: string): Promise<void> {
+  try {
+    await link(claimed, sourcePath);
+  } catch (error) {
+    // No hard links on this filesystem: a rename, unless the name was taken meanwhile.
+    if (errorCode(error) !== 'EEXIST' && !(await exists(sourcePath))) await rename(claimed, sourcePath).catch(() => undefined);
+    return;
+  }
+  // Never both names: the next run would finish the claim and also claim the file again.
+  await unlink(claimed).catch(() => unlink(sourcePath).catch(() => undefined));
 }
 
-/** Claims left in a source folder by a run of this host that died between rename and copy. */
-export async function orphanClaims(source: string): Promise<Array<{ path: string; name: string }>> {
+/** `.ordo-claim.<host>.<pid>.<id>.<name>`: hidden, so no scan takes it; tells whose claim it is and its queue item. */
+export function claimName(name: string, id: string): string {
+  return `.ordo-claim.${thisHost()}.${process.pid}.${id}.${name}`;
+}
+
+export interface OrphanClaim {
+  path: string;
+  name: string;
+  /** The queue item it becomes; absent in the claims of older versions. */
+  id?: string;
+}
+
+const CLAIM_REST = /^(\d+)\.(?:(\d{14}-[0-9a-f]{6})\.)?(.+)$/s;
+
+/** Claims left in a source folder by a run of this host that died before finishing them. */
+export async function orphanClaims(source: string): Promise<OrphanClaim[]> {
   let names: string[];
   try {
     names = await readdir(source);
   } catch {
     return [];
   }
-  const prefix = `.ordo-claim.${hostname()}.`;
-  const orphans: Array<{ path: string; name: string }> = [];
+  const prefix = `.ordo-claim.${thisHost()}.`;
+  const orphans: OrphanClaim[] = [];
   for (const entry of names) {
-    if (!entry.startsWith(prefix)) continue;
-    const rest = entry.slice(prefix.length);
-    const dot = rest.indexOf('.');
-    const pid = Number(rest.slice(0, dot));
-    if (Number.isInteger(pid) && !isAlive(pid)) orphans.push({ path: join(source, entry), name: rest.slice(dot + 1) });
+    const match = entry.startsWith(prefix) ? CLAIM_REST.exec(entry.slice(prefix.length)) : null;
+    if (match === null || isProcessAlive(Number(match[1]))) continue;
+    orphans.push({ path: join(source, entry), name: match[3]!, ...(match[2] === undefined ? {} : { id: match[2] }) });
   }
   return orphans;
+}
+
+/**
+ * Removes the temporaries of `dir` (hidden queue items being filled, backup copies being written)
+ * that `isRemovableLeftover` proves abandoned; only names starting with `prefix` when given.
+ */
+export async function removeLeftovers(dir: string, prefix = '.'): Promise<string[]> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  const now = Date.now();
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !isTemporaryName(name)) continue;
+    const path = join(dir, name);
+    try {
+      if (!isRemovableLeftover(name, (await lstat(path)).mtimeMs, now)) continue;
+      await rm(path, { recursive: true, force: true });
+      removed.push(path);
+    } catch {
+      // Gone meanwhile, or not ours to remove: the next run looks again.
+    }
+  }
+  return removed;
+}
+
+/** Whether the scenario has queued items (without touching anything: callable outside its lock). */
+export async function hasQueuedItems(root: string, scenario: string): Promise<boolean> {
+  const names = await readdir(spoolPaths({ root }).queue(scenario)).catch(() => [] as string[]);
+  return names.some((id) => !id.startsWith('.'));
 }
 
 /** The scenario's queued items, oldest first. */
@@ -94,7 +194,7 @@ export async function queuedItems(root: string, scenario: string): Promise<Queue
   const base = spoolPaths({ root }).queue(scenario);
   let ids: string[];
   try {
-    ids = (await readdir(base)).sort();
+    ids = (await readdir(base)).filter((id) => !id.startsWith('.')).sort();
   } catch {
     return [];
   }
@@ -195,13 +295,19 @@ export async function discardBackup(staging: Promise<StagedBackup> | undefined):
   if (staged !== undefined && !('decided' in staged)) await unlink(staged.temp).catch(() => undefined);
 }
 
+/** Copies and flushes `from` to a new file `to`; a copy that could not be flushed is removed (a failed copy is removed by copyFile itself). */
 export async function copyFlushed(from: string, to: string): Promise<void> {
   await copyFile(from, to, constants.COPYFILE_EXCL);
-  const handle = await open(to, 'r+');
   try {
-    await handle.sync();
-  } finally {
-    await handle.close();
+    const handle = await open(to, 'r+');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  } catch (error) {
+    await unlink(to).catch(() => undefined);
+    throw error;
   }
 }
 
@@ -214,11 +320,36 @@ function stampedName(name: string, now: Date, n: number): string {
 }
 
 
-function isAlive(pid: number): boolean {
+function itemAt(base: string, id: string, name: string): QueueItem {
+  const dir = join(base, id);
+  return { dir, id, name, path: join(dir, name) };
+}
+
+async function sameContent(a: string, b: string): Promise<boolean> {
+  const [sa, sb] = await Promise.all([stat(a), stat(b)]);
+  return sa.size === sb.size && (await sha256File(a, sa.size)) === (await sha256File(b, sb.size));
+}
+
+async function sha256Prefix(path: string, bytes: number): Promise<string> {
+  const hash = createHash('sha256');
+  if (bytes > 0) for await (const chunk of createReadStream(path, { start: 0, end: bytes - 1 })) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/** Makes a rename or an unlink in `dir` durable. Best effort: Windows cannot open a folder. */
+async function syncFolder(dir: string): Promise<void> {
+  const handle = await open(dir, 'r').catch(() => undefined);
+  if (handle === undefined) return;
   try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    await handle.sync();
+  } catch {
+    // Some filesystems refuse to flush a folder; the rename stands anyway.
+  } finally {
+    await handle.close();
   }
+}
+
+function errorCode(error: unknown): string | undefined {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return typeof code === 'string' ? code : undefined;
 }

@@ -57,7 +57,7 @@ interface FirstLook {
   problem?: ScenarioProblem;
 }
 
-async function firstLook(scenario: ScenarioConfig): Promise<FirstLook> {
+export async function firstLook(scenario: ScenarioConfig): Promise<FirstLook> {
   const source = scenario.source!;
   try {
     await readdir(source);

@@ -1,7 +1,7 @@
 // Sending: one file's journey (ARCHITECTURE.md): detect → claim → backup → journal → send → settle,
 // with recovery of interrupted work at the start of every run.
-import { mkdir, rename, stat, unlink } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
+import { open, stat, unlink } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { ScenarioConfig } from '../config/model.js';
 import { hasMessage, t } from '../i18n/index.js';
 import { isTransferError, type ProtocolSession, type SendItem } from '../protocols/contract.js';
@@ -14,7 +14,11 @@ import { acquireLock } from './lock.js';
 import { Outcomes } from './outcome.js';
 import { spoolPaths } from './paths.js';
 import { openSession } from './protocol-session.js';
-import { claim, copyFlushed, discardBackup, moveToFailed, orphanClaims, placeBackup, queuedItems, removeItem, stageBackup, type QueueItem } from './queue.js';
+import { describeLocalFailure, isSystemError, located } from './local-failure.js';
+import {
+  claim, discardBackup, dropClaim, finishClaim, hasQueuedItems, matchOldClaim, moveToFailed, newItemId, orphanClaims, placeBackup, queuedItems,
+  releaseClaim, removeItem, removeLeftovers, stageBackup, type OrphanClaim, type QueueItem, type StagedBackup,
+} from './queue.js';
 import type { CycleResult, FileOutcome, ScenarioProblem } from './results.js';
 import { readyFiles } from './scan.js';
 import { findScenario, selectScenarios } from './select.js';
@@ -51,20 +55,37 @@ export async function sendScenarios(ctx: EngineContext, request: SendRequest, ou
     const scenario = findScenario(ctx.config, request.selection.scenarios[0]!);
     scenarios = scenario === undefined ? selectScenarios(ctx.config, request.selection) : [scenario];
   } else {
-    scenarios = selectScenarios(ctx.config, request.selection).filter((s) => s.source !== undefined);
+    scenarios = await withWork(ctx, selectScenarios(ctx.config, request.selection));
   }
-  const journal = await readJournal(ctx.config.root, { months: DUPLICATE_WINDOW_MONTHS });
+  const history = new SendHistory(await readJournal(ctx.config.root, { months: DUPLICATE_WINDOW_MONTHS }));
   const done: ScenarioConfig[] = [];
   for (const scenario of scenarios) {
     if (ctx.signal.aborted) {
       outcomes.interrupted = true;
       break;
     }
-    await sendScenario(ctx, scenario, journal, outcomes, explicit ? request.files! : undefined);
+    try {
+      await sendScenario(ctx, scenario, history, outcomes, explicit ? request.files! : undefined);
+    } catch (error) {
+      if (!isSystemError(error)) throw error;
+      // A full or failing disk stops this scenario only: the others, and retrieval, still go.
+      const failure = await describeLocalFailure(error, spoolPaths(ctx.config).queue(scenario.name), undefined);
+      ctx.log.error('engine.local.scenario', { scenario: scenario.name, reason: failure.reason });
+      outcomes.problem({ scenario: scenario.name, message: t('engine.local.scenario', { scenario: scenario.name, reason: failure.reason }), fix: failure.fix });
+    }
     if (outcomes.transferredIn(scenario.name) > 0) done.push(scenario);
   }
   if (ctx.signal.aborted) outcomes.interrupted = true;
   return done;
+}
+
+/** Scenarios with a source folder to scan, or with queued items to take up (a file queued by `send --scenario S file`). */
+async function withWork(ctx: EngineContext, scenarios: ScenarioConfig[]): Promise<ScenarioConfig[]> {
+  const out: ScenarioConfig[] = [];
+  for (const scenario of scenarios) {
+    if (scenario.source !== undefined || (await hasQueuedItems(ctx.config.root, scenario.name))) out.push(scenario);
+  }
+  return out;
 }
 
 interface Candidate {
@@ -72,10 +93,41 @@ interface Candidate {
   name: string;
 }
 
+/**
+ * What the journal says about sends: the last state of each queued path, and the content already
+ * acknowledged per scenario. The only place the send side reads the journal's history.
+ */
+class SendHistory {
+  private readonly last: Map<string, JournalEntry>;
+  private readonly acknowledged = new Map<string, JournalEntry>();
+
+  constructor(entries: JournalEntry[]) {
+    this.last = lastSendStates(entries);
+    for (const entry of entries) if (isAcknowledgement(entry)) this.acknowledged.set(`${entry.scenario}\u0000${entry.sha256}`, entry);
+  }
+
+  lastState(path: string): JournalEntry | undefined {
+    return this.last.get(path);
+  }
+
+  acknowledgement(scenario: string, sha256: string): JournalEntry | undefined {
+    return this.acknowledged.get(`${scenario}\u0000${sha256}`);
+  }
+
+  remember(entry: JournalEntry): void {
+    if (entry.path !== undefined) this.last.set(entry.path, entry);
+    if (isAcknowledgement(entry)) this.acknowledged.set(`${entry.scenario}\u0000${entry.sha256}`, entry);
+  }
+}
+
+function isAcknowledgement(entry: JournalEntry): boolean {
+  return entry.direction === 'send' && (entry.state === 'sent' || entry.state === 'pending') && entry.sha256 !== undefined;
+}
+
 async function sendScenario(
   ctx: EngineContext,
   scenario: ScenarioConfig,
-  journal: JournalEntry[],
+  history: SendHistory,
   outcomes: Outcomes,
   explicitFiles: string[] | undefined,
 ): Promise<void> {
@@ -94,7 +146,10 @@ async function sendScenario(
   }
   if (lock?.replaced) ctx.log.warn('engine.staleLockReplaced', { lock: lock.path, pid: lock.replaced.pid, host: lock.replaced.host, since: lock.replaced.since });
   try {
-    await recoverOrphanClaims(ctx, scenario);
+    if (!ctx.dryRun) {
+      await removeAbandonedTemporaries(ctx, scenario);
+      await recoverOrphanClaims(ctx, scenario, history, outcomes);
+    }
     const queued = await queuedItems(ctx.config.root, scenario.name);
     const candidates = explicitFiles !== undefined ? await givenFiles(ctx, scenario, explicitFiles, outcomes) : await detected(ctx, scenario, outcomes);
     if (queued.length === 0 && candidates.length === 0) {
@@ -116,7 +171,7 @@ async function sendScenario(
       }
       const { session } = opened;
       try {
-        const pipeline = new SendPipeline(ctx, scenario, session, journal, outcomes);
+        const pipeline = new SendPipeline(ctx, scenario, session, history, outcomes);
         await pipeline.run(queued, candidates);
       } finally {
         await session.close().catch(() => undefined);
@@ -174,18 +229,105 @@ export function describeFailure(error: unknown): string {
   return String(error);
 }
 
-/** Claims left in the source folder by a run of this host that died mid-copy: finish moving them into the queue. */
-async function recoverOrphanClaims(ctx: EngineContext, scenario: ScenarioConfig): Promise<void> {
-  if (scenario.source === undefined || ctx.dryRun) return;
+/** Temporaries of dead runs of this host (hidden queue items being filled, backup copies being written). */
+async function removeAbandonedTemporaries(ctx: EngineContext, scenario: ScenarioConfig): Promise<void> {
+  for (const folder of [spoolPaths(ctx.config).queue(scenario.name), scenario.backup.dir]) {
+    const removed = await removeLeftovers(folder);
+    if (removed.length > 0) ctx.log.info('engine.leftoversRemoved', { scenario: scenario.name, count: removed.length, folder });
+  }
+}
+
+/**
+ * Claims left in the source folder by a run of this host that died before finishing them: each is
+ * finished exactly once (see finishClaim). One that cannot be finished now goes back to its name.
+ */
+async function recoverOrphanClaims(ctx: EngineContext, scenario: ScenarioConfig, history: SendHistory, outcomes: Outcomes): Promise<void> {
+  if (scenario.source === undefined) return;
   for (const orphan of await orphanClaims(scenario.source)) {
-    const dir = join(spoolPaths(ctx.config).queue(scenario.name), `recovered-${Date.now()}`);
-    await mkdir(dir, { recursive: true });
     try {
-      await rename(orphan.path, join(dir, orphan.name));
-    } catch {
-      await copyFlushed(orphan.path, join(dir, orphan.name));
+      const verified = await recoverClaim(ctx, scenario, orphan, history);
+      ctx.log.warn(verified ? 'engine.orphanClaimVerified' : 'engine.orphanClaimRecovered', { scenario: scenario.name, file: orphan.name });
+    } catch (error) {
+      if (!isSystemError(error)) throw error;
+      const original = join(dirname(orphan.path), orphan.name);
+      await releaseClaim(orphan.path, original);
+      const size = await stat(original).then((s) => s.size, () => undefined);
+      const failure = await describeLocalFailure(located(error, spoolPaths(ctx.config).queue(scenario.name)) as typeof error, original, size);
+      const journal = new Journal(ctx.config.root, ctx.runId);
+      try {
+        await deferLocally(ctx, scenario, journal, outcomes, { name: orphan.name, path: original, size, failure, inSource: true });
+      } finally {
+        await journal.close();
+      }
     }
-    ctx.log.warn('engine.orphanClaimRecovered', { scenario: scenario.name, file: orphan.name });
+  }
+}
+
+/** Finishes one orphan claim; true when its queue item was already complete (only the claim file was left). */
+async function recoverClaim(ctx: EngineContext, scenario: ScenarioConfig, orphan: OrphanClaim, history: SendHistory): Promise<boolean> {
+  const base = spoolPaths(ctx.config).queue(scenario.name);
+  if (orphan.id !== undefined) return (await finishClaim(orphan.path, base, orphan.id, orphan.name)).wasComplete;
+  // A claim of an older version names no item: an unjournaled item of the same name may be its copy.
+  for (const item of await queuedItems(ctx.config.root, scenario.name)) {
+    if (item.name !== orphan.name || history.lastState(item.path) !== undefined) continue;
+    const match = await matchOldClaim(orphan.path, item);
+    if (match === 'complete') {
+      await dropClaim(orphan.path);
+      return true;
+    }
+    if (match === 'partial') await removeItem(item);
+  }
+  await finishClaim(orphan.path, base, newItemId(ctx.now()), orphan.name);
+  return false;
+}
+
+interface LocalDeferral {
+  name: string;
+  /** Where the file is now (the source folder, or its queue item). */
+  path: string;
+  size: number | undefined;
+  failure: Awaited<ReturnType<typeof describeLocalFailure>>;
+  inSource: boolean;
+}
+
+/** Local deferrals already journaled by this run (watch cycles would otherwise repeat them every interval). */
+const deferredThisRun = new Set<string>();
+
+/**
+ * A file held back by this machine's filesystem: reported every time, logged with the fix and journaled
+ * `deferred` once per run (best effort: the journal may be on the full disk).
+ */
+async function deferLocally(ctx: EngineContext, scenario: ScenarioConfig, journal: Journal | undefined, outcomes: Outcomes, d: LocalDeferral): Promise<JournalEntry | undefined> {
+  const { failure } = d;
+  outcomes.add(base(scenario, d.name, 'deferred', { localPath: d.path, reason: failure.reason, ...(d.size === undefined ? {} : { size: d.size }) }));
+  ctx.onEvent({ type: 'file-end', scenario: scenario.name, direction: 'send', name: d.name, status: 'deferred' });
+  const params = { scenario: scenario.name, file: d.name, reason: failure.reason, path: d.path, fix: failure.fix };
+  const key = `${ctx.runId}\u0000${d.path}\u0000${failure.code}`;
+  if (deferredThisRun.has(key)) {
+    ctx.log.debug(d.inSource ? 'engine.local.inSource' : 'engine.local.inQueue', params);
+    return undefined;
+  }
+  deferredThisRun.add(key);
+  ctx.log.warn(d.inSource ? 'engine.local.inSource' : 'engine.local.inQueue', params);
+  return journal
+    ?.append({ scenario: scenario.name, direction: 'send', state: 'deferred', file: d.name, path: d.path, reason: failure.reason, code: failure.code, folder: failure.folder, ...(d.size === undefined ? {} : { size: d.size }) })
+    .catch(() => undefined);
+}
+
+/** Which folder a failed claim is about: the queue's when it is full, else the source's. */
+function claimFolder(error: unknown, queue: string, source: string): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === 'ENOSPC' || code === 'EDQUOT' ? queue : source;
+}
+
+/** Whether this account can read the file, checked before claiming it: undefined when it can, else the error. */
+async function cannotRead(path: string): Promise<unknown> {
+  try {
+    const handle = await open(path, 'r');
+    await handle.close();
+    return undefined;
+  } catch (error) {
+    return error;
   }
 }
 
@@ -222,8 +364,6 @@ function base(scenario: ScenarioConfig, name: string, status: FileOutcome['statu
 
 class SendPipeline {
   private readonly journal: Journal;
-  private readonly lastStates: Map<string, JournalEntry>;
-  private readonly acknowledged: Map<string, JournalEntry>;
   private first = true;
   /** The file expected after the one being sent, if any (see hintAfter). */
   private nextName: string | undefined;
@@ -232,16 +372,36 @@ class SendPipeline {
     private readonly ctx: EngineContext,
     private readonly scenario: ScenarioConfig,
     private readonly session: ProtocolSession,
-    entries: JournalEntry[],
+    private readonly history: SendHistory,
     private readonly outcomes: Outcomes,
   ) {
     this.journal = new Journal(ctx.config.root, ctx.runId);
-    this.lastStates = lastSendStates(entries);
-    this.acknowledged = new Map();
-    for (const entry of entries) {
-      if (entry.scenario === scenario.name && entry.direction === 'send' && (entry.state === 'sent' || entry.state === 'pending') && entry.sha256) {
-        this.acknowledged.set(entry.sha256, entry);
-      }
+  }
+
+  /** The journal's last word on a queued path. */
+  private lastState(path: string): JournalEntry | undefined {
+    return this.history.lastState(path);
+  }
+
+  /** The acknowledged send of the same content in this scenario, if any. */
+  private acknowledgement(sha256: string): JournalEntry | undefined {
+    return this.history.acknowledgement(this.scenario.name, sha256);
+  }
+
+  /**
+   * Removes an item the journal already says is acknowledged. Best effort: an item left behind is only
+   * removed by the next run (its journal says sent), never deferred nor sent again.
+   */
+  private async forget(item: QueueItem): Promise<void> {
+    await removeItem(item).catch(() => undefined);
+  }
+
+  /** Appends a line to the journal and keeps the history in step. */
+  private async record(entry: Omit<JournalEntry, 'time' | 'run'>): Promise<void> {
+    try {
+      this.history.remember(await this.journal.append(entry));
+    } catch (error) {
+      throw located(error, spoolPaths(this.ctx.config).journal);
     }
   }
 
@@ -259,23 +419,73 @@ class SendPipeline {
     for (const item of queued) {
       if (!(await this.between())) return;
       this.nextName = this.hintAfter(order, position++);
-      const stop = await this.process(item, true);
+      const stop = await this.processSafely(item, true);
       if (stop) return;
     }
     for (const candidate of candidates) {
       if (!(await this.between())) return;
       this.nextName = this.hintAfter(order, position++);
-      const item = await claim(this.ctx.config.root, this.scenario.name, candidate.path, this.ctx.now());
-      if (item === undefined) {
-        this.ctx.log.info('engine.claimedElsewhere', { scenario: this.scenario.name, file: candidate.name });
-        continue;
-      }
+      const item = await this.claimReadable(candidate);
+      if (item === undefined) continue;
       if (this.scenario.doneMarker !== undefined) {
         await unlink(candidate.path + this.scenario.doneMarker).catch(() => undefined);
       }
-      const stop = await this.process(item, false);
+      const stop = await this.processSafely(item, false);
       if (stop) return;
     }
+  }
+
+  /**
+   * Claims a candidate this account can read. One it cannot read (permissions, a lock held by another
+   * program) is not ours to move: it stays in the source folder. A claim the filesystem refuses (full
+   * queue volume…) leaves the file where it was. Both are deferred for this file only.
+   */
+  private async claimReadable(candidate: Candidate): Promise<QueueItem | undefined> {
+    const { ctx, scenario } = this;
+    const size = await stat(candidate.path).then((s) => s.size, () => undefined);
+    let error = await cannotRead(candidate.path);
+    if (error === undefined) {
+      try {
+        const item = await claim(ctx.config.root, scenario.name, candidate.path, ctx.now());
+        if (item === undefined) ctx.log.info('engine.claimedElsewhere', { scenario: scenario.name, file: candidate.name });
+        return item;
+      } catch (claimError) {
+        error = located(claimError, claimFolder(claimError, spoolPaths(ctx.config).queue(scenario.name), dirname(candidate.path)));
+      }
+    }
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      ctx.log.info('engine.claimedElsewhere', { scenario: scenario.name, file: candidate.name });
+      return undefined;
+    }
+    if (!isSystemError(error)) throw error;
+    const failure = await describeLocalFailure(error, candidate.path, size);
+    const entry = await deferLocally(ctx, scenario, this.journal, this.outcomes, { name: candidate.name, path: candidate.path, size, failure, inSource: true });
+    if (entry !== undefined) this.history.remember(entry);
+    return undefined;
+  }
+
+  /**
+   * process(), with a failure of this machine's filesystem deferring this item only (it stays queued).
+   * Journaled only while the item was never handed to the protocol: after that, the journal's `sending`
+   * (or later) line must stand, so that the next run checks with the partner before sending again.
+   */
+  private async processSafely(item: QueueItem, fromQueue: boolean): Promise<boolean> {
+    try {
+      return await this.process(item, fromQueue);
+    } catch (error) {
+      if (!isSystemError(error)) throw error;
+      const size = await stat(item.path).then((s) => s.size, () => undefined);
+      const failure = await describeLocalFailure(error, item.path, size);
+      const journal = this.isFresh(this.lastState(item.path)) ? this.journal : undefined;
+      const entry = await deferLocally(this.ctx, this.scenario, journal, this.outcomes, { name: item.name, path: item.path, size, failure, inSource: false });
+      if (entry !== undefined) this.history.remember(entry);
+      return false;
+    }
+  }
+
+  /** Not handed to the protocol yet: a new item, or one a local failure held back before that. */
+  private isFresh(last: JournalEntry | undefined): boolean {
+    return last === undefined || (last.state === 'deferred' && last.code !== undefined);
   }
 
   /**
@@ -306,26 +516,31 @@ class SendPipeline {
 
   /** Sends one queued item; returns true when the scenario should stop (connection lost). */
   private async process(item: QueueItem, fromQueue: boolean): Promise<boolean> {
-    const { ctx, scenario } = this;
-    const last = this.lastStates.get(item.path);
+    const { scenario } = this;
+    const last = this.lastState(item.path);
+    const fresh = this.isFresh(last);
     const size = (await stat(item.path)).size;
     // A new item's backup is copied and flushed while the file is hashed (two reads of the file at
     // once instead of one after the other); it gets its name only if the file is to be sent.
-    const staging = last === undefined ? stageBackup(scenario, item.path, item.name) : undefined;
+    const staging = fresh ? stageBackup(scenario, item.path, item.name).catch((error: unknown) => Promise.reject(located(error, scenario.backup.dir))) : undefined;
     staging?.catch(() => undefined);
-    let sha256: string;
     try {
-      sha256 = await sha256File(item.path, size);
+      return await this.processHashed(item, fromQueue, last, fresh, size, staging);
     } catch (error) {
       await discardBackup(staging);
       throw error;
     }
+  }
+
+  private async processHashed(item: QueueItem, fromQueue: boolean, last: JournalEntry | undefined, fresh: boolean, size: number, staging: Promise<StagedBackup> | undefined): Promise<boolean> {
+    const { ctx, scenario } = this;
+    const sha256 = await sha256File(item.path, size);
     const sendItem: SendItem = { path: item.path, name: item.name, size, sha256 };
     const common = { size, sha256 };
 
     if (last?.state === 'sent' || last?.state === 'pending') {
       // Acknowledged before a crash that left the queued copy behind.
-      await removeItem(item);
+      await this.forget(item);
       ctx.log.info('engine.leftoverRemoved', { scenario: scenario.name, file: item.name });
       return false;
     }
@@ -334,30 +549,30 @@ class SendPipeline {
       resumed = true;
       const verdict = this.session.verify ? await this.session.verify(sendItem).catch(() => 'unknown' as const) : 'unknown';
       if (verdict === 'present') {
-        await this.journal.append({ scenario: scenario.name, direction: 'send', state: 'sent', file: item.name, size, sha256, path: item.path, remoteId: last.remoteId ?? item.name, reason: 'verified after interruption' });
-        await removeItem(item);
+        await this.record({ scenario: scenario.name, direction: 'send', state: 'sent', file: item.name, size, sha256, path: item.path, remoteId: last.remoteId ?? item.name, reason: 'verified after interruption' });
+        await this.forget(item);
         ctx.log.info('engine.resumedVerified', { scenario: scenario.name, file: item.name });
         this.outcomes.add(base(scenario, item.name, 'sent', { ...common, resumed: true }));
         return false;
       }
       if (verdict === 'unknown') ctx.log.warn('engine.resumeUnverifiable', { scenario: scenario.name, file: item.name, protocol: scenario.protocol });
       else ctx.log.info('engine.resuming', { scenario: scenario.name, file: item.name });
-      await this.journal.append({ scenario: scenario.name, direction: 'send', state: 'resumed', file: item.name, size, sha256, path: item.path });
+      await this.record({ scenario: scenario.name, direction: 'send', state: 'resumed', file: item.name, size, sha256, path: item.path });
     }
 
-    const previous = this.acknowledged.get(sha256);
-    if (previous !== undefined && !resumed && last === undefined) {
+    const previous = this.acknowledgement(sha256);
+    if (previous !== undefined && !resumed && fresh) {
       if (!ctx.force) {
         const reason = t('engine.duplicate', { file: item.name, date: previous.time, remoteId: previous.remoteId ?? '' });
         await discardBackup(staging);
         const where = await moveToFailed(ctx.config.root, scenario.name, item, reason);
-        await this.journal.append({ scenario: scenario.name, direction: 'send', state: 'duplicate', file: item.name, size, sha256, path: where, reason });
+        await this.record({ scenario: scenario.name, direction: 'send', state: 'duplicate', file: item.name, size, sha256, path: where, reason });
         ctx.log.warn('engine.duplicateLog', { scenario: scenario.name, file: item.name, date: previous.time, path: where });
         this.outcomes.add(base(scenario, item.name, 'duplicate', { ...common, localPath: where, reason }));
         return false;
       }
       ctx.log.warn('engine.forced', { scenario: scenario.name, file: item.name, date: previous.time });
-      await this.journal.append({ scenario: scenario.name, direction: 'send', state: 'forced', file: item.name, size, sha256, path: item.path });
+      await this.record({ scenario: scenario.name, direction: 'send', state: 'forced', file: item.name, size, sha256, path: item.path });
     }
 
     if (staging !== undefined) {
@@ -366,15 +581,15 @@ class SendPipeline {
       if (copy.status === 'exists') {
         const reason = t('engine.backupExists', { path: copy.path });
         const where = await moveToFailed(ctx.config.root, scenario.name, item, reason);
-        await this.journal.append({ scenario: scenario.name, direction: 'send', state: 'failed', file: item.name, size, sha256, path: where, reason });
+        await this.record({ scenario: scenario.name, direction: 'send', state: 'failed', file: item.name, size, sha256, path: where, reason });
         ctx.log.error('engine.fileFailed', { scenario: scenario.name, file: item.name, reason });
         this.outcomes.add(base(scenario, item.name, 'failed', { ...common, localPath: where, reason }));
         return false;
       }
       if (copy.status === 'kept-old') ctx.log.info('engine.backupKeptOld', { scenario: scenario.name, file: item.name, path: copy.path });
-      await this.journal.append({ scenario: scenario.name, direction: 'send', state: 'sending', file: item.name, size, sha256, path: item.path, backup: copy.path });
+      await this.record({ scenario: scenario.name, direction: 'send', state: 'sending', file: item.name, size, sha256, path: item.path, backup: copy.path });
     } else if (!resumed) {
-      await this.journal.append({ scenario: scenario.name, direction: 'send', state: 'sending', file: item.name, size, sha256, path: item.path });
+      await this.record({ scenario: scenario.name, direction: 'send', state: 'sending', file: item.name, size, sha256, path: item.path });
     }
 
     return this.attempt(item, sendItem, resumed);
@@ -394,9 +609,8 @@ class SendPipeline {
           onProgress: (bytes) => ctx.onEvent({ type: 'progress', scenario: scenario.name, name: item.name, bytes, total: sendItem.size }),
         });
         const state = receipt.state === 'pending' ? 'pending' : 'sent';
-        await this.journal.append({ scenario: scenario.name, direction: 'send', state, file: item.name, size: sendItem.size, sha256: sendItem.sha256, path: item.path, remoteId: receipt.remoteId, attempts: attempt });
-        await removeItem(item);
-        this.acknowledged.set(sendItem.sha256, { time: ctx.now().toISOString(), run: '', scenario: scenario.name, direction: 'send', state, file: item.name, remoteId: receipt.remoteId });
+        await this.record({ scenario: scenario.name, direction: 'send', state, file: item.name, size: sendItem.size, sha256: sendItem.sha256, path: item.path, remoteId: receipt.remoteId, attempts: attempt });
+        await this.forget(item);
         ctx.log.info(state === 'sent' ? 'engine.sent' : 'engine.pendingReceipt', { scenario: scenario.name, file: item.name, remoteId: receipt.remoteId, attempts: attempt });
         ctx.onEvent({ type: 'file-end', scenario: scenario.name, direction: 'send', name: item.name, status: state });
         this.outcomes.add(base(scenario, item.name, state, { ...common, remoteId: receipt.remoteId, attempts: attempt, endedAt: ctx.now().toISOString() }));
@@ -406,7 +620,7 @@ class SendPipeline {
         const transfer = isTransferError(error) ? error : undefined;
         if (transfer?.kind === 'permanent' && transfer.connection) {
           // The account or the destination is wrong, not the file: it stays queued, the scenario stops.
-          await this.journal.append({ scenario: scenario.name, direction: 'send', state: 'deferred', file: item.name, size: sendItem.size, sha256: sendItem.sha256, path: item.path, reason, attempts: attempt });
+          await this.record({ scenario: scenario.name, direction: 'send', state: 'deferred', file: item.name, size: sendItem.size, sha256: sendItem.sha256, path: item.path, reason, attempts: attempt });
           ctx.log.error('engine.blocked', { scenario: scenario.name, file: item.name, reason });
           ctx.onEvent({ type: 'file-end', scenario: scenario.name, direction: 'send', name: item.name, status: 'deferred' });
           this.outcomes.add(base(scenario, item.name, 'deferred', { ...common, localPath: item.path, reason, attempts: attempt }));
@@ -417,7 +631,7 @@ class SendPipeline {
         if (transfer?.kind === 'permanent' || transfer?.kind === 'unsupported') {
           const fix = failureFix(error);
           const where = await moveToFailed(ctx.config.root, scenario.name, item, fix === undefined ? reason : `${reason}\n${fix}`);
-          await this.journal.append({ scenario: scenario.name, direction: 'send', state: 'failed', file: item.name, size: sendItem.size, sha256: sendItem.sha256, path: where, reason, attempts: attempt });
+          await this.record({ scenario: scenario.name, direction: 'send', state: 'failed', file: item.name, size: sendItem.size, sha256: sendItem.sha256, path: where, reason, attempts: attempt });
           ctx.log.error('engine.fileFailed', { scenario: scenario.name, file: item.name, reason });
           ctx.onEvent({ type: 'file-end', scenario: scenario.name, direction: 'send', name: item.name, status: 'failed' });
           this.outcomes.add(base(scenario, item.name, 'failed', { ...common, localPath: where, reason, attempts: attempt }));
@@ -426,14 +640,14 @@ class SendPipeline {
         if (transfer?.uncertain) {
           const verdict = this.session.verify ? await this.session.verify(sendItem).catch(() => 'unknown' as const) : 'unknown';
           if (verdict === 'present') {
-            await this.journal.append({ scenario: scenario.name, direction: 'send', state: 'sent', file: item.name, size: sendItem.size, sha256: sendItem.sha256, path: item.path, remoteId: sendItem.name, reason: 'verified after an ambiguous failure', attempts: attempt });
-            await removeItem(item);
+            await this.record({ scenario: scenario.name, direction: 'send', state: 'sent', file: item.name, size: sendItem.size, sha256: sendItem.sha256, path: item.path, remoteId: sendItem.name, reason: 'verified after an ambiguous failure', attempts: attempt });
+            await this.forget(item);
             ctx.log.info('engine.uncertainVerified', { scenario: scenario.name, file: item.name });
             this.outcomes.add(base(scenario, item.name, 'sent', { ...common, remoteId: sendItem.name, attempts: attempt }));
             return false;
           }
           if (verdict === 'unknown') {
-            await this.journal.append({ scenario: scenario.name, direction: 'send', state: 'uncertain', file: item.name, size: sendItem.size, sha256: sendItem.sha256, path: item.path, reason, attempts: attempt });
+            await this.record({ scenario: scenario.name, direction: 'send', state: 'uncertain', file: item.name, size: sendItem.size, sha256: sendItem.sha256, path: item.path, reason, attempts: attempt });
             ctx.log.warn('engine.uncertain', { scenario: scenario.name, file: item.name, reason });
             this.outcomes.add(base(scenario, item.name, 'uncertain', { ...common, localPath: item.path, reason, attempts: attempt }));
             return true;
@@ -447,7 +661,7 @@ class SendPipeline {
           ctx.onEvent({ type: 'wait', scenario: scenario.name, ms: delay, reason: 'backoff' });
           if (await pause(delay, ctx.signal)) continue;
         }
-        await this.journal.append({ scenario: scenario.name, direction: 'send', state: 'deferred', file: item.name, size: sendItem.size, sha256: sendItem.sha256, path: item.path, reason, attempts: attempt });
+        await this.record({ scenario: scenario.name, direction: 'send', state: 'deferred', file: item.name, size: sendItem.size, sha256: sendItem.sha256, path: item.path, reason, attempts: attempt });
         ctx.log.warn('engine.deferred', { scenario: scenario.name, file: item.name, reason, attempts: attempt });
         ctx.onEvent({ type: 'file-end', scenario: scenario.name, direction: 'send', name: item.name, status: 'deferred' });
         this.outcomes.add(base(scenario, item.name, 'deferred', { ...common, localPath: item.path, reason, attempts: attempt }));
