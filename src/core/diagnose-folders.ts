@@ -10,6 +10,7 @@ import { accessCode, probeWrite } from '../protocols/fs-probe.js';
 import type { DiagnoseCheck } from './results.js';
 import { firstLook } from './scan.js';
 import { localFailureFix } from './local-failure.js';
+import { nearestExisting } from './exists.js';
 
 type FolderState =
   | { state: 'ok' }
@@ -130,18 +131,6 @@ async function folderState(path: string): Promise<FolderState> {
 }
 
 /** The closest folder above `path` that exists (where a missing folder would be created). */
-export async function nearestExisting(path: string): Promise<string | undefined> {
-  for (let current = path; ; current = dirname(current)) {
-    try {
-      if ((await stat(current)).isDirectory()) return current;
-      return undefined;
-    } catch (error) {
-      if (errorCode(error) !== 'ENOENT') return undefined;
-    }
-    if (dirname(current) === current) return undefined;
-  }
-}
-
 function errorCode(error: unknown): string {
   return (error as NodeJS.ErrnoException | undefined)?.code ?? 'UNKNOWN';
 }

@@ -12,10 +12,13 @@ import { localFailureFix } from './local-failure.js';
 /** Older problems whose file is no longer queued are not reported again and again. */
 const RECENT_MS = 30 * 24 * 3600 * 1000;
 
+const READ_REFUSED = new Set(['EACCES', 'EPERM', 'EBUSY']);
+
 const INTERRUPTED = new Set(['sending', 'uncertain', 'resumed']);
 
 export async function interruptedChecks(entries: JournalEntry[], scenarios: ScenarioConfig[], now: Date): Promise<DiagnoseCheck[]> {
   const names = new Set(scenarios.map((s) => s.name));
+  const sources = new Map(scenarios.map((s) => [s.name, s.source]));
   const checks: DiagnoseCheck[] = [];
   for (const [path, entry] of lastSendStates(entries)) {
     if (!names.has(entry.scenario)) continue;
@@ -24,7 +27,9 @@ export async function interruptedChecks(entries: JournalEntry[], scenarios: Scen
     const params = { scenario: entry.scenario, file: entry.file, state: entry.state, time: localTime(entry.time), reason: entry.reason ?? '—', path };
     if (entry.state === 'deferred' && entry.code !== undefined) {
       // Held back by this machine (full disk, unreadable file): in the queue or still in the source folder.
-      if (queued) checks.push(localFailureCheck(entry, entry.code, params));
+      // A file left unreadable in its source folder is tested again, live, by the folder checks.
+      const liveInSource = READ_REFUSED.has(entry.code) && dirname(path) === sources.get(entry.scenario);
+      if (queued && !liveInSource) checks.push(localFailureCheck(entry, entry.code, params));
     } else if (queued) {
       const key = entry.state === 'deferred' ? 'diagnose.journal.deferred' : 'diagnose.journal.interrupted';
       checks.push(check('journal.interrupted', 'warn', t(key, params), { scope: entry.scenario }));

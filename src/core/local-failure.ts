@@ -6,7 +6,7 @@ import { dirname } from 'node:path';
 import { isTransferError } from '../protocols/contract.js';
 import { t } from '../i18n/index.js';
 import { OrdoError } from './errors.js';
-import { nearestExisting } from './diagnose-folders.js';
+import { nearestExisting } from './exists.js';
 
 export interface LocalFailure {
   /** The system code: ENOSPC, EACCES, EIO… */

@@ -40,6 +40,8 @@ export interface FileOutcome {
   reason?: string;
   /** This send resumed interrupted work found at the start of the run. */
   resumed?: boolean;
+  /** deferred before its claim: the file is still in (or back in) its source folder, not queued. */
+  inSource?: boolean;
   attempts?: number;
   startedAt?: string;
   endedAt?: string;

@@ -299,7 +299,7 @@ const deferredThisRun = new Set<string>();
  */
 async function deferLocally(ctx: EngineContext, scenario: ScenarioConfig, journal: Journal | undefined, outcomes: Outcomes, d: LocalDeferral): Promise<JournalEntry | undefined> {
   const { failure } = d;
-  outcomes.add(base(scenario, d.name, 'deferred', { localPath: d.path, reason: failure.reason, ...(d.size === undefined ? {} : { size: d.size }) }));
+  outcomes.add(base(scenario, d.name, 'deferred', { localPath: d.path, reason: failure.reason, ...(d.inSource ? { inSource: true } : {}), ...(d.size === undefined ? {} : { size: d.size }) }));
   ctx.onEvent({ type: 'file-end', scenario: scenario.name, direction: 'send', name: d.name, status: 'deferred' });
   const params = { scenario: scenario.name, file: d.name, reason: failure.reason, path: d.path, fix: failure.fix };
   const key = `${ctx.runId}\u0000${d.path}\u0000${failure.code}`;

@@ -72,5 +72,7 @@ describe('an unreadable file in the source folder', () => {
     expect(unreadable?.status).toBe('fail');
     expect(unreadable?.message).toContain('b.xml');
     expect(unreadable?.fix).toContain('read access');
+    // Said once, by the live check of the folder, not again from the journal.
+    expect(checks.filter((c) => c.message.includes('b.xml'))).toHaveLength(1);
   });
 });

@@ -70,7 +70,8 @@ function describeFile(file: FileOutcome, options: CycleRenderOptions): string {
   };
   // A download that failed is not a file "not sent": receive outcomes have their own wording.
   const receiveKey = `output.file.receive.${file.status}`;
-  let text = t(file.direction === 'receive' && hasMessage(receiveKey) ? receiveKey : `output.file.${file.status}`, params);
+  const key = file.direction === 'receive' && hasMessage(receiveKey) ? receiveKey : file.inSource === true ? 'output.file.deferredInSource' : `output.file.${file.status}`;
+  let text = t(key, params);
   if (size !== '' && (file.status === 'sent' || file.status === 'pending' || file.status === 'received' || file.status === 'waiting')) {
     text += ` (${size})`;
   }

@@ -43,6 +43,12 @@ describe('renderCycle', () => {
     ]);
   });
 
+  it('a file held back before its claim is said to stay in its source folder, not queued', () => {
+    const files = [{ scenario: 'PES', direction: 'send' as const, name: 'budget.xml', status: 'deferred' as const, reason: 'disk full', inSource: true }];
+    const text = renderCycle(cycle({ files, problems: [] }), { verbose: false })[0]!.text;
+    expect(text).toBe('PES: budget.xml not sent: disk full; it stays in its source folder and the next run tries again');
+  });
+
   it('says so when there was nothing to do, and when it was a dry run', () => {
     const texts = renderCycle(cycle({ files: [], problems: [], dryRun: true }), { verbose: false }).map((l) => l.text);
     expect(texts[0]).toMatch(/^Nothing to do/);
