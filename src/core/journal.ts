@@ -18,6 +18,8 @@ export type JournalState =
   | 'forced'
   /** not sent: identical content already acknowledged for the scenario */
   | 'duplicate'
+  /** a download complete and hashed, about to be placed under its final name (`path`: the partial; `wanted`: the name) */
+  | 'placing'
   | 'received'
   | 'acknowledged'
   /** a remote entry whose download failed after the server may have marked it taken */
@@ -43,6 +45,12 @@ export interface JournalEntry {
   key?: string;
   /** Where the backup copy was written (on the first `sending` line). */
   backup?: string;
+  /** `deferred` by a failure of this machine's filesystem (ENOSPC, EACCES…): its system code; the backup is still to be made. */
+  code?: string;
+  /** With `code`: the folder concerned (the full volume's folder, the unreadable file's folder). */
+  folder?: string;
+  /** receive, `placing`: the local name the file is being given. */
+  wanted?: string;
 }
 
 /**

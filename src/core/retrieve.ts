@@ -1,12 +1,26 @@
 // Retrieval: list → skip what the journal already has → local name by the naming plan → download to a
-// hidden partial file → flush → place under the final name without overwriting → journal → acknowledge.
-import { rm, stat, mkdir, rename, writeFile } from 'node:fs/promises';
+// hidden partial file → flush → journal `placing` → place under the final name without overwriting →
+// journal `received` → acknowledge. A run killed in between finishes the placing on the next run.
+import { lstat, mkdir, readdir, rename, rm, stat, statfs, writeFile } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
 import { join } from 'node:path';
 import type { ScenarioConfig } from '../config/model.js';
 import { t } from '../i18n/index.js';
-import { applyNamingPlan, dryRunCounters, openCounterStore, partialPathFor, placeFile, resolvePlan, safeLocalName, type CounterStore } from '../naming/index.js';
+import {
+  applyNamingPlan,
+  dryRunCounters,
+  openCounterStore,
+  partialPathFor,
+  placeFile,
+  removeLeftoverPartials,
+  resolvePlan,
+  safeLocalName,
+  withCollisionSuffix,
+  type CounterStore,
+  type Placement,
+} from '../naming/index.js';
 import { registryEntry } from '../protocols/registry.js';
-import { hasCapability, isTransferError, type ProtocolSession, type RemoteEntry } from '../protocols/contract.js';
+import { hasCapability, isTransferError, localWriteCode, type ProtocolSession, type RemoteEntry } from '../protocols/contract.js';
 import type { EngineContext, Selection } from './context.js';
 import { LockHeldError } from './errors.js';
 import { sha256File } from './hash.js';
@@ -104,9 +118,11 @@ async function retrieveScenario(
       return;
     }
   }
+  const known = receiveJournal(journal);
   let session: ProtocolSession | undefined;
   let retriever: Retriever | undefined;
   try {
+    if (lock !== undefined) await sweepPartials(ctx, scenario, unfinishedPlacings(journal));
     try {
       session = (await openSession(ctx, scenario)).session;
     } catch (error) {
@@ -115,7 +131,10 @@ async function retrieveScenario(
     }
     let entries: RemoteEntry[];
     try {
-      entries = await session.list!();
+      entries = await session.list!({
+        // The name as announced: t() escapes control characters in every parameter.
+        onSkipped: (skipped) => ctx.log.warn('engine.entrySkipped', { scenario: scenario.name, name: skipped.name, reason: t(skipped.key, skipped.params ?? {}) }),
+      });
     } catch (error) {
       const reason = describeFailure(error);
       ctx.log.error('engine.listFailed', { scenario: scenario.name, reason });
@@ -128,7 +147,6 @@ async function retrieveScenario(
       });
       return;
     }
-    const known = journalByKey(journal);
     retriever = new Retriever(ctx, scenario, session, counters, outcomes);
     ctx.log.info('engine.listed', { scenario: scenario.name, count: entries.length });
     for (const entry of entries) {
@@ -137,7 +155,7 @@ async function retrieveScenario(
         return;
       }
       const key = entryKey(scenario, entry);
-      const previous = known.get(key);
+      const previous = known(key);
       if (listOnly) {
         outcomes.add(base(scenario, entry, 'waiting', previous?.state === 'received' ? { localPath: previous.path ?? '' } : {}));
         continue;
@@ -145,6 +163,10 @@ async function retrieveScenario(
       if (previous?.state === 'acknowledged') continue;
       if (previous?.state === 'received') {
         await retriever.acknowledge(entry, key, previous.path ?? '');
+        continue;
+      }
+      if (previous?.state === 'placing') {
+        await retriever.resumePlacing(entry, key, previous);
         continue;
       }
       await retriever.fetch(entry, key);
@@ -156,14 +178,38 @@ async function retrieveScenario(
   }
 }
 
-function journalByKey(entries: JournalEntry[]): Map<string, JournalEntry> {
+/**
+ * What the journal says about a remote entry, by its key: its last `placing`, `received` or
+ * `acknowledged` line. The one question retrieval asks the journal (kept here, small, to be swapped for
+ * an index lookup).
+ */
+function receiveJournal(entries: JournalEntry[]): (key: string) => JournalEntry | undefined {
   const map = new Map<string, JournalEntry>();
   for (const entry of entries) {
-    if (entry.direction === 'receive' && entry.key !== undefined && (entry.state === 'received' || entry.state === 'acknowledged')) {
-      map.set(entry.key, entry);
-    }
+    if (entry.direction === 'receive' && entry.key !== undefined && RECEIVE_STATES.has(entry.state)) map.set(entry.key, entry);
   }
-  return map;
+  return (key) => map.get(key);
+}
+
+const RECEIVE_STATES = new Set(['placing', 'received', 'acknowledged']);
+
+/** Partial files that a `placing` line, still the last word on its entry, points to: they are not leftovers. */
+function unfinishedPlacings(entries: JournalEntry[]): Set<string> {
+  const last = new Map<string, JournalEntry>();
+  for (const entry of entries) {
+    if (entry.direction === 'receive' && entry.key !== undefined && RECEIVE_STATES.has(entry.state)) last.set(entry.key, entry);
+  }
+  const paths = new Set<string>();
+  for (const entry of last.values()) if (entry.state === 'placing' && entry.path !== undefined) paths.add(entry.path);
+  return paths;
+}
+
+/** Partial files left in recus/<profile>/ by a run of this host that died (or older than a day): removed, under the lock. */
+async function sweepPartials(ctx: EngineContext, scenario: ScenarioConfig, keep: ReadonlySet<string>): Promise<void> {
+  const dir = spoolPaths(ctx.config).received(scenario.profile);
+  const sweep = await removeLeftoverPartials(dir, keep, ctx.now().getTime());
+  if (sweep.removed.length > 0) ctx.log.info('engine.partialsRemoved', { scenario: scenario.name, folder: dir, count: sweep.removed.length });
+  if (sweep.kept.length > 0) ctx.log.debug('engine.partialsKept', { scenario: scenario.name, folder: dir, count: sweep.kept.length });
 }
 
 function entryKey(scenario: ScenarioConfig, entry: RemoteEntry): string {
@@ -200,6 +246,10 @@ class Retriever {
     await this.journal.close();
   }
 
+  private get dir(): string {
+    return spoolPaths(this.ctx.config).received(this.scenario.profile);
+  }
+
   async fetch(entry: RemoteEntry, key: string): Promise<void> {
     const { ctx, scenario } = this;
     if (!this.first && scenario.delays.retrieveMs > 0) {
@@ -210,7 +260,7 @@ class Retriever {
       }
     }
     this.first = false;
-    const dir = spoolPaths(ctx.config).received(scenario.profile);
+    const dir = this.dir;
     const plan = resolvePlan(ctx.config.naming, scenario.naming);
     const naming = await applyNamingPlan(plan, { name: entry.name, profile: scenario.profile, now: ctx.now(), counters: this.counters, dryRun: ctx.dryRun });
     for (const note of naming.notes) ctx.log.info(note.key, { ...note.params, scenario: scenario.name });
@@ -219,7 +269,7 @@ class Retriever {
       return;
     }
     await mkdir(dir, { recursive: true });
-    const partial = partialPathFor(dir);
+    const partial = partialPathFor(dir, naming.name);
     const startedAt = ctx.now().toISOString();
     ctx.log.info('engine.receiving', { scenario: scenario.name, file: entry.name, name: naming.name });
     ctx.onEvent({ type: 'file-start', scenario: scenario.name, direction: 'receive', name: entry.name, ...(entry.size === undefined ? {} : { size: entry.size }) });
@@ -228,18 +278,76 @@ class Retriever {
         onProgress: (bytes) => ctx.onEvent({ type: 'progress', scenario: scenario.name, name: entry.name, bytes, ...(entry.size === undefined ? {} : { total: entry.size }) }),
       });
     } catch (error) {
-      await this.keepIncomplete(entry, key, partial, error);
+      if (isTransferError(error) && error.local) await this.localFailure(entry, partial, error);
+      else await this.keepIncomplete(entry, key, partial, error);
       return;
     }
     const size = (await stat(partial)).size;
     const sha256 = await sha256File(partial, size);
-    const placed = await placeFile(partial, dir, naming.name);
+    // Journaled (and flushed) before the final name exists: a run killed from here on finds this line
+    // and finishes the placing instead of downloading the file again.
+    await this.journal.append({ scenario: scenario.name, direction: 'receive', state: 'placing', file: entry.name, size, sha256, path: partial, wanted: naming.name, remoteId: entry.id, key });
+    let placed: Placement;
+    try {
+      placed = await placeFile(partial, dir, naming.name);
+    } catch (error) {
+      if (localWriteCode(error) === undefined) throw error;
+      await this.localFailure(entry, partial, error);
+      return;
+    }
     if (placed.collided) ctx.log.warn('engine.nameCollision', { scenario: scenario.name, wanted: naming.name, name: placed.name });
-    await this.journal.append({ scenario: scenario.name, direction: 'receive', state: 'received', file: entry.name, size, sha256, path: placed.path, remoteId: entry.id, key });
-    ctx.log.info('engine.received', { scenario: scenario.name, file: entry.name, path: placed.path, size });
+    await this.complete(entry, key, { path: placed.path, size, sha256, startedAt });
+  }
+
+  /**
+   * The last run was stopped between the `placing` line and `received`: the bytes are here already.
+   * The partial still there is placed now (or, when it was placed already and only the partial's name
+   * was left, that name goes); else the placed file is found by name, size and sha256. Only when
+   * neither is found is the entry downloaded again.
+   */
+  async resumePlacing(entry: RemoteEntry, key: string, placing: JournalEntry): Promise<void> {
+    const { ctx, scenario } = this;
+    const dir = this.dir;
+    const wanted = safeLocalName(placing.wanted ?? entry.name);
+    const partial = placing.path;
+    const partialInfo = partial === undefined ? undefined : await stat(partial).catch(() => undefined);
+    let path: string | undefined;
+    if (partial !== undefined && partialInfo?.isFile() === true && partialInfo.size === placing.size) {
+      path = await findPlaced(dir, wanted, async (_candidate, info) => info.ino === partialInfo.ino && info.dev === partialInfo.dev);
+      if (path !== undefined) {
+        await rm(partial, { force: true });
+      } else {
+        const placed = await placeFile(partial, dir, wanted);
+        if (placed.collided) ctx.log.warn('engine.nameCollision', { scenario: scenario.name, wanted, name: placed.name });
+        path = placed.path;
+      }
+    } else {
+      path = await findPlaced(dir, wanted, async (candidate, info) => info.size === placing.size && (await sha256File(candidate, info.size)) === placing.sha256);
+    }
+    if (path === undefined) {
+      ctx.log.warn('engine.placingLost', { scenario: scenario.name, file: entry.name, name: wanted });
+      await this.fetch(entry, key);
+      return;
+    }
+    ctx.log.warn('engine.placingResumed', { scenario: scenario.name, file: entry.name, path });
+    await this.complete(entry, key, { path, size: placing.size ?? 0, sha256: placing.sha256 ?? '', resumed: true });
+  }
+
+  private async complete(
+    entry: RemoteEntry,
+    key: string,
+    file: { path: string; size: number; sha256: string; startedAt?: string; resumed?: boolean },
+  ): Promise<void> {
+    const { ctx, scenario } = this;
+    const { path, size, sha256 } = file;
+    await this.journal.append({ scenario: scenario.name, direction: 'receive', state: 'received', file: entry.name, size, sha256, path, remoteId: entry.id, key });
+    ctx.log.info('engine.received', { scenario: scenario.name, file: entry.name, path, size });
     ctx.onEvent({ type: 'file-end', scenario: scenario.name, direction: 'receive', name: entry.name, status: 'received' });
-    this.outcomes.add(base(scenario, entry, 'received', { size, sha256, localPath: placed.path, startedAt, endedAt: ctx.now().toISOString() }));
-    await this.acknowledge(entry, key, placed.path);
+    const extra: Partial<FileOutcome> = { size, sha256, localPath: path, endedAt: ctx.now().toISOString() };
+    if (file.startedAt !== undefined) extra.startedAt = file.startedAt;
+    if (file.resumed === true) extra.resumed = true;
+    this.outcomes.add(base(scenario, entry, 'received', extra));
+    await this.acknowledge(entry, key, path);
   }
 
   async acknowledge(entry: RemoteEntry, key: string, localPath: string): Promise<void> {
@@ -251,6 +359,24 @@ class Retriever {
       // The file is safe locally and journaled: the next run acknowledges it again without downloading.
       this.ctx.log.warn('engine.acknowledgeFailed', { scenario: this.scenario.name, file: entry.name, reason: describeFailure(error) });
     }
+  }
+
+  /**
+   * This machine could not write the file (disk full, quota, read-only or failing disk): nothing is the
+   * partner's fault and nothing is kept. The entry is not acknowledged, so the next run fetches it again.
+   */
+  private async localFailure(entry: RemoteEntry, partial: string, error: unknown): Promise<void> {
+    const { ctx, scenario } = this;
+    await rm(partial, { force: true }).catch(() => undefined);
+    const folder = this.dir;
+    const free = await statfs(folder).then((info) => info.bavail * info.bsize, () => undefined);
+    const code = (isTransferError(error) ? String(error.params.code ?? '') : '') || (localWriteCode(error) ?? 'EIO');
+    const params = { scenario: scenario.name, file: entry.name, folder, code, needed: entry.size ?? '?', free: free ?? '?' };
+    const key = entry.size === undefined ? 'engine.localWriteFailedSizeUnknown' : 'engine.localWriteFailed';
+    const reason = t(key, params);
+    ctx.log.error(key, params);
+    ctx.onEvent({ type: 'file-end', scenario: scenario.name, direction: 'receive', name: entry.name, status: 'deferred' });
+    this.outcomes.add(base(scenario, entry, 'deferred', { reason }));
   }
 
   /** Whatever arrived is kept (in failed/<scenario>/), never shown under a final name, and said loudly. */
@@ -277,3 +403,22 @@ class Retriever {
   }
 }
 
+/**
+ * The file placed under `wanted` or one of its numbered variants (`name_1.ext`…) in `dir` for which
+ * `matches` holds, if any. Reads the folder once.
+ */
+async function findPlaced(dir: string, wanted: string, matches: (path: string, info: Stats) => Promise<boolean>): Promise<string | undefined> {
+  const present = new Set(await readdir(dir).catch(() => [] as string[]));
+  for (let n = 0; n <= MAX_COLLISION_SUFFIX && present.size > 0; n += 1) {
+    const name = withCollisionSuffix(wanted, n);
+    if (!present.has(name)) continue;
+    present.delete(name);
+    const path = join(dir, name);
+    const info = await lstat(path).catch(() => undefined);
+    if (info?.isFile() === true && (await matches(path, info))) return path;
+  }
+  return undefined;
+}
+
+/** As placeFile's limit. */
+const MAX_COLLISION_SUFFIX = 9999;

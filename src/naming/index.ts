@@ -16,4 +16,4 @@ export {
   type NamingNote,
   type NamingResult,
 } from './apply.js';
-export { placeFile, partialPathFor, withCollisionSuffix, type Placement } from './place.js';
+export { placeFile, partialPathFor, removeLeftoverPartials, withCollisionSuffix, type LeftoverSweep, type Placement } from './place.js';

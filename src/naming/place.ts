@@ -1,8 +1,8 @@
 // Giving a complete file its final name in a folder, never over an existing file.
-import { randomBytes } from 'node:crypto';
-import { copyFile, link, open, rename, unlink } from 'node:fs/promises';
+import { copyFile, link, lstat, open, readdir, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ExitCode, OrdoError } from '../core/errors.js';
+import { isRemovableLeftover, STALE_TEMP_MS, temporaryName } from '../protocols/temp-names.js';
 import { syncDirectory } from './atomic-write.js';
 import { fitName, splitExtension } from './name-parts.js';
 import { safeLocalName } from './safe-name.js';
@@ -20,11 +20,48 @@ const MAX_SUFFIX = 9999;
 const LINK_UNSUPPORTED = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV', 'EMLINK']);
 
 /**
- * A hidden file in `dir` for a download in progress. Safe names never start with a dot, so it can
+ * A hidden file in `dir` for a download in progress, named like every temporary file of ordo (telling
+ * the host and the process writing it, see temp-names.ts). Safe names never start with a dot, so it can
  * never be mistaken for, or collide with, a received file.
  */
-export function partialPathFor(dir: string): string {
-  return join(dir, `.ordo-${randomBytes(8).toString('hex')}.partial`);
+export function partialPathFor(dir: string, name = 'download'): string {
+  return join(dir, temporaryName(safeLocalName(name)));
+}
+
+/** Partial files of versions before temporaryName: no owner in the name, removable once a day old. */
+const LEGACY_PARTIAL = /^\.ordo-[0-9a-f]{16}\.partial$/;
+
+export interface LeftoverSweep {
+  removed: string[];
+  /** Temporary files that may belong to a transfer in progress (another host, a live process): left alone. */
+  kept: string[];
+}
+
+/**
+ * Removes the partial files in `dir` that a crashed run left (see isRemovableLeftover), except those in
+ * `keep` (a partial that a `placing` journal line still points to). Never throws.
+ */
+export async function removeLeftoverPartials(dir: string, keep: ReadonlySet<string>, nowMs: number): Promise<LeftoverSweep> {
+  const sweep: LeftoverSweep = { removed: [], kept: [] };
+  const names = await readdir(dir).catch(() => [] as string[]);
+  for (const name of names) {
+    const legacy = LEGACY_PARTIAL.test(name);
+    if (!legacy && !name.endsWith('.ordo-part')) continue;
+    const path = join(dir, name);
+    if (keep.has(path)) continue;
+    const info = await lstat(path).catch(() => undefined);
+    if (info === undefined || !info.isFile()) continue;
+    const removable = legacy ? nowMs - info.mtimeMs > STALE_TEMP_MS : isRemovableLeftover(name, info.mtimeMs, nowMs);
+    if (!removable) {
+      sweep.kept.push(path);
+      continue;
+    }
+    await unlink(path).then(
+      () => sweep.removed.push(path),
+      () => sweep.kept.push(path),
+    );
+  }
+  return sweep;
 }
 
 /**

@@ -36,6 +36,11 @@ export class TransferError extends Error {
   /** The partner's own words, already free of secrets. */
   readonly serverMessage: string | undefined;
   readonly retryAfterMs: number | undefined;
+  /**
+   * The failure is this machine's, not the partner's: writing the downloaded bytes locally failed (disk
+   * full, quota, read-only or failing disk). The entry stays at the partner; the core reports the local folder.
+   */
+  readonly local: boolean;
 
   constructor(
     kind: TransferErrorKind,
@@ -46,6 +51,7 @@ export class TransferError extends Error {
       connection?: boolean;
       serverMessage?: string;
       retryAfterMs?: number;
+      local?: boolean;
       cause?: unknown;
     } = {},
   ) {
@@ -58,11 +64,48 @@ export class TransferError extends Error {
     this.connection = options.connection ?? false;
     this.serverMessage = options.serverMessage;
     this.retryAfterMs = options.retryAfterMs;
+    this.local = options.local ?? false;
   }
 }
 
 export function isTransferError(error: unknown): error is TransferError {
   return error instanceof TransferError;
+}
+
+/** Failures of this machine's own disk while writing a download: never the partner's trouble. */
+const LOCAL_WRITE_CODES = new Set(['ENOSPC', 'EDQUOT', 'EIO', 'EROFS']);
+
+/**
+ * The errno code when `error` (or an error in its cause chain) is a local write failure of that kind. A
+ * failed read (an EIO on the partner's share the `local` protocol reads from) is not one.
+ */
+export function localWriteCode(error: unknown): string | undefined {
+  for (let current = error, depth = 0; typeof current === 'object' && current !== null && depth < 8; depth += 1) {
+    const { code, syscall } = current as { code?: unknown; syscall?: unknown };
+    if (typeof code === 'string' && LOCAL_WRITE_CODES.has(code) && syscall !== 'read') return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/**
+ * What every protocol throws when writing a download into `destPath` fails for a local reason (the one
+ * mechanism the core recognises: `local: true`). Undefined when `error` is no such failure.
+ */
+export function localWriteError(error: unknown, destPath: string): TransferError | undefined {
+  if (error instanceof TransferError) return error.local ? error : undefined;
+  const code = localWriteCode(error);
+  if (code === undefined) return undefined;
+  return new TransferError('transient', 'protocol.common.localWrite', { path: destPath, code }, { local: true, cause: error });
+}
+
+/** An entry of a listing that the protocol will not offer (a link, a folder, a name that is no plain name, a malformed line). */
+export interface SkippedEntry {
+  /** As announced (never cleaned: whoever shows it escapes it). */
+  name: string;
+  /** Catalog key of the reason, with its params. */
+  key: string;
+  params?: Params;
 }
 
 export interface SendItem {
@@ -84,6 +127,12 @@ export interface TransferOptions {
    * prepares for a file that does not come is undone by the next send or by close().
    */
   nextName?: string;
+  /**
+   * list: called for each entry the protocol leaves out because it cannot be fetched safely (a link, a
+   * folder, a name with a separator or a control character, a malformed listing line). The others are
+   * still listed; a listing that cannot be read at all is still an error.
+   */
+  onSkipped?: (skipped: SkippedEntry) => void;
 }
 
 export interface Receipt {

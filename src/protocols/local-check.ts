@@ -1,16 +1,12 @@
 // `local` diagnose: are the folders there, and can we do what the scenario needs with them?
 import { constants } from 'node:fs';
-import { lstat, readdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readdir } from 'node:fs/promises';
 import { isTransferError, type CheckResult } from './contract.js';
 import { errorCode } from './local-errors.js';
 import { accessCode, probeWrite } from './fs-probe.js';
 import { requireFolder } from './local-folders.js';
-import { isTemporaryName } from './temp-names.js';
+import { countLeftovers } from './local-temporaries.js';
 import type { LocalSettings } from './local-settings.js';
-
-/** Older than this, a temporary copy belongs to no running transfer. */
-const STALE_TEMP_MS = 24 * 60 * 60 * 1000;
 
 export async function checkFolders(settings: LocalSettings, writeProbe: boolean): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
@@ -33,24 +29,13 @@ async function checkTarget(target: string, writeProbe: boolean): Promise<CheckRe
     const code = await accessCode(target, constants.W_OK | constants.X_OK);
     if (code !== undefined) return denied(id, 'protocol.local.check.targetNotWritable', target, code);
   }
-  const stale = await staleTemporaryFiles(target);
-  if (stale > 0) {
-    return { id, status: 'warn', key: 'protocol.local.check.staleTemp', params: { path: target, count: stale }, fixKey: 'protocol.local.check.staleTemp.fix' };
+  const left = await countLeftovers(target, Date.now());
+  if (left.removable + left.unproven > 0) {
+    const params = { path: target, count: left.removable + left.unproven, removable: left.removable, unproven: left.unproven };
+    return { id, status: 'warn', key: 'protocol.local.check.staleTemp', params, fixKey: 'protocol.local.check.staleTemp.fix' };
   }
   const key = writeProbe ? 'protocol.local.check.targetProbed' : 'protocol.local.check.targetOk';
   return { id, status: 'ok', key, params: { path: target } };
-}
-
-/** Copies interrupted by a killed run (power cut, kill -9): harmless, but they take space. */
-async function staleTemporaryFiles(folder: string): Promise<number> {
-  const names = await readdir(folder).catch(() => [] as string[]);
-  const cutoff = Date.now() - STALE_TEMP_MS;
-  let count = 0;
-  for (const name of names.filter(isTemporaryName)) {
-    const info = await lstat(join(folder, name)).catch(() => undefined);
-    if (info !== undefined && info.mtimeMs < cutoff) count += 1;
-  }
-  return count;
 }
 
 async function checkInbox(inbox: string, removesAfterRetrieve: boolean): Promise<CheckResult> {

@@ -2,7 +2,7 @@
 import fg from 'fast-glob';
 import { lstat, open, unlink } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
-import { TransferError, type FetchResult, type RemoteEntry, type TransferOptions } from './contract.js';
+import { localWriteError, TransferError, type FetchResult, type RemoteEntry, type TransferOptions } from './contract.js';
 import { errorCode, fileSystemError, isMissing } from './local-errors.js';
 import { requireConfigured, requireReadableFolder } from './local-folders.js';
 import { TEMP_SUFFIX } from './temp-names.js';
@@ -24,10 +24,11 @@ export async function listInbox(settings: LocalSettings, options: TransferOption
   const inbox = requireConfigured(settings.inbox, 'inbox');
   throwIfAborted(options.signal);
   await requireReadableFolder(inbox);
-  // The inbox is the cwd rather than part of the pattern, so its own name needs no escaping.
+  // The inbox is the cwd rather than part of the pattern, so its own name needs no escaping. Folders and
+  // links are matched too: they are not fetched, but reported.
   const names = await fg(settings.filter, {
     cwd: inbox,
-    onlyFiles: true,
+    onlyFiles: false,
     deep: 1,
     dot: false,
     caseSensitiveMatch: process.platform !== 'win32',
@@ -35,28 +36,44 @@ export async function listInbox(settings: LocalSettings, options: TransferOption
     suppressErrors: true,
     unique: true,
   });
-  const candidates = names.filter((name) => !UNFINISHED.some((pattern) => pattern.test(name)));
+  // The `move:` folder may be inside the inbox: it is ours, not an entry to report.
+  const doneFolder = settings.afterRetrieve.action === 'move' ? settings.afterRetrieve.folder : undefined;
+  const candidates = names.filter(
+    (name) => !UNFINISHED.some((pattern) => pattern.test(name)) && (doneFolder === undefined || !samePath(resolve(inbox, name), doneFolder)),
+  );
   const entries: RemoteEntry[] = [];
   for (let start = 0; start < candidates.length; start += STAT_BATCH) {
     throwIfAborted(options.signal);
     const batch = candidates.slice(start, start + STAT_BATCH);
     const found = await Promise.all(batch.map((name) => plainFileEntry(inbox, name)));
-    for (const entry of found) if (entry !== undefined) entries.push(entry);
+    for (const [index, entry] of found.entries()) {
+      if (entry === undefined) continue;
+      if ('key' in entry) options.onSkipped?.({ name: batch[index]!, key: entry.key });
+      else entries.push(entry);
+    }
   }
   return entries.sort(byMtimeThenName);
 }
 
-/** Symbolic links are left alone: one could point anywhere on this machine. */
-async function plainFileEntry(inbox: string, name: string): Promise<RemoteEntry | undefined> {
+/** Only plain files with plain names are offered: a symbolic link could point anywhere on this machine. */
+async function plainFileEntry(inbox: string, name: string): Promise<RemoteEntry | { key: string } | undefined> {
+  if (!isListableName(name)) return { key: 'protocol.common.skipped.badName' };
   const path = resolve(inbox, name);
   try {
     const info = await lstat(path);
-    if (!info.isFile()) return undefined;
+    if (info.isSymbolicLink()) return { key: 'protocol.common.skipped.link' };
+    if (info.isDirectory()) return { key: 'protocol.common.skipped.folder' };
+    if (!info.isFile()) return { key: 'protocol.common.skipped.notFile' };
     return { id: path, name, size: info.size, mtime: info.mtime };
   } catch (error) {
     if (isMissing(error)) return undefined;
     throw fileSystemError(error, path);
   }
+}
+
+/** No separator of any system and no control character: such a name is a trap, whoever wrote it. */
+export function isListableName(name: string): boolean {
+  return name !== '' && name !== '.' && name !== '..' && !/[/\\\u0000-\u001f\u007f]/.test(name);
 }
 
 function byMtimeThenName(a: RemoteEntry, b: RemoteEntry): number {
@@ -78,7 +95,7 @@ export async function fetchFromInbox(
   try {
     handle = await open(destPath, 'w');
   } catch (error) {
-    throw fileSystemError(error, destPath);
+    throw localWriteError(error, destPath) ?? fileSystemError(error, destPath);
   }
   try {
     const { bytes } = await copyFileInto(source, handle, { ...options, noFollow: true });
@@ -96,7 +113,7 @@ export async function fetchFromInbox(
 }
 
 function fetchError(error: unknown, entry: RemoteEntry, source: string, destPath: string): TransferError {
-  if ((error as { path?: unknown }).path !== source) return fileSystemError(error, destPath);
+  if ((error as { path?: unknown }).path !== source) return localWriteError(error, destPath) ?? fileSystemError(error, destPath);
   if (isMissing(error)) {
     return new TransferError('permanent', 'protocol.local.entryGone', { name: entry.name, path: source }, { cause: error });
   }

@@ -5,15 +5,21 @@ import { TransferError, type ProtocolLog, type Receipt, type SendItem, type Tran
 import { errorCode, fileSystemError, isAbort, isAlreadyThere, isMissing } from './local-errors.js';
 import { occupied, requireConfigured, requireFolder, requirePlainName } from './local-folders.js';
 import { temporaryName } from './temp-names.js';
+import type { TargetTemporaries } from './local-temporaries.js';
 import { placeWithoutOverwrite, removeQuietly } from './local-publish.js';
 import type { LocalSettings } from './local-settings.js';
 import { abortError, copyFileInto, sha256OfFile, throwIfAborted } from './local-streams.js';
 
+/**
+ * `temporaries`: the session's (the `local` protocol's: a hidden sub-folder, swept once); without it the
+ * temporary file is written in the target itself (a spool whose reader ignores hidden files).
+ */
 export async function sendToFolder(
   settings: LocalSettings,
   item: SendItem,
   options: TransferOptions,
   log: ProtocolLog,
+  temporaries?: TargetTemporaries,
 ): Promise<Receipt> {
   const name = requirePlainName(item.name);
   const target = requireConfigured(settings.target, 'target');
@@ -23,7 +29,8 @@ export async function sendToFolder(
   // Cheap early refusal before copying anything; publishing is what actually guarantees it.
   if (await occupiedOrFail(finalPath)) throw existsError(finalPath, name);
 
-  const tempPath = join(target, temporaryName(name));
+  await temporaries?.sweepOnce(target);
+  const tempPath = temporaries === undefined ? join(target, temporaryName(name)) : await temporaries.pathFor(target, name);
   const handle = await createExclusive(tempPath, target);
   try {
     await writeAndCheck(handle, item, options);

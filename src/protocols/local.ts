@@ -4,6 +4,7 @@ import { TransferError, type ProtocolContext, type ProtocolDefinition, type Prot
 import { checkFolders } from './local-check.js';
 import { acknowledgeEntry, fetchFromInbox, listInbox } from './local-inbox.js';
 import { sendToFolder, verifyInFolder } from './local-send.js';
+import { TargetTemporaries } from './local-temporaries.js';
 import { localOptionProblems, resolveLocalSettings, samePath } from './local-settings.js';
 
 export const localProtocol: ProtocolDefinition = {
@@ -24,8 +25,9 @@ export function openLocalSession(context: ProtocolContext): ProtocolSession {
     // Moved files would be listed, fetched and "moved" again on every run.
     throw new TransferError('permanent', 'protocol.local.option.moveIntoInbox', { path: after.folder }, { connection: true });
   }
+  const temporaries = new TargetTemporaries(context.log);
   return {
-    send: (item, options = {}) => sendToFolder(settings, item, options, context.log),
+    send: (item, options = {}) => sendToFolder(settings, item, options, context.log, temporaries),
     verify: (item) => verifyInFolder(settings, item),
     list: (options = {}) => listInbox(settings, options),
     fetch: (entry, destPath, options = {}) => fetchFromInbox(settings, entry, destPath, options),

@@ -61,3 +61,15 @@ function truncateUtf8(text: string, maxBytes: number): string {
   }
   return result;
 }
+
+/**
+ * What a temporary file is to a run that finds it: `removable` (see isRemovableLeftover), `live` (a process
+ * of this host still running wrote it: a transfer in progress), `unproven` (another host's, or an older
+ * version's, younger than a day: it may be in progress there). Undefined for names that are no temporary.
+ */
+export function leftoverStatus(name: string, mtimeMs: number, nowMs: number): 'removable' | 'live' | 'unproven' | undefined {
+  if (!isTemporaryName(name)) return undefined;
+  if (isRemovableLeftover(name, mtimeMs, nowMs)) return 'removable';
+  const owner = temporaryOwner(name);
+  return owner !== undefined && owner.thisHost ? 'live' : 'unproven';
+}

@@ -1,10 +1,11 @@
 // The `local` protocol's peer for the contract suite: two folders in a temporary directory.
-import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ProtocolContext, ProtocolDefinition, ProtocolSession } from '../../src/protocols/contract.js';
 import { openCounterStore } from '../../src/naming/index.js';
 import { localProtocol } from '../../src/protocols/local.js';
+import { TEMP_FOLDER } from '../../src/protocols/local-temporaries.js';
 import { sha256OfFile, writeContent } from './files.js';
 import type { ContractHarness } from './suite.js';
 
@@ -66,13 +67,18 @@ export async function createLocalHarness(
       const path = join(inbox, name);
       await writeContent(path, data);
     },
+    async putUnfetchable(name) {
+      // A symbolic link to a file of this machine outside the inbox: fetching it would copy that file.
+      await writeContent(join(root, 'secret.txt'), Buffer.from('not for the partner'));
+      await symlink(join(root, 'secret.txt'), join(inbox, name));
+    },
     async readSent(name) {
       return readFile(join(target, name)).catch(() => undefined);
     },
     async sentSha256(name) {
       return sha256OfFile(join(target, name)).catch(() => undefined);
     },
-    listSentNames: () => readdir(target),
+    listSentNames: () => sentNames(target),
     async remoteCount() {
       return (await readdir(inbox, { withFileTypes: true })).filter((entry) => entry.isFile()).length;
     },
@@ -80,6 +86,19 @@ export async function createLocalHarness(
     acknowledgedEntriesRemain: afterRetrieveKeeps(settings.options),
     cleanup: () => rm(root, { recursive: true, force: true }),
   };
+}
+
+/** The target's names, and those of the files in its hidden sub-folder for temporary files (the folder itself is not a file a partner picks up). */
+async function sentNames(target: string): Promise<string[]> {
+  const names: string[] = [];
+  for (const entry of await readdir(target, { withFileTypes: true })) {
+    if (entry.name === TEMP_FOLDER && entry.isDirectory()) {
+      for (const name of await readdir(join(target, TEMP_FOLDER))) names.push(`${TEMP_FOLDER}/${name}`);
+    } else {
+      names.push(entry.name);
+    }
+  }
+  return names;
 }
 
 function afterRetrieveKeeps(options: Record<string, unknown> | undefined): boolean {

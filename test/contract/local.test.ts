@@ -1,8 +1,12 @@
-import { writeFileSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, utimes, writeFile, chmod } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { t } from '../../src/i18n/index.js';
+import { TEMP_FOLDER } from '../../src/protocols/local-temporaries.js';
+import { temporaryName } from '../../src/protocols/temp-names.js';
+import { deadProcessId, ownTemporary } from './temporaries.js';
 import { catalogKeys } from '../../src/i18n/index.js';
 import type { ProtocolSession, RemoteEntry } from '../../src/protocols/contract.js';
 import { localProtocol } from '../../src/protocols/local.js';
@@ -10,8 +14,8 @@ import { sendItem } from './files.js';
 import { createLocalHarness, type LocalHarness } from './local-harness.js';
 import { defineContractSuite, expectTransferError } from './suite.js';
 
-defineContractSuite('local', () => createLocalHarness());
-defineContractSuite('local (afterRetrieve=keep)', () => createLocalHarness({ options: { afterRetrieve: 'keep' } }));
+defineContractSuite('local', () => createLocalHarness(), { unfetchableEntries: true });
+defineContractSuite('local (afterRetrieve=keep)', () => createLocalHarness({ options: { afterRetrieve: 'keep' } }), { unfetchableEntries: true });
 
 const runsAsRoot = process.getuid?.() === 0;
 
@@ -116,7 +120,7 @@ describe('local protocol', () => {
       const error = await session.send!(item, { onProgress }).catch((reason: unknown) => reason);
       expect(expectTransferError(error, 'permanent').key).toBe('protocol.local.exists');
       expect(await readFile(join(h.target, 'race.xml'), 'utf8')).toBe('the other writer');
-      expect(await readdir(h.target)).toEqual(['race.xml']);
+      expect(await h.listSentNames()).toEqual(['race.xml']);
     });
 
     it('refuses a queued file that no longer matches what was recorded', async () => {
@@ -125,7 +129,7 @@ describe('local protocol', () => {
       await writeFile(item.path, 'edited content!!');
       const error = await session.send!(item).catch((reason: unknown) => reason);
       expect(expectTransferError(error, 'permanent').key).toBe('protocol.common.sourceChanged');
-      expect(await readdir(h.target)).toEqual([]);
+      expect(await h.listSentNames()).toEqual([]);
     });
 
     it('says so when the file to send has disappeared', async () => {
@@ -134,14 +138,54 @@ describe('local protocol', () => {
       await rm(item.path);
       const error = await session.send!(item).catch((reason: unknown) => reason);
       expect(expectTransferError(error, 'permanent').key).toBe('protocol.local.sourceMissing');
-      expect(await readdir(h.target)).toEqual([]);
+      expect(await h.listSentNames()).toEqual([]);
+    });
+
+    it('writes the temporary file in the hidden .ordo-part sub-folder: no file of the target is ever a temporary', async () => {
+      const session = await openWith({ target: 'target', inbox: 'inbox' });
+      const item = await sendItem(scratch, 'PES_TEMP.xml', Buffer.alloc(4 * 1024 * 1024, 1));
+      const seen: string[][] = [];
+      await session.send!(item, {
+        onProgress: () => {
+          seen.push(readdirSync(h.target, { withFileTypes: true }).filter((entry) => !entry.isDirectory()).map((entry) => entry.name));
+          seen.push(readdirSync(join(h.target, TEMP_FOLDER)).map((name) => `${TEMP_FOLDER}/${name}`));
+        },
+      });
+      expect(seen.flat().filter((name) => name.startsWith(`${TEMP_FOLDER}/`))).not.toEqual([]);
+      expect(seen.flat().filter((name) => !name.startsWith(`${TEMP_FOLDER}/`) && name !== 'PES_TEMP.xml')).toEqual([]);
+      expect(await h.listSentNames()).toEqual(['PES_TEMP.xml']);
+    });
+
+    it('writes in the target itself when the sub-folder cannot be made, and says so at debug level', async () => {
+      await writeFile(join(h.target, TEMP_FOLDER), 'a file in the way');
+      const session = await openWith({ target: 'target', inbox: 'inbox' });
+      await session.send!(await sendItem(scratch, 'a.xml', Buffer.from('a')));
+      await session.send!(await sendItem(scratch, 'b.xml', Buffer.from('b')));
+      expect((await readdir(h.target)).sort()).toEqual([TEMP_FOLDER, 'a.xml', 'b.xml']);
+      expect(h.logged.filter((line) => line.key === 'protocol.local.tempInTarget').map((line) => line.level)).toEqual(['debug']);
+    });
+
+    it('the first send of a session removes the temporary files of this host’s dead runs, and only those', async () => {
+      const deadPid = await deadProcessId();
+      await mkdir(join(h.target, TEMP_FOLDER));
+      const dead = [join(h.target, ownTemporary('killed.xml', deadPid)), join(h.target, TEMP_FOLDER, ownTemporary('killed2.xml', deadPid))];
+      const old = join(h.target, TEMP_FOLDER, '.old.xml.0123456789ab.ordo-part');
+      const live = join(h.target, TEMP_FOLDER, temporaryName('live.xml'));
+      const foreign = join(h.target, TEMP_FOLDER, '.foreign.xml.0123456789ab-4242-00000000.ordo-part');
+      for (const path of [...dead, old, live, foreign]) await writeFile(path, 'x');
+      const twoDaysAgo = Date.now() / 1000 - 2 * 24 * 3600;
+      await utimes(old, twoDaysAgo, twoDaysAgo);
+      const session = await openWith({ target: 'target', inbox: 'inbox' });
+      await session.send!(await sendItem(scratch, 'a.xml', Buffer.from('a')));
+      expect((await h.listSentNames()).sort()).toEqual(['a.xml', `${TEMP_FOLDER}/${basename(foreign)}`, `${TEMP_FOLDER}/${basename(live)}`].sort());
+      expect(h.logged.find((line) => line.key === 'protocol.local.leftoversRemoved')?.params).toMatchObject({ count: 3 });
     });
 
     it('sends a file whose name is as long as the filesystem allows', async () => {
       const session = await openWith({ target: 'target', inbox: 'inbox' });
       const name = `${'é'.repeat(120)}.xml`;
       await session.send!(await sendItem(scratch, name, Buffer.from('long')));
-      expect(await readdir(h.target)).toEqual([name]);
+      expect(await h.listSentNames()).toEqual([name]);
     });
 
     it('verify tells a same-size file with other content from the one sent', async () => {
@@ -164,6 +208,29 @@ describe('local protocol', () => {
       await writeFile(join(h.root, 'outside.xml'), 'secret');
       const session = await openWith({ target: 'target', inbox: 'inbox' });
       expect(await listedNames(session)).toEqual(['ok.xml']);
+    });
+
+    it('reports the folders, links and trap names it leaves out, and lists the rest', async () => {
+      await writeFile(join(h.inbox, 'ok.xml'), 'x');
+      await writeFile(join(h.inbox, 'back\\slash.xml'), 'x');
+      await writeFile(join(h.inbox, 'new\nline.xml'), 'x');
+      await writeFile(join(h.inbox, '.hidden.xml'), 'x');
+      await writeFile(join(h.inbox, 'w.filepart'), 'x');
+      await mkdir(join(h.inbox, 'folder.xml'));
+      await writeFile(join(h.root, 'outside.xml'), 'secret');
+      await symlink(join(h.root, 'outside.xml'), join(h.inbox, 'link.xml'));
+      // The move: folder inside the inbox is ordo's own: not reported.
+      await mkdir(join(h.inbox, 'done.xml'));
+      const session = await openWith({ target: 'target', inbox: 'inbox', filter: '*.xml', afterRetrieve: 'move:inbox/done.xml' });
+      const skipped: Array<{ name: string; key: string }> = [];
+      const entries = await session.list!({ onSkipped: ({ name, key }) => skipped.push({ name, key }) });
+      expect(entries.map((entry) => entry.name)).toEqual(['ok.xml']);
+      expect(skipped.sort((a, b) => (a.name < b.name ? -1 : 1))).toEqual([
+        { name: 'back\\slash.xml', key: 'protocol.common.skipped.badName' },
+        { name: 'folder.xml', key: 'protocol.common.skipped.folder' },
+        { name: 'link.xml', key: 'protocol.common.skipped.link' },
+        { name: 'new\nline.xml', key: 'protocol.common.skipped.badName' },
+      ]);
     });
 
     it('gives absolute ids, sizes and dates, oldest first then by name', async () => {
@@ -313,14 +380,19 @@ describe('local protocol', () => {
       expect(await readdir(h.target)).toEqual([]);
     });
 
-    it('warns about temporary files left by transfers interrupted long ago', async () => {
+    it('reports the temporary files that remain: dead runs of this host, old ones, other machines’; not a live transfer', async () => {
+      const deadPid = await deadProcessId();
       const stale = join(h.target, '.PES.xml.0123456789ab.ordo-part');
       await writeFile(stale, 'half');
-      await writeFile(join(h.target, '.fresh.xml.0123456789ab.ordo-part'), 'in progress elsewhere');
       const twoDaysAgo = Date.now() / 1000 - 2 * 24 * 3600;
       await utimes(stale, twoDaysAgo, twoDaysAgo);
+      await writeFile(join(h.target, '.fresh.xml.0123456789ab.ordo-part'), 'an older ordo, perhaps in progress');
+      await mkdir(join(h.target, TEMP_FOLDER));
+      await writeFile(join(h.target, TEMP_FOLDER, ownTemporary('dead.xml', deadPid)), 'killed run');
+      await writeFile(join(h.target, TEMP_FOLDER, temporaryName('live.xml')), 'this process: in progress');
       const [target] = await (await openWith({ target: 'target' })).check!();
-      expect(target).toMatchObject({ status: 'warn', key: 'protocol.local.check.staleTemp', params: { count: 1 } });
+      expect(target).toMatchObject({ status: 'warn', key: 'protocol.local.check.staleTemp', params: { count: 3, removable: 2, unproven: 1 } });
+      expect(t(target!.fixKey!, target!.params, 'fr')).toMatch(/prochain envoi supprime/);
     });
 
     it('gives the fix for a missing inbox', async () => {

@@ -10,6 +10,8 @@ import type { ProtocolSession } from '../../src/protocols/contract.js';
 import { MiB, sendItem, sha256 } from './files.js';
 import { createSftpHarness, startSsh2Peer, type SftpHarness, type SftpPeer } from './sftp-harness.js';
 import { expectTransferError, failure } from './suite.js';
+import { temporaryName } from '../../src/protocols/temp-names.js';
+import { deadProcessId, ownTemporary } from './temporaries.js';
 
 let files: string;
 let peer: SftpPeer & { server: Ssh2SftpServer };
@@ -53,7 +55,7 @@ describe('send', () => {
     expect(events.filter((event) => event.type === 'open-write').map((event) => event.path)).not.toContain(finalPath);
     const rename = events.find((event) => event.type === 'rename');
     expect(rename?.to).toBe(finalPath);
-    expect(rename?.from).toMatch(/\/\.RETOUR_ILE_0001\.xml\.[0-9a-f]{12}\.ordo-part$/);
+    expect(rename?.from).toMatch(/\/\.RETOUR_ILE_0001\.xml\.[0-9a-f]{12}-\d+-[0-9a-f]{8}\.ordo-part$/);
   });
 
   it('creates the remote folder when allowed, and only then', async () => {
@@ -126,7 +128,8 @@ describe('send', () => {
     const names = ['a.xml', 'b.xml', 'c.xml'];
     const before = peer.server.events.length;
     for (const [index, name] of names.entries()) {
-      await opened.send!(await sendItem(h.scratch, name, Buffer.from(`<${name}/>`)), { nextName: names[index + 1] });
+      const nextName = names[index + 1];
+      await opened.send!(await sendItem(h.scratch, name, Buffer.from(`<${name}/>`)), nextName === undefined ? {} : { nextName });
     }
     const requests = peer.server.events.slice(before).filter((event) => event.type === 'request');
     expect(requests.filter((event) => event.roundTrip).map((event) => event.name)).toEqual(['OPEN', 'WRITE', 'RENAME', 'WRITE', 'RENAME', 'WRITE', 'RENAME']);
@@ -137,7 +140,7 @@ describe('send', () => {
     ]);
     // Each file went through a temporary file of its own name, opened before its turn.
     const renames = peer.server.events.slice(before).filter((event) => event.type === 'rename');
-    for (const [index, name] of names.entries()) expect(renames[index]?.from).toMatch(new RegExp(`/\\.${name.replace('.', '\\.')}\\.[0-9a-f]{12}\\.ordo-part$`));
+    for (const [index, name] of names.entries()) expect(renames[index]?.from).toMatch(new RegExp(`/\\.${name.replace('.', '\\.')}\\.[0-9a-f]{12}-\\d+-[0-9a-f]{8}\\.ordo-part$`));
     expect((await h.listSentNames()).sort()).toEqual([...names, 'premier.xml']);
     for (const name of names) expect(await h.readSent(name)).toEqual(Buffer.from(`<${name}/>`));
   });
@@ -151,7 +154,7 @@ describe('send', () => {
     await opened.send!(await sendItem(h.scratch, 'gros.bin', Buffer.alloc(2 * MiB, 5)), { nextName: 'ni-celui-ci.xml' });
     const left = await h.listSentNames();
     expect(left.filter((name) => !name.startsWith('.')).sort()).toEqual(['deux.xml', 'gros.bin', 'un.xml']);
-    expect(left.filter((name) => name.startsWith('.'))).toEqual([expect.stringMatching(/^\.ni-celui-ci\.xml\.[0-9a-f]{12}\.ordo-part$/)]);
+    expect(left.filter((name) => name.startsWith('.'))).toEqual([expect.stringMatching(/^\.ni-celui-ci\.xml\.[0-9a-f]{12}-\d+-[0-9a-f]{8}\.ordo-part$/)]);
     await opened.close();
     expect((await h.listSentNames()).sort()).toEqual(['deux.xml', 'gros.bin', 'un.xml']);
   });
@@ -232,6 +235,36 @@ describe('authentication', () => {
   });
 });
 
+describe('leftovers of killed runs in the remote folder', () => {
+  it('the first send of a session removes those of this host’s dead runs (one listing), and only those', async () => {
+    const deadPid = await deadProcessId();
+    const dead = [ownTemporary('tue.xml', deadPid), ownTemporary('tue2.xml', deadPid)];
+    const old = '.vieux.xml.0123456789ab.ordo-part';
+    const live = temporaryName('en-cours.xml');
+    const foreign = '.autre.xml.0123456789ab-4242-00000000.ordo-part';
+    for (const name of [...dead, old, live, foreign]) await writeFile(join(h.target, name), 'x');
+    const twoDaysAgo = Date.now() / 1000 - 2 * 24 * 3600;
+    await utimes(join(h.target, old), twoDaysAgo, twoDaysAgo);
+    const opened = await session();
+    const before = peer.server.events.length;
+    await opened.send!(await sendItem(h.scratch, 'un.xml', Buffer.from('1')));
+    await opened.send!(await sendItem(h.scratch, 'deux.xml', Buffer.from('2')));
+    expect((await h.listSentNames()).sort()).toEqual(['deux.xml', 'un.xml', live, foreign].sort());
+    const listings = peer.server.events.slice(before).filter((event) => event.type === 'request' && event.name === 'OPENDIR');
+    expect(listings).toHaveLength(1);
+    expect(h.logged.find((line) => line.key === 'protocol.sftp.leftoversRemoved')?.params).toMatchObject({ count: 3 });
+  });
+
+  it('diagnose reports what remains, with the fix', async () => {
+    const deadPid = await deadProcessId();
+    await writeFile(join(h.target, ownTemporary('tue.xml', deadPid)), 'x');
+    await writeFile(join(h.target, '.autre.xml.0123456789ab-4242-00000000.ordo-part'), 'x');
+    await writeFile(join(h.target, temporaryName('en-cours.xml')), 'x');
+    const write = (await (await session()).check!()).find((result) => result.id === 'sftp.write');
+    expect(write).toMatchObject({ status: 'warn', key: 'protocol.sftp.check.staleTemp', params: { count: 2, removable: 1, unproven: 1 }, fixKey: 'protocol.sftp.check.staleTemp.fix' });
+  });
+});
+
 describe('list and acknowledge', () => {
   it('lists plain files matching the filter, whatever their case; never hidden, unfinished, folders or links', async () => {
     for (const name of ['ILE_0001.xml', 'ile_0002.XML', 'RCO_0001.pdf', 'notes.txt', '.cache.xml', 'x.xml.filepart', 'y.xml.ordo-part']) {
@@ -241,6 +274,24 @@ describe('list and acknowledge', () => {
     await symlink(join(h.scratch, 'ailleurs.xml'), join(h.inbox, 'lien.xml'));
     const names = (await (await session({ filter: '*.xml;RCO_*' })).list!()).map((entry) => entry.name).sort();
     expect(names).toEqual(['ILE_0001.xml', 'RCO_0001.pdf', 'ile_0002.XML']);
+  });
+
+  it('reports the folders, links and trap names it leaves out; the others are listed', async () => {
+    for (const name of ['ILE_0001.xml', 'back\\slash.xml', 'new\nline.xml', 'notes.txt']) await h.putRemote(name, Buffer.from(name));
+    await mkdir(join(h.inbox, 'dossier.xml'));
+    await symlink(join(h.scratch, 'ailleurs.xml'), join(h.inbox, 'lien.xml'));
+    // The move: folder inside the inbox is ordo's own: not reported.
+    await mkdir(join(h.inbox, 'faits.xml'));
+    const skipped: Array<{ name: string; key: string }> = [];
+    const opened = await session({ filter: '*.xml', afterRetrieve: `move:${h.remoteInbox}/faits.xml/` });
+    const entries = await opened.list!({ onSkipped: ({ name, key }) => skipped.push({ name, key }) });
+    expect(entries.map((entry) => entry.name)).toEqual(['ILE_0001.xml']);
+    expect(skipped.sort((a, b) => (a.name < b.name ? -1 : 1))).toEqual([
+      { name: 'back\\slash.xml', key: 'protocol.common.skipped.badName' },
+      { name: 'dossier.xml', key: 'protocol.common.skipped.folder' },
+      { name: 'lien.xml', key: 'protocol.common.skipped.link' },
+      { name: 'new\nline.xml', key: 'protocol.common.skipped.badName' },
+    ]);
   });
 
   it('lists oldest first', async () => {

@@ -2,7 +2,7 @@
 // relay that can cut connections) and ssh2's in-process server (password authentication, its own
 // faults). Each test gets its own folders under the server's file tree.
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startFaultProxy, type FaultProxy } from '../../fixtures/peers/sftp/fault-proxy.mjs';
 import { startOpenSshServer, type OpenSshServer } from '../../fixtures/peers/sftp/openssh-server.mjs';
@@ -145,6 +145,11 @@ export async function createSftpHarness(
     async putRemote(fileName, data) {
       const path = join(inbox, fileName);
       await writeContent(path, data);
+    },
+    async putUnfetchable(fileName) {
+      // A symbolic link to a file outside the inbox, as a partner's server may list one.
+      await writeContent(join(scratch, 'secret.txt'), Buffer.from('not for the partner'));
+      await symlink(join(scratch, 'secret.txt'), join(inbox, fileName));
     },
     readSent: (fileName) => readFile(join(target, fileName)).catch(() => undefined),
     sentSha256: (fileName) => sha256OfFile(join(target, fileName)).catch(() => undefined),

@@ -20,7 +20,7 @@ function started(): SftpPeer {
 }
 
 // Both peers can cut transfers half-way (through a relay in front of sshd): the fault tests run.
-defineContractSuite('sftp (OpenSSH sshd)', () => createSftpHarness(started()), { faults: true });
+defineContractSuite('sftp (OpenSSH sshd)', () => createSftpHarness(started()), { faults: true, unfetchableEntries: true });
 defineContractSuite('sftp (OpenSSH sshd, serial, afterRetrieve=keep)', () =>
   createSftpHarness(started(), { options: { afterRetrieve: 'keep' }, profile: { serial: true } }),
   { faults: true },

@@ -14,6 +14,7 @@ import {
   type ProtocolSession,
   type RemoteEntry,
   type SendItem,
+  type SkippedEntry,
   type TransferErrorKind,
 } from '../../src/protocols/contract.js';
 import { catalogKeys } from '../../src/i18n/index.js';
@@ -51,6 +52,11 @@ export interface ContractHarness {
   canHoldName?(name: string): boolean;
   /** The session from `open()` leaves acknowledged entries in place (afterRetrieve=keep and the like). */
   acknowledgedEntriesRemain?: boolean;
+  /**
+   * Puts on the peer's retrieve side an entry announced as `name` that must not be fetched (a symbolic
+   * link, a link to another path, a malformed listing line…). Required with the `unfetchableEntries` trait.
+   */
+  putUnfetchable?(name: string): Promise<void>;
   faults?: ContractFaults;
   cleanup(): Promise<void>;
 }
@@ -98,6 +104,8 @@ export interface PeerTraits {
    * list and a second download is refused (permanent), so the bytes must be kept by whoever fetched them.
    */
   downloadTakesEntry?: boolean;
+  /** The harness can plant an entry that must not be fetched (`putUnfetchable`): the skipping test runs. */
+  unfetchableEntries?: boolean;
 }
 
 export function defineContractSuite(name: string, harness: () => Promise<ContractHarness>, traits: PeerTraits = {}): void {
@@ -348,12 +356,34 @@ export function defineContractSuite(name: string, harness: () => Promise<Contrac
         expect(await session.list!()).toEqual([]);
       });
 
-      capabilityIt('list', 'reports hostile and unicode names exactly as announced', async () => {
+      if (traits.unfetchableEntries) {
+        capabilityIt('list', 'leaves out an entry that cannot be fetched safely, says so, and lists the others', async () => {
+          if (h.putUnfetchable === undefined) throw new Error('the harness declares unfetchableEntries but has no putUnfetchable');
+          await h.putRemote('AVANT.xml', Buffer.from('<avant/>'));
+          await h.putUnfetchable('PIEGE.xml');
+          await h.putRemote('APRES.xml', Buffer.from('<apres/>'));
+          const skipped: SkippedEntry[] = [];
+          const entries = await session.list!({ onSkipped: (entry) => skipped.push(entry) });
+          expect(entries.map((entry) => entry.name).sort()).toEqual(['APRES.xml', 'AVANT.xml']);
+          expect(skipped).toHaveLength(1);
+          expect(skipped[0]!.name).toContain('PIEGE.xml');
+          expectKnownKey(skipped[0]!.key);
+          // Without a listener, the same listing (the callback is optional).
+          expect((await session.list!()).map((entry) => entry.name).sort()).toEqual(['APRES.xml', 'AVANT.xml']);
+        });
+      }
+
+      capabilityIt('list', 'reports hostile and unicode names exactly as announced, or leaves them out and says so', async () => {
         const names = HOSTILE_NAMES.filter(canHold);
         expect(names.length).toBeGreaterThan(5);
         for (const remoteName of names) await h.putRemote(remoteName, Buffer.from(`content of ${JSON.stringify(remoteName)}`));
-        const entries = await session.list!();
-        expect(entries.map((entry) => entry.name).sort()).toEqual([...names].sort());
+        const skipped: SkippedEntry[] = [];
+        const entries = await session.list!({ onSkipped: (entry) => skipped.push(entry) });
+        // Never cleaned, never silently dropped: each name is either offered as it is or reported.
+        expect([...entries.map((entry) => entry.name), ...skipped.map((entry) => entry.name)].sort()).toEqual([...names].sort());
+        for (const entry of skipped) expectKnownKey(entry.key);
+        // Only names that are traps (a separator, a control character) may be left out.
+        for (const entry of skipped) expect(entry.name, 'left out although a plain name').toMatch(/[/\\\u0000-\u001f]/);
         if (!hasCapability(h.definition, 'fetch')) return;
         for (const entry of entries) {
           const dest = join(scratch, `fetched-${entries.indexOf(entry)}`);

@@ -60,6 +60,10 @@ export function createXfbHarness(peer: XfbPeer): XfbHarness {
     async putRemote(name, data) {
       peer.gateway.addWaiting(name, data);
     },
+    async putUnfetchable(name) {
+      // A listing line whose link climbs out of the gateway's path.
+      peer.gateway.addListingLine(`<LI><A HREF="${peer.gateway.path}/../${encodeURIComponent(name)}?local_ident=99">${name}</A> <SPAN class="state">B</SPAN></LI>`);
+    },
     async readSent(name) {
       const first = kept(name)[0];
       return first === undefined ? undefined : readFile(first.path);

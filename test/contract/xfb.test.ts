@@ -7,15 +7,17 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startXfbPeer } from '../../fixtures/peers/peers.mjs';
 import type { ScenarioConfig } from '../../src/config/model.js';
+import { retrieve } from '../../src/core/retrieve.js';
 import { send } from '../../src/core/send.js';
 import { t } from '../../src/i18n/index.js';
-import type { ProtocolSession, TransferError } from '../../src/protocols/contract.js';
+import type { ProtocolSession, SkippedEntry, TransferError } from '../../src/protocols/contract.js';
 import { xfbProtocol } from '../../src/protocols/xfb.js';
 import { gatewayWords, listedFiles } from '../../src/protocols/xfb/pages.js';
 import { scenario, workspace, type Workspace } from '../helpers/workspace.js';
 import { MiB, sendItem, sha256 } from './files.js';
 import { defineContractSuite, expectTransferError, failure } from './suite.js';
 import { createXfbHarness, type XfbHarness, type XfbPeer } from './xfb-harness.js';
+import { mountTmpfs, unmountAll } from '../unit/engine/tmpfs.js';
 
 let peer: XfbPeer;
 beforeAll(async () => {
@@ -25,7 +27,7 @@ afterAll(async () => {
   await peer.close();
 });
 
-defineContractSuite('xfb', async () => createXfbHarness(peer), { faults: true, refusesEmptyFiles: true, downloadTakesEntry: true });
+defineContractSuite('xfb', async () => createXfbHarness(peer), { faults: true, refusesEmptyFiles: true, downloadTakesEntry: true, unfetchableEntries: true });
 
 /** Every text a failure can put in front of a person: the message, its params, the server's words. */
 function everyText(error: TransferError): string[] {
@@ -288,9 +290,9 @@ describe('xfb protocol', () => {
       });
     }
 
-    it('a listing that is not in the gateway’s format is refused, not guessed at', () => {
+    it('a listing line that is not in the gateway’s format is left out and reported, never guessed at', () => {
       const good = '<LI><A HREF="/depot-xt/a%2Fb%20c.xml?local_ident=12">a/b c.xml</A> <SPAN class="state">B</SPAN> <SPAN class="size">5</SPAN></LI>';
-      expect(listedFiles(good, '/depot-xt')).toEqual({ files: [{ name: 'a/b c.xml', localIdent: '12', state: 'B', size: 5 }] });
+      expect(listedFiles(good, '/depot-xt')).toEqual({ files: [{ name: 'a/b c.xml', localIdent: '12', state: 'B', size: 5 }], skipped: [] });
       expect(listedFiles('<li><a href="/depot-xt/x&#38;y.xml?local_ident=3">x&amp;y.xml</a> <span class="state">E</span></li>', '/depot-xt').files).toEqual([
         { name: 'x&y.xml', localIdent: '3', state: 'E', size: undefined },
       ]);
@@ -300,10 +302,81 @@ describe('xfb protocol', () => {
         '<LI><A HREF="/depot-xt/a.xml?local_ident=12&user=U">a.xml</A> <SPAN class="state">B</SPAN></LI>',
         '<LI><A HREF="/depot-xt/a.xml?local_ident=12">a.xml</A> <SPAN class="state">X</SPAN></LI>',
         '<LI><A HREF="/depot-xt/sub/a.xml?local_ident=12">sub/a.xml</A> <SPAN class="state">B</SPAN></LI>',
+        '<LI><A HREF="/depot-xt/../a.xml?local_ident=12">a.xml</A> <SPAN class="state">B</SPAN></LI>',
         '<LI>a.xml</LI>',
       ]) {
-        expect(listedFiles(bad, '/depot-xt').unexpected, bad).toBeDefined();
+        const alongside = listedFiles(`${good}\n${bad}`, '/depot-xt');
+        expect(alongside.files.map((file) => file.name), bad).toEqual(['a/b c.xml']);
+        expect(alongside.skipped, bad).toHaveLength(1);
+        expect(alongside.unexpected, bad).toBeUndefined();
+        const alone = listedFiles(bad, '/depot-xt');
+        if (bad === '<LI>a.xml</LI>' || bad.includes('class="state">X<')) {
+          // No line in the listing's format at all: no listing of this gateway.
+          expect(alone.unexpected, bad).toBeDefined();
+        } else {
+          // A hostile entry in the gateway's format: skipped and reported even when it is the only one.
+          expect(alone, bad).toMatchObject({ files: [], skipped: [expect.any(String)] });
+          expect(alone.unexpected, bad).toBeUndefined();
+        }
       }
+    });
+
+    it('a hostile line in the listing is reported; the other files are listed and fetched', async () => {
+      peer.gateway.addWaiting('AVANT.xml', Buffer.from('<avant/>'));
+      peer.gateway.addListingLine('<LI><A HREF="/depot-xt/../../etc/passwd?local_ident=7">passwd\u0007</A> <SPAN class="state">B</SPAN></LI>');
+      peer.gateway.addWaiting('APRES.xml', Buffer.from('<apres/>'));
+      const session = await open();
+      const skipped: SkippedEntry[] = [];
+      const entries = await session.list!({ onSkipped: (entry) => skipped.push(entry) });
+      expect(entries.map((entry) => entry.name)).toEqual(['AVANT.xml', 'APRES.xml']);
+      expect(skipped).toEqual([{ name: expect.stringContaining('/depot-xt/../../etc/passwd'), key: 'protocol.xfb.skippedLine', params: expect.objectContaining({ host: expect.any(String) }) }]);
+      for (const entry of entries) await session.fetch!(entry, join(scratch, entry.name));
+      expect(await readFile(join(scratch, 'APRES.xml'), 'utf8')).toBe('<apres/>');
+    });
+
+    it('retrieve: the hostile line is a logged warning, the other files are received, exit 0', async () => {
+      peer.gateway.addWaiting('AVANT.xml', Buffer.from('<avant/>'));
+      peer.gateway.addListingLine('<LI><A HREF="/depot-xt/%2E%2E%2Fpiege.xml?local_ident=7">../piege.xml\n</A> <SPAN class="state">B</SPAN></LI>');
+      const ws = xfbWorkspace(h.profile, 0);
+      ws.config.scenarios.PES!.retrieve = { enabled: true, afterSend: false, at: [] };
+      try {
+        const engine = ws.engine();
+        const result = await retrieve(engine, { selection: { scenarios: [], profiles: [] }, listOnly: false }).finally(() => engine.close());
+        expect(result.exitCode).toBe(0);
+        expect(result.files.map((f) => [f.name, f.status])).toEqual([['AVANT.xml', 'received']]);
+        const log = await readFile(join(ws.root, 'logs', 'last.log'), 'utf8');
+        const warning = log.split('\n').find((line) => line.includes('piege'));
+        expect(warning).toMatch(/WARN/);
+        expect(warning).toContain('../piege.xml\\n');
+      } finally {
+        ws.cleanup();
+      }
+    });
+
+    it('a full local disk while downloading is this machine’s failure, never the gateway’s', async () => {
+      peer.gateway.addWaiting('GROS.bin', { size: 3 * MiB });
+      const local = mountTmpfs(join(scratch, 'full'), 1 * MiB);
+      try {
+        const session = await open();
+        const [entry] = await session.list!();
+        const dest = join(local, '.partial');
+        const error = await expectFailure(session.fetch!(entry!, dest), 'transient', 'protocol.common.localWrite');
+        expect(error.local).toBe(true);
+        expect(error.params).toMatchObject({ path: dest, code: 'ENOSPC' });
+      } finally {
+        await unmountAll();
+      }
+    });
+
+    it('a listing whose only entry is hostile lists nothing and reports it; a page with no listing line is refused as a whole', async () => {
+      peer.gateway.addListingLine('<LI><A HREF="/ailleurs/a.xml?local_ident=7">a.xml</A> <SPAN class="state">B</SPAN></LI>');
+      const skipped: string[] = [];
+      expect(await (await open()).list!({ onSkipped: (entry) => skipped.push(entry.name) })).toEqual([]);
+      expect(skipped).toEqual([expect.stringContaining('/ailleurs/a.xml')]);
+      peer.gateway.reset();
+      peer.gateway.addListingLine('<LI>Session expired: log in again</LI>');
+      const error = await expectFailure((await open()).list!(), 'permanent', 'protocol.xfb.unexpectedListing');
+      expect(error.params).toMatchObject({ line: expect.stringContaining('Session expired') });
     });
   });
 

@@ -40,7 +40,7 @@ describe('ordo watch', () => {
     writeFileSync(join(s.source, 'b-next.xml'), 'next');
     const child = ordoAsync(['watch', '--interval', '1s'], { cwd: s.dir });
     const done = waitExit(child);
-    await until(() => readdirSync(s.target).some((n) => n.startsWith('.')), 30_000);
+    await until(() => existsSync(join(s.target, '.ordo-part')) && readdirSync(join(s.target, '.ordo-part')).length > 0, 30_000);
     child.kill('SIGINT');
     const result = await done;
     expect(result.code).toBe(130);

@@ -96,6 +96,7 @@ export const webMessages: Catalog = {
     'protocol.xfb.sizeMismatch.fix': 'Run a retrieval again: if the file is not offered any more, ask DGFiP support to make it available again (state B).',
     'protocol.xfb.unexpectedListing': 'the listing of {host} has an entry ordo cannot read: “{line}”',
     'protocol.xfb.unexpectedListing.fix': 'Check that xfb.url is the gateway’s address (…/depot-xt); if it is, the gateway’s format changed: tell ordo’s maintainers.',
+    'protocol.xfb.skippedLine': 'a line of the listing of {host} that is not a file of this gateway (“{line}”)',
     'protocol.xfb.uploading': 'upload of {name} ({size} bytes): POST {url}',
 
     'protocol.http.answered': 'answer: HTTP {status}, “{answer}”',
@@ -218,6 +219,7 @@ export const webMessages: Catalog = {
     'protocol.xfb.sizeMismatch.fix': 'Relancez une réception : si le fichier n’est plus proposé, demandez à l’assistance DGFiP de le remettre à disposition (état B).',
     'protocol.xfb.unexpectedListing': 'la liste de {host} contient une entrée qu’ordo ne sait pas lire : « {line} »',
     'protocol.xfb.unexpectedListing.fix': 'Vérifiez que xfb.url est bien l’adresse de la passerelle (…/depot-xt) ; si oui, son format a changé : prévenez les mainteneurs d’ordo.',
+    'protocol.xfb.skippedLine': 'une ligne de la liste de {host} qui n’est pas un fichier de cette passerelle (« {line} »)',
     'protocol.xfb.uploading': 'envoi de {name} ({size} octets) : POST {url}',
 
     'protocol.http.answered': 'réponse : HTTP {status}, « {answer} »',

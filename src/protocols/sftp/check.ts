@@ -5,13 +5,11 @@ import { openLink, type ConnectStage, type ConnectTrace, type SftpLink } from '.
 import { failureKind, shownCode } from './errors.js';
 import { loadHostKeyTrust } from './host-keys.js';
 import { nameFilter } from './inbox.js';
-import { TEMP_SUFFIX, temporaryName } from '../temp-names.js';
+import { temporaryName } from '../temp-names.js';
+import { countRemoteLeftovers } from './leftovers.js';
 import { remoteJoin } from './remote-paths.js';
 import { listFolder, removeQuietly, statOrUndefined } from './remote-files.js';
 import type { SftpSettings } from './settings.js';
-
-/** Older than this, a temporary upload belongs to no running transfer. */
-const STALE_TEMP_MS = 24 * 60 * 60 * 1000;
 
 const CONNECTION_STEPS = ['sftp.dns', 'sftp.tcp', 'sftp.handshake', 'sftp.hostKey', 'sftp.auth'] as const;
 type ConnectionStep = (typeof CONNECTION_STEPS)[number];
@@ -97,9 +95,10 @@ async function checkRemoteDir(link: SftpLink, settings: SftpSettings, dir: strin
     const code = await probeWrite(link, dir);
     if (code !== undefined) return { id, status: 'fail', key: 'protocol.sftp.check.probeFailed', params: { path: dir, code }, fixKey: 'protocol.sftp.denied.fix' };
   }
-  const stale = await staleTemporaryFiles(link, dir);
-  if (stale > 0) {
-    return { id, status: 'warn', key: 'protocol.sftp.check.staleTemp', params: { path: dir, count: stale }, fixKey: 'protocol.sftp.check.staleTemp.fix' };
+  const left = countRemoteLeftovers(await listFolder(link, dir).catch(() => []), Date.now());
+  if (left.removable + left.unproven > 0) {
+    const params = { path: dir, count: left.removable + left.unproven, removable: left.removable, unproven: left.unproven };
+    return { id, status: 'warn', key: 'protocol.sftp.check.staleTemp', params, fixKey: 'protocol.sftp.check.staleTemp.fix' };
   }
   return ok(id, writeProbe ? 'protocol.sftp.check.remoteDirProbed' : 'protocol.sftp.check.remoteDirOk', { path: dir });
 }
@@ -117,12 +116,6 @@ async function probeWrite(link: SftpLink, dir: string): Promise<string | undefin
     await removeQuietly(link, path);
     return shownCode(error);
   }
-}
-
-async function staleTemporaryFiles(link: SftpLink, dir: string): Promise<number> {
-  const listing = await listFolder(link, dir).catch(() => []);
-  const cutoff = Date.now() - STALE_TEMP_MS;
-  return listing.filter((entry) => entry.name.endsWith(TEMP_SUFFIX) && entry.stat.mtime.getTime() < cutoff).length;
 }
 
 async function checkInbox(link: SftpLink, settings: SftpSettings, inbox: string): Promise<CheckResult> {

@@ -2,12 +2,12 @@
 // delete it, move it to a remote done folder, or leave it (options.afterRetrieve).
 import { rm } from 'node:fs/promises';
 import picomatch from 'picomatch';
-import { TransferError, type FetchResult, type RemoteEntry, type TransferOptions } from '../contract.js';
+import { localWriteError, TransferError, type FetchResult, type RemoteEntry, type TransferOptions } from '../contract.js';
 import { abortError, throwIfAborted } from '../local-streams.js';
 import type { SftpLink } from './connect.js';
 import { operationError } from './errors.js';
 import type { LinkKeeper } from './link-keeper.js';
-import { numberedName, remoteJoin } from './remote-paths.js';
+import { isPlainRemoteName, numberedName, remoteJoin } from './remote-paths.js';
 import { listFolder, lstatOrUndefined, makeFolders, removeFile, renameNoReplace, statOrUndefined, type RemoteListing } from './remote-files.js';
 import type { SftpSettings } from './settings.js';
 import { download } from './transfer.js';
@@ -33,11 +33,25 @@ export async function listInbox(keeper: LinkKeeper, options: TransferOptions = {
     throw inboxError(error, keeper, inbox);
   }
   const wanted = nameFilter(keeper.settings);
-  // Symbolic links and folders are left alone (the listing does not follow links).
-  return listing
-    .filter((entry) => entry.stat.isFile && wanted(entry.name))
-    .map((entry) => ({ id: remoteJoin(inbox, entry.name), name: entry.name, size: entry.stat.size, mtime: entry.stat.mtime }))
-    .sort(byMtimeThenName);
+  const after = keeper.settings.afterRetrieve;
+  // The `move:` folder may be inside the inbox: it is ours, not an entry to report.
+  const doneFolder = after.action === 'move' ? after.folder : undefined;
+  const entries: RemoteEntry[] = [];
+  for (const { name, stat } of listing) {
+    if (!wanted(name) || remoteJoin(inbox, name) === doneFolder) continue;
+    // Symbolic links, folders and names that are no plain names are left alone, and reported.
+    const skipped = skipReason(name, stat);
+    if (skipped !== undefined) options.onSkipped?.({ name, key: skipped });
+    else entries.push({ id: remoteJoin(inbox, name), name, size: stat.size, mtime: stat.mtime });
+  }
+  return entries.sort(byMtimeThenName);
+}
+
+function skipReason(name: string, stat: RemoteListing['stat']): string | undefined {
+  if (!isPlainRemoteName(name) || /\u007f/.test(name)) return 'protocol.common.skipped.badName';
+  if (stat.isFile) return undefined;
+  if (stat.isDirectory) return 'protocol.common.skipped.folder';
+  return stat.isSymbolicLink ? 'protocol.common.skipped.link' : 'protocol.common.skipped.notFile';
 }
 
 function inboxError(error: unknown, keeper: LinkKeeper, inbox: string): TransferError {
@@ -65,7 +79,7 @@ export async function fetchEntry(keeper: LinkKeeper, entry: RemoteEntry, destPat
   } catch (error) {
     await rm(destPath, { force: true });
     if (options.signal?.aborted === true) throw abortError(options.signal);
-    throw await fetchError(error, keeper, link, entry, path);
+    throw localWriteError(error, destPath) ?? (await fetchError(error, keeper, link, entry, path));
   }
   if (entry.size !== undefined && entry.size !== bytes) {
     await rm(destPath, { force: true });

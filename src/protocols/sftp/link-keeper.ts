@@ -13,11 +13,13 @@ export class LinkKeeper {
   private readonly leftovers = new Set<string>();
   /** Remote folders known to exist on the current connection. */
   readonly knownFolders = new Set<string>();
+  /** Remote folders whose leftovers this session removed already (once per session). */
+  readonly sweptFolders = new Set<string>();
 
   constructor(
     readonly settings: SftpSettings,
     private readonly profileName: string,
-    private readonly log: ProtocolLog,
+    readonly log: ProtocolLog,
   ) {}
 
   async get(): Promise<SftpLink> {

@@ -9,6 +9,7 @@ export interface RemoteStat {
   mtime: Date;
   isFile: boolean;
   isDirectory: boolean;
+  isSymbolicLink: boolean;
 }
 
 export interface RemoteListing {
@@ -39,7 +40,7 @@ export function connectionLostError(): Error {
 }
 
 function toRemoteStat(stats: Stats): RemoteStat {
-  return { size: stats.size, mtime: new Date(stats.mtime * 1000), isFile: stats.isFile(), isDirectory: stats.isDirectory() };
+  return { size: stats.size, mtime: new Date(stats.mtime * 1000), isFile: stats.isFile(), isDirectory: stats.isDirectory(), isSymbolicLink: stats.isSymbolicLink() };
 }
 
 /** Follows symbolic links (a remote folder may be one); undefined when nothing has that name. */

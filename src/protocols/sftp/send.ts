@@ -11,6 +11,7 @@ import { temporaryName } from '../temp-names.js';
 import { remoteJoin, requirePlainRemoteName } from './remote-paths.js';
 import { makeFolders, posixRename, removeQuietly, renameNoReplace, statOrUndefined } from './remote-files.js';
 import type { NextFile } from './next-file.js';
+import { sweepRemoteFolder } from './leftovers.js';
 import { openForWriting, remoteSha256, upload, writeWholeAndClose, type OpenRemoteFile } from './transfer.js';
 
 const POSIX_RENAME = 'posix-rename@openssh.com';
@@ -26,6 +27,7 @@ export async function sendFile(keeper: LinkKeeper, next: NextFile, item: SendIte
   const source = whole?.identity ?? (await sourceIdentity(item));
   const link = await keeper.get();
   await ensureRemoteDir(keeper, link, dir);
+  await sweepRemoteFolder(keeper, link, dir);
   const finalPath = remoteJoin(dir, name);
   // `serial` servers mishandle requests in flight together: they keep the one-at-a-time path.
   const inOneRequest = whole !== undefined && item.size <= link.writeChunk && !keeper.settings.serial;

@@ -88,19 +88,29 @@ export async function download(request: TransferRequest): Promise<number> {
       const remote = link.client.createReadStream(remotePath, { highWaterMark: SERIAL_HIGH_WATER_MARK });
       await untilLost(link, remote, pipeline(remote, counting(progress), createWriteStream(localPath), signalOption(options)));
     } else {
-      await whileAbortable(link, options.signal, () =>
-        link.client.fastGet(remotePath, localPath, {
-          chunkSize: link.readChunk,
-          concurrency: CONCURRENCY,
-          step: (total) => progress.report(total),
-        }),
-      );
+      await whileAbortable(link, options.signal, () => fastGet(link, remotePath, localPath, (total) => progress.report(total)));
     }
     await flush.finish();
   } finally {
     await flush.close();
   }
   return progress.done();
+}
+
+/**
+ * ssh2's own parallel download, called on the channel directly: ssh2-sftp-client's wrapper turns every
+ * failure into text, and a local write failure (a full disk here) must keep its code to be told from
+ * the server's.
+ */
+function fastGet(link: SftpLink, remotePath: string, localPath: string, step: (total: number) => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const stopListening = link.onLost(() => reject(connectionLostError()));
+    link.sftp.fastGet(remotePath, localPath, { chunkSize: link.readChunk, concurrency: CONCURRENCY, step: (total) => step(total) }, (error) => {
+      stopListening();
+      if (error) reject(error);
+      else resolve();
+    });
+  });
 }
 
 /**

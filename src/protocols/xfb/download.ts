@@ -6,7 +6,7 @@ import { once } from 'node:events';
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { redact } from '../../core/redact.js';
-import { TransferError, type FetchResult, type ProtocolLog, type RemoteEntry, type TransferOptions } from '../contract.js';
+import { localWriteError, TransferError, type FetchResult, type ProtocolLog, type RemoteEntry, type TransferOptions } from '../contract.js';
 import { fileSystemError } from '../local-errors.js';
 import { abortError, throwIfAborted } from '../local-streams.js';
 import { discard } from '../web/answers.js';
@@ -40,7 +40,7 @@ export async function downloadEntry(
     handle = await open(destPath, 'w');
   } catch (error) {
     discard(response.body);
-    throw fileSystemError(error, destPath);
+    throw localWriteError(error, destPath) ?? fileSystemError(error, destPath);
   }
   let bytes = 0;
   response.body.on('data', (chunk: Buffer) => {
@@ -56,6 +56,8 @@ export async function downloadEntry(
     // Whatever reached the file stays in destPath: the engine keeps it aside and reports it.
     if (!output.closed) await once(output, 'close').catch(() => undefined);
     if (options.signal?.aborted === true) throw abortError(options.signal);
+    const local = localWriteError(error, destPath);
+    if (local !== undefined) throw local;
     const kept = await stat(destPath).then((info) => info.size, () => output.bytesWritten);
     throw interrupted(entry, kept, error);
   }

@@ -24,8 +24,9 @@ export async function listGateway(client: WebClient, settings: XfbSettings, opti
   } catch (error) {
     throw networkFailure(error, client.failureContext(settings.url, false));
   }
-  const { files, unexpected } = listedFiles(page, settings.url.pathname);
+  const { files, skipped, unexpected } = listedFiles(page, settings.url.pathname);
   if (unexpected !== undefined) throw new TransferError('permanent', 'protocol.xfb.unexpectedListing', { host: settings.url.host, line: unexpected });
+  for (const line of skipped) options.onSkipped?.({ name: line, key: 'protocol.xfb.skippedLine', params: { host: settings.url.host, line } });
   return files;
 }
 

@@ -30,7 +30,7 @@ describe('retrieve through the local protocol', () => {
     expect(readdirSync(recus)).toEqual(['RCT290G_20261123_090507.xml']);
     expect(readFileSync(join(recus, 'RCT290G_20261123_090507.xml'), 'utf8')).toBe('retour');
     expect(readdirSync(ws.inbox)).toEqual([]);
-    expect((await readJournal(ws.root)).map((e) => e.state)).toEqual(['received', 'acknowledged']);
+    expect((await readJournal(ws.root)).map((e) => e.state)).toEqual(['placing', 'received', 'acknowledged']);
   });
 
   it('neutralises announced names: nothing is written outside recus/<profile>/', async () => {

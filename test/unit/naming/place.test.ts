@@ -19,12 +19,12 @@ async function partial(content: string): Promise<string> {
 }
 
 describe('partialPathFor', () => {
-  it('is a hidden, unique file in the folder, that no safe name can be', () => {
+  it('is a hidden, unique temporary file in the folder telling whose it is, that no safe name can be', () => {
     const paths = new Set(Array.from({ length: 100 }, () => partialPathFor(dir)));
     expect(paths.size).toBe(100);
     for (const path of paths) {
       expect(dirname(path)).toBe(dir);
-      expect(basename(path)).toMatch(/^\.ordo-[0-9a-f]{16}\.partial$/);
+      expect(basename(path)).toMatch(new RegExp(`^\\.download\\.[0-9a-f]{12}-${process.pid}-[0-9a-f]{8}\\.ordo-part$`));
       expect(safeLocalName(basename(path))).not.toBe(basename(path));
     }
   });

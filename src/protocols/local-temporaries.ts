@@ -1,0 +1,91 @@
+// Where the `local` protocol writes a file before it gets its final name, and how a session removes what
+// a killed run left there. On a Windows share a leading dot hides nothing: a partner picking up `*` would
+// see an in-folder temporary file, so temporaries go into a hidden sub-folder of the target (same volume:
+// the final link or rename stays atomic), and into the target itself only when that folder cannot be made.
+import { lstat, mkdir, readdir, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ProtocolLog } from './contract.js';
+import { errorCode } from './local-errors.js';
+import { isTemporaryName, leftoverStatus, temporaryName } from './temp-names.js';
+
+/** The sub-folder of the target that holds files being written. */
+export const TEMP_FOLDER = '.ordo-part';
+
+export interface LeftoverCount {
+  /** Left by a run of this host that ended, or older than a day: the next send removes them. */
+  removable: number;
+  /** Another machine's (or an older version's), less than a day old: perhaps in progress there. */
+  unproven: number;
+}
+
+/** One session's temporary files in one target folder. */
+export class TargetTemporaries {
+  private swept = false;
+  private fallbackLogged = false;
+
+  constructor(private readonly log: ProtocolLog) {}
+
+  /** A new temporary path for `name`: in the hidden sub-folder, created on demand, else in the target. */
+  async pathFor(target: string, name: string): Promise<string> {
+    const folder = join(target, TEMP_FOLDER);
+    const code = await makeFolder(folder);
+    if (code === undefined) return join(folder, temporaryName(name));
+    if (!this.fallbackLogged) {
+      this.fallbackLogged = true;
+      this.log.debug('protocol.local.tempInTarget', { path: folder, code });
+    }
+    return join(target, temporaryName(name));
+  }
+
+  /** Once per session, before the first send: removes the leftovers this host can prove are dead. Never throws. */
+  async sweepOnce(target: string): Promise<void> {
+    if (this.swept) return;
+    this.swept = true;
+    let removed = 0;
+    for (const folder of [target, join(target, TEMP_FOLDER)]) {
+      for (const { path, status } of await temporariesIn(folder, Date.now())) {
+        if (status !== 'removable') continue;
+        if (await unlink(path).then(() => true, () => false)) removed += 1;
+      }
+    }
+    if (removed > 0) this.log.info('protocol.local.leftoversRemoved', { path: target, count: removed });
+  }
+}
+
+/** The temporary files in `target` and its sub-folder that no running transfer of this host owns. */
+export async function countLeftovers(target: string, nowMs: number): Promise<LeftoverCount> {
+  const count: LeftoverCount = { removable: 0, unproven: 0 };
+  for (const folder of [target, join(target, TEMP_FOLDER)]) {
+    for (const { status } of await temporariesIn(folder, nowMs)) {
+      if (status === 'removable') count.removable += 1;
+      else if (status === 'unproven') count.unproven += 1;
+    }
+  }
+  return count;
+}
+
+async function temporariesIn(folder: string, nowMs: number): Promise<Array<{ path: string; status: 'removable' | 'live' | 'unproven' }>> {
+  const names = await readdir(folder).catch(() => [] as string[]);
+  const found: Array<{ path: string; status: 'removable' | 'live' | 'unproven' }> = [];
+  for (const name of names.filter(isTemporaryName)) {
+    const path = join(folder, name);
+    const info = await lstat(path).catch(() => undefined);
+    if (info === undefined || !info.isFile()) continue;
+    const status = leftoverStatus(name, info.mtimeMs, nowMs);
+    if (status !== undefined) found.push({ path, status });
+  }
+  return found;
+}
+
+/** undefined once `folder` exists as a folder; else why not. */
+async function makeFolder(folder: string): Promise<string | undefined> {
+  try {
+    await mkdir(folder);
+    return undefined;
+  } catch (error) {
+    const code = errorCode(error) ?? 'UNKNOWN';
+    if (code !== 'EEXIST') return code;
+    const info = await lstat(folder).catch(() => undefined);
+    return info?.isDirectory() === true ? undefined : 'ENOTDIR';
+  }
+}
