@@ -1,7 +1,8 @@
 // diagnose: can ordo work in its folders? The root gets a real write probe (the only sure test on
 // Windows and network shares); the others must exist and be writable, or be creatable.
-import { open, stat } from 'node:fs/promises';
-import { dirname, isAbsolute, relative } from 'node:path';
+import { lstat, open, readdir, stat } from 'node:fs/promises';
+import { dirname, isAbsolute, join, relative } from 'node:path';
+import { isRemovableLeftover, isTemporaryName } from '../protocols/temp-names.js';
 import type { OrdoConfig, ScenarioConfig } from '../config/model.js';
 import { t } from '../i18n/index.js';
 import { check } from './diagnose-check.js';
@@ -58,7 +59,29 @@ export async function scenarioFolderChecks(config: OrdoConfig, scenario: Scenari
     { role: 'received', path: paths.received(scenario.profile), creatable: true },
   ];
   const checks = await folderGroupChecks('folders.scenario', folders, paths.root, scenario.name, t('diagnose.folders.ok', { count: folders.length }));
-  return [...checks, ...(await unreadableSourceFiles(scenario))];
+  const leftovers = await leftoverChecks(scenario, [paths.backup(scenario), paths.queue(scenario.name), paths.received(scenario.profile)]);
+  return [...checks, ...(await unreadableSourceFiles(scenario)), ...leftovers];
+}
+
+/**
+ * Temporaries still in ordo's own folders (backup copies, queue items or downloads being written): a
+ * run removes those it can prove abandoned; what remains is shown, with whose they may be.
+ */
+async function leftoverChecks(scenario: ScenarioConfig, folders: string[]): Promise<DiagnoseCheck[]> {
+  const checks: DiagnoseCheck[] = [];
+  const now = Date.now();
+  for (const folder of folders) {
+    const names = (await readdir(folder).catch(() => [] as string[])).filter(isTemporaryName);
+    if (names.length === 0) continue;
+    let removable = 0;
+    for (const name of names) {
+      const mtime = await lstat(join(folder, name)).then((s) => s.mtimeMs, () => now);
+      if (isRemovableLeftover(name, mtime, now)) removable++;
+    }
+    const params = { path: folder, count: names.length, removable, unproven: names.length - removable };
+    checks.push(check('folders.leftovers', 'warn', t('diagnose.leftovers', params), { fix: t('diagnose.leftovers.fix', params), scope: scenario.name }));
+  }
+  return checks;
 }
 
 /** Files of the source folder that match the filter but that this account cannot open: they would never be sent. */

@@ -88,6 +88,8 @@ export const engineMessages: Catalog = {
     'engine.orphanClaimVerified': '{scenario}: {file}, claimed by an interrupted run, was already complete in the queue; its claim is finished.',
     'diagnose.journal.local': '{file} was not sent on {time}: {reason}; it is in {path}, the next run tries again',
     'diagnose.source.unreadable': '{path} matches the filter but cannot be read by this account ({code}): it will not be sent',
+    'diagnose.leftovers': '{path}: {count} temporary file(s) left over (hidden, ending in .ordo-part): {removable} from interrupted runs of this machine or older than a day, {unproven} perhaps still being written by a run in progress or another machine',
+    'diagnose.leftovers.fix': 'Nothing is lost: the next run that works in this folder removes the leftovers of interrupted runs of this machine and any older than a day; the others can be deleted once no ordo runs on the machine that wrote them.',
   },
   fr: {
     'engine.acknowledgeFailed': '{scenario} : {file} est bien enregistré, mais le serveur n’a pas pu être averti de sa prise en charge ({reason}) ; le prochain passage réessaiera, sans le télécharger deux fois.',
@@ -176,5 +178,7 @@ export const engineMessages: Catalog = {
     'engine.orphanClaimVerified': '{scenario} : {file}, pris en charge par un traitement interrompu, était déjà complet dans la file d’attente ; sa prise en charge est terminée.',
     'diagnose.journal.local': '{file} n’a pas été envoyé le {time} : {reason} ; il est dans {path}, le prochain passage réessaiera',
     'diagnose.source.unreadable': '{path} correspond au filtre mais ce compte ne peut pas le lire ({code}) : il ne sera pas envoyé',
+    'diagnose.leftovers': '{path} : {count} fichier(s) temporaire(s) restant(s) (cachés, terminés par .ordo-part) : {removable} de passages interrompus de cette machine ou de plus d’un jour, {unproven} peut-être en cours d’écriture par un passage en cours ou une autre machine',
+    'diagnose.leftovers.fix': 'Rien n’est perdu : le prochain passage qui travaille dans ce dossier supprime les restes des passages interrompus de cette machine et ceux de plus d’un jour ; les autres peuvent être supprimés quand aucun ordo ne tourne sur la machine qui les a écrits.',
   },
 };

@@ -7,6 +7,8 @@ import { configFailure, diagnose } from '../../../src/core/diagnose.js';
 import { ConfigError, UsageError } from '../../../src/core/errors.js';
 import { Journal } from '../../../src/core/journal.js';
 import type { DiagnoseCheck } from '../../../src/core/results.js';
+import { temporaryName } from '../../../src/protocols/temp-names.js';
+
 import { scenario, workspace, type Workspace } from '../../helpers/workspace.js';
 
 let ws: Workspace;
@@ -39,6 +41,26 @@ describe('diagnose', () => {
     const target = byId(result.checks, 'local.target')[0];
     expect(target?.status).toBe('fail');
     expect(target?.fix).toBeDefined();
+  });
+
+  it('temporaries left in ordo\'s own folders are shown, with which ones a run will remove', async () => {
+    ws = workspace();
+    const backup = ws.config.scenarios.PES!.backup.dir;
+    const recus = join(ws.root, 'recus', 'VILLE');
+    mkdirSync(backup, { recursive: true });
+    mkdirSync(recus, { recursive: true });
+    // A dead process of this machine, and a live one (this test's own process).
+    writeFileSync(join(backup, temporaryName('a.xml').replace(/-\d+-([0-9a-f]{8})\.ordo-part$/, '-999999999-$1.ordo-part')), 'x');
+    writeFileSync(join(recus, temporaryName('b.xml')), 'y');
+    writeFileSync(join(recus, 'done.xml'), 'z');
+    const checks = byId((await diagnose(ws.config, { scenarios: [], writeProbe: false })).checks, 'folders.leftovers');
+    expect(checks.map((c) => [c.status, c.message.startsWith(backup), c.message.startsWith(recus)])).toEqual([
+      ['warn', true, false],
+      ['warn', false, true],
+    ]);
+    expect(checks[0]?.message).toMatch(/1 temporary file.*: 1 from interrupted runs.*, 0 perhaps/);
+    expect(checks[1]?.message).toMatch(/: 0 from interrupted runs.*, 1 perhaps still being written/);
+    expect(checks[0]?.fix).toMatch(/Nothing is lost/);
   });
 
   it('a protocol this version does not have fails with the list of those it has', async () => {
