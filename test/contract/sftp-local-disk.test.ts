@@ -9,7 +9,7 @@ import { retrieve } from '../../src/core/retrieve.js';
 import { t } from '../../src/i18n/index.js';
 import { isTransferError } from '../../src/protocols/contract.js';
 import { scenario, workspace, type Workspace } from '../helpers/workspace.js';
-import { mountTmpfs, unmountAll } from '../unit/engine/tmpfs.js';
+import { mountTmpfs, unmountAll } from '../helpers/volumes.js';
 
 const MiB = 1024 * 1024;
 let server: OpenSshServer;

@@ -17,7 +17,7 @@ import { scenario, workspace, type Workspace } from '../helpers/workspace.js';
 import { MiB, sendItem, sha256 } from './files.js';
 import { defineContractSuite, expectTransferError, failure } from './suite.js';
 import { createXfbHarness, type XfbHarness, type XfbPeer } from './xfb-harness.js';
-import { mountTmpfs, unmountAll } from '../unit/engine/tmpfs.js';
+import { mountTmpfs, unmountAll } from '../helpers/volumes.js';
 
 let peer: XfbPeer;
 beforeAll(async () => {

@@ -2,7 +2,7 @@
 // machines and CI runners, so a folder there and one under os.tmpdir() are on two volumes (EXDEV). A
 // small full volume needs a tmpfs mount (root in CI): when that is impossible the test fails, loudly.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -36,4 +36,37 @@ export function smallVolume(size: string, options: { readOnly?: boolean } = {}):
 export function deadPid(): number {
   const child = spawnSync(process.execPath, ['-e', '']);
   return child.pid!;
+}
+
+/** Mounts a tmpfs of `bytes` at `dir` (created if needed); unmountAll() undoes every such mount. */
+const mounted = new Set<string>();
+
+export function mountTmpfs(dir: string, bytes: number): string {
+  mkdirSync(dir, { recursive: true });
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${Math.ceil(bytes / 1024)}k,mode=0755`, 'tmpfs', dir], { stdio: 'pipe' });
+  } catch (error) {
+    const stderr = (error as { stderr?: Buffer }).stderr?.toString() ?? String(error);
+    throw new Error(`Cannot mount a ${bytes}-byte tmpfs at ${dir}: ${stderr.trim()}. These tests need root (CI runs them as root).`);
+  }
+  mounted.add(dir);
+  return dir;
+}
+
+export async function unmountAll(): Promise<void> {
+  for (const dir of [...mounted].sort((a, b) => b.length - a.length)) {
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        execFileSync('umount', [dir], { stdio: 'pipe' });
+        break;
+      } catch (error) {
+        if (attempt >= 40) {
+          execFileSync('umount', ['-l', dir], { stdio: 'pipe' });
+          break;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    }
+    mounted.delete(dir);
+  }
 }

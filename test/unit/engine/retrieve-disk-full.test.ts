@@ -9,7 +9,7 @@ import { diagnose } from '../../../src/core/diagnose.js';
 import { readJournal } from '../../../src/core/journal.js';
 import { retrieve } from '../../../src/core/retrieve.js';
 import { workspace, type Workspace } from '../../helpers/workspace.js';
-import { mountTmpfs, unmountAll } from './tmpfs.js';
+import { mountTmpfs, unmountAll } from '../../helpers/volumes.js';
 
 const MiB = 1024 * 1024;
 let ws: Workspace | undefined;
