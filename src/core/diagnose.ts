@@ -11,7 +11,7 @@ import { lockChecks } from './diagnose-locks.js';
 import { protocolChecks } from './diagnose-protocols.js';
 import { settleChecks } from './diagnose-settle.js';
 import { ExitCode, type ConfigError } from './errors.js';
-import { readJournal } from './journal.js';
+import { diagnoseJournal } from './journal-index-recent.js';
 import type { DiagnoseCheck, DiagnoseResult } from './results.js';
 import { selectScenarios } from './select.js';
 
@@ -23,9 +23,6 @@ export interface DiagnoseOptions {
   now?: Date;
 }
 
-/** How much journal is read: enough for the last transfer of a scenario that sends monthly. */
-const JOURNAL_MONTHS = 13;
-
 export async function diagnose(config: OrdoConfig, options: DiagnoseOptions): Promise<DiagnoseResult> {
   const now = options.now ?? new Date();
   const scenarios = selectScenarios(config, { scenarios: options.scenarios, profiles: options.profiles ?? [] });
@@ -33,7 +30,7 @@ export async function diagnose(config: OrdoConfig, options: DiagnoseOptions): Pr
   checks.push(await rootCheck(config), ...(await spoolChecks(config)), await diskCheck(config));
   for (const scenario of scenarios) checks.push(...(await scenarioFolderChecks(config, scenario)));
   checks.push(...(await lockChecks(config)));
-  const journal = await readJournal(config.root, { months: JOURNAL_MONTHS }).catch((error: unknown) => {
+  const journal = await diagnoseJournal(config.root, scenarios.map((s) => s.name)).catch((error: unknown) => {
     checks.push(check('journal', 'fail', t('diagnose.journal.unreadable', { reason: String((error as Error).message ?? error) }), { fix: t('diagnose.journal.unreadable.fix') }));
     return [];
   });

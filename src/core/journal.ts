@@ -1,7 +1,7 @@
 // The journal: append-only JSON lines, one per state change, flushed to disk before the engine goes on.
 // It is what makes recovery and duplicate detection possible; any text tool can read it.
 import { open, readdir, readFile, mkdir, type FileHandle } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { spoolPaths } from './paths.js';
 
 export type JournalState =
@@ -75,6 +75,7 @@ export class Journal {
     const handle = await this.handleFor(spoolPaths({ root: this.root }).journalFile(now));
     await handle.write(`${JSON.stringify(full)}\n`);
     await handle.sync();
+    for (const listener of appendListeners.get(resolve(this.root)) ?? []) listener(full);
     return full;
   }
 
@@ -101,6 +102,22 @@ export class Journal {
     });
     return handle;
   }
+}
+
+/** Called with each line this process appends under `root`, once it is on disk (the journal index's own lines). */
+export type AppendListener = (entry: JournalEntry) => void;
+const appendListeners = new Map<string, Set<AppendListener>>();
+
+/** Listens to the lines this process appends under `root`; returns the function that stops listening. */
+export function onJournalAppend(root: string, listener: AppendListener): () => void {
+  const key = resolve(root);
+  let set = appendListeners.get(key);
+  if (set === undefined) appendListeners.set(key, (set = new Set()));
+  set.add(listener);
+  return () => {
+    set.delete(listener);
+    if (set.size === 0 && appendListeners.get(key) === set) appendListeners.delete(key);
+  };
 }
 
 async function closeQuietly(file: { handle: Promise<FileHandle> } | undefined): Promise<void> {

@@ -24,7 +24,8 @@ import { hasCapability, isTransferError, localWriteCode, type ProtocolSession, t
 import type { EngineContext, Selection } from './context.js';
 import { LockHeldError } from './errors.js';
 import { sha256File } from './hash.js';
-import { Journal, readJournal, type JournalEntry } from './journal.js';
+import { Journal, type JournalEntry } from './journal.js';
+import { JournalIndex } from './journal-index.js';
 import { acquireLock } from './lock.js';
 import { Outcomes } from './outcome.js';
 import { spoolPaths } from './paths.js';
@@ -58,7 +59,7 @@ export async function retrieveScenarios(
   outcomes: Outcomes,
   options: { listOnly: boolean; onlyCapable: boolean },
 ): Promise<void> {
-  const journal = await readJournal(ctx.config.root);
+  const journal = new JournalIndex(ctx.config.root, { log: (key, params) => ctx.log.warn(key, params) });
   const store = openCounterStore(ctx.config);
   const counters = ctx.dryRun ? dryRunCounters(store) : store;
   for (const scenario of scenarios) {
@@ -100,7 +101,7 @@ function hasInbox(scenario: ScenarioConfig): boolean {
 async function retrieveScenario(
   ctx: EngineContext,
   scenario: ScenarioConfig,
-  journal: JournalEntry[],
+  journal: JournalIndex,
   counters: CounterStore,
   outcomes: Outcomes,
   listOnly: boolean,
@@ -122,7 +123,9 @@ async function retrieveScenario(
   let session: ProtocolSession | undefined;
   let retriever: Retriever | undefined;
   try {
-    if (lock !== undefined) await sweepPartials(ctx, scenario, unfinishedPlacings(journal));
+    // Under the lock, what its previous holder wrote is indexed first; a listing or dry run writes nothing.
+    await (lock !== undefined ? journal.catchUp() : journal.view());
+    if (lock !== undefined) await sweepPartials(ctx, scenario, await journal.unfinishedPlacingPaths());
     try {
       session = (await openSession(ctx, scenario)).session;
     } catch (error) {
@@ -155,7 +158,7 @@ async function retrieveScenario(
         return;
       }
       const key = entryKey(scenario, entry);
-      const previous = known(key);
+      const previous = await known(key);
       if (listOnly) {
         outcomes.add(base(scenario, entry, 'waiting', previous?.state === 'received' ? { localPath: previous.path ?? '' } : {}));
         continue;
@@ -180,28 +183,10 @@ async function retrieveScenario(
 
 /**
  * What the journal says about a remote entry, by its key: its last `placing`, `received` or
- * `acknowledged` line. The one question retrieval asks the journal (kept here, small, to be swapped for
- * an index lookup).
+ * `acknowledged` line. The one question retrieval asks the journal, a lookup in the journal index.
  */
-function receiveJournal(entries: JournalEntry[]): (key: string) => JournalEntry | undefined {
-  const map = new Map<string, JournalEntry>();
-  for (const entry of entries) {
-    if (entry.direction === 'receive' && entry.key !== undefined && RECEIVE_STATES.has(entry.state)) map.set(entry.key, entry);
-  }
-  return (key) => map.get(key);
-}
-
-const RECEIVE_STATES = new Set(['placing', 'received', 'acknowledged']);
-
-/** Partial files that a `placing` line, still the last word on its entry, points to: they are not leftovers. */
-function unfinishedPlacings(entries: JournalEntry[]): Set<string> {
-  const last = new Map<string, JournalEntry>();
-  for (const entry of entries) {
-    if (entry.direction === 'receive' && entry.key !== undefined && RECEIVE_STATES.has(entry.state)) last.set(entry.key, entry);
-  }
-  const paths = new Set<string>();
-  for (const entry of last.values()) if (entry.state === 'placing' && entry.path !== undefined) paths.add(entry.path);
-  return paths;
+function receiveJournal(index: JournalIndex): (key: string) => Promise<JournalEntry | undefined> {
+  return (key) => index.received(key);
 }
 
 /** Partial files left in recus/<profile>/ by a run of this host that died (or older than a day): removed, under the lock. */

@@ -9,7 +9,8 @@ import type { EngineContext, Selection } from './context.js';
 import { LockHeldError, UsageError } from './errors.js';
 import { sha256File } from './hash.js';
 import { runHook } from './hooks.js';
-import { Journal, lastSendStates, readJournal, type JournalEntry } from './journal.js';
+import { Journal, type JournalEntry } from './journal.js';
+import { JournalIndex } from './journal-index.js';
 import { acquireLock } from './lock.js';
 import { Outcomes } from './outcome.js';
 import { spoolPaths } from './paths.js';
@@ -57,7 +58,7 @@ export async function sendScenarios(ctx: EngineContext, request: SendRequest, ou
   } else {
     scenarios = await withWork(ctx, selectScenarios(ctx.config, request.selection));
   }
-  const history = new SendHistory(await readJournal(ctx.config.root, { months: DUPLICATE_WINDOW_MONTHS }));
+  const history = new SendHistory(new JournalIndex(ctx.config.root, { log: (key, params) => ctx.log.warn(key, params) }), () => ctx.now());
   const done: ScenarioConfig[] = [];
   for (const scenario of scenarios) {
     if (ctx.signal.aborted) {
@@ -95,33 +96,43 @@ interface Candidate {
 
 /**
  * What the journal says about sends: the last state of each queued path, and the content already
- * acknowledged per scenario. The only place the send side reads the journal's history.
+ * acknowledged per scenario, asked to the journal index (docs/engine.md, "Journal index"). The only
+ * place the send side reads the journal's history.
  */
 class SendHistory {
-  private readonly last: Map<string, JournalEntry>;
-  private readonly acknowledged = new Map<string, JournalEntry>();
+  /** Set when a scenario's lock is taken: the index catches up before the next question. */
+  private stale = true;
 
-  constructor(entries: JournalEntry[]) {
-    this.last = lastSendStates(entries);
-    for (const entry of entries) if (isAcknowledgement(entry)) this.acknowledged.set(`${entry.scenario}\u0000${entry.sha256}`, entry);
+  constructor(
+    private readonly index: JournalIndex,
+    private readonly now: () => Date,
+  ) {}
+
+  /** The scenario's lock is held: what its previous holder wrote is to be indexed before answering. */
+  locked(): void {
+    this.stale = true;
   }
 
-  lastState(path: string): JournalEntry | undefined {
-    return this.last.get(path);
+  async lastState(path: string): Promise<JournalEntry | undefined> {
+    await this.ready();
+    return this.index.lastSend(path);
   }
 
-  acknowledgement(scenario: string, sha256: string): JournalEntry | undefined {
-    return this.acknowledged.get(`${scenario}\u0000${sha256}`);
+  /** The latest acknowledgement of this content in the scenario, when in the duplicate window (13 calendar months). */
+  async acknowledgement(scenario: string, sha256: string): Promise<JournalEntry | undefined> {
+    await this.ready();
+    const entry = await this.index.acknowledged(scenario, sha256);
+    if (entry === undefined) return undefined;
+    const now = this.now();
+    const since = new Date(now.getFullYear(), now.getMonth() - (DUPLICATE_WINDOW_MONTHS - 1), 1);
+    return Date.parse(entry.time) >= since.getTime() ? entry : undefined;
   }
 
-  remember(entry: JournalEntry): void {
-    if (entry.path !== undefined) this.last.set(entry.path, entry);
-    if (isAcknowledgement(entry)) this.acknowledged.set(`${entry.scenario}\u0000${entry.sha256}`, entry);
+  private async ready(): Promise<void> {
+    if (!this.stale) return;
+    await this.index.catchUp();
+    this.stale = false;
   }
-}
-
-function isAcknowledgement(entry: JournalEntry): boolean {
-  return entry.direction === 'send' && (entry.state === 'sent' || entry.state === 'pending') && entry.sha256 !== undefined;
 }
 
 async function sendScenario(
@@ -145,6 +156,7 @@ async function sendScenario(
     throw error;
   }
   if (lock?.replaced) ctx.log.warn('engine.staleLockReplaced', { lock: lock.path, pid: lock.replaced.pid, host: lock.replaced.host, since: lock.replaced.since });
+  history.locked();
   try {
     if (!ctx.dryRun) {
       await removeAbandonedTemporaries(ctx, scenario);
@@ -269,7 +281,7 @@ async function recoverClaim(ctx: EngineContext, scenario: ScenarioConfig, orphan
   if (orphan.id !== undefined) return (await finishClaim(orphan.path, base, orphan.id, orphan.name)).wasComplete;
   // A claim of an older version names no item: an unjournaled item of the same name may be its copy.
   for (const item of await queuedItems(ctx.config.root, scenario.name)) {
-    if (item.name !== orphan.name || history.lastState(item.path) !== undefined) continue;
+    if (item.name !== orphan.name || (await history.lastState(item.path)) !== undefined) continue;
     const match = await matchOldClaim(orphan.path, item);
     if (match === 'complete') {
       await dropClaim(orphan.path);
@@ -297,7 +309,7 @@ const deferredThisRun = new Set<string>();
  * A file held back by this machine's filesystem: reported every time, logged with the fix and journaled
  * `deferred` once per run (best effort: the journal may be on the full disk).
  */
-async function deferLocally(ctx: EngineContext, scenario: ScenarioConfig, journal: Journal | undefined, outcomes: Outcomes, d: LocalDeferral): Promise<JournalEntry | undefined> {
+async function deferLocally(ctx: EngineContext, scenario: ScenarioConfig, journal: Journal | undefined, outcomes: Outcomes, d: LocalDeferral): Promise<void> {
   const { failure } = d;
   outcomes.add(base(scenario, d.name, 'deferred', { localPath: d.path, reason: failure.reason, ...(d.inSource ? { inSource: true } : {}), ...(d.size === undefined ? {} : { size: d.size }) }));
   ctx.onEvent({ type: 'file-end', scenario: scenario.name, direction: 'send', name: d.name, status: 'deferred' });
@@ -305,11 +317,11 @@ async function deferLocally(ctx: EngineContext, scenario: ScenarioConfig, journa
   const key = `${ctx.runId}\u0000${d.path}\u0000${failure.code}`;
   if (deferredThisRun.has(key)) {
     ctx.log.debug(d.inSource ? 'engine.local.inSource' : 'engine.local.inQueue', params);
-    return undefined;
+    return;
   }
   deferredThisRun.add(key);
   ctx.log.warn(d.inSource ? 'engine.local.inSource' : 'engine.local.inQueue', params);
-  return journal
+  await journal
     ?.append({ scenario: scenario.name, direction: 'send', state: 'deferred', file: d.name, path: d.path, reason: failure.reason, code: failure.code, folder: failure.folder, ...(d.size === undefined ? {} : { size: d.size }) })
     .catch(() => undefined);
 }
@@ -379,12 +391,12 @@ class SendPipeline {
   }
 
   /** The journal's last word on a queued path. */
-  private lastState(path: string): JournalEntry | undefined {
+  private lastState(path: string): Promise<JournalEntry | undefined> {
     return this.history.lastState(path);
   }
 
   /** The acknowledged send of the same content in this scenario, if any. */
-  private acknowledgement(sha256: string): JournalEntry | undefined {
+  private acknowledgement(sha256: string): Promise<JournalEntry | undefined> {
     return this.history.acknowledgement(this.scenario.name, sha256);
   }
 
@@ -396,10 +408,10 @@ class SendPipeline {
     await removeItem(item).catch(() => undefined);
   }
 
-  /** Appends a line to the journal and keeps the history in step. */
+  /** Appends a line to the journal (the index sees it at once: onJournalAppend). */
   private async record(entry: Omit<JournalEntry, 'time' | 'run'>): Promise<void> {
     try {
-      this.history.remember(await this.journal.append(entry));
+      await this.journal.append(entry);
     } catch (error) {
       throw located(error, spoolPaths(this.ctx.config).journal);
     }
@@ -459,8 +471,7 @@ class SendPipeline {
     }
     if (!isSystemError(error)) throw error;
     const failure = await describeLocalFailure(error, candidate.path, size);
-    const entry = await deferLocally(ctx, scenario, this.journal, this.outcomes, { name: candidate.name, path: candidate.path, size, failure, inSource: true });
-    if (entry !== undefined) this.history.remember(entry);
+    await deferLocally(ctx, scenario, this.journal, this.outcomes, { name: candidate.name, path: candidate.path, size, failure, inSource: true });
     return undefined;
   }
 
@@ -476,9 +487,8 @@ class SendPipeline {
       if (!isSystemError(error)) throw error;
       const size = await stat(item.path).then((s) => s.size, () => undefined);
       const failure = await describeLocalFailure(error, item.path, size);
-      const journal = this.isFresh(this.lastState(item.path)) ? this.journal : undefined;
-      const entry = await deferLocally(this.ctx, this.scenario, journal, this.outcomes, { name: item.name, path: item.path, size, failure, inSource: false });
-      if (entry !== undefined) this.history.remember(entry);
+      const journal = this.isFresh(await this.lastState(item.path)) ? this.journal : undefined;
+      await deferLocally(this.ctx, this.scenario, journal, this.outcomes, { name: item.name, path: item.path, size, failure, inSource: false });
       return false;
     }
   }
@@ -517,7 +527,7 @@ class SendPipeline {
   /** Sends one queued item; returns true when the scenario should stop (connection lost). */
   private async process(item: QueueItem, fromQueue: boolean): Promise<boolean> {
     const { scenario } = this;
-    const last = this.lastState(item.path);
+    const last = await this.lastState(item.path);
     const fresh = this.isFresh(last);
     const size = (await stat(item.path)).size;
     // A new item's backup is copied and flushed while the file is hashed (two reads of the file at
@@ -560,7 +570,7 @@ class SendPipeline {
       await this.record({ scenario: scenario.name, direction: 'send', state: 'resumed', file: item.name, size, sha256, path: item.path });
     }
 
-    const previous = this.acknowledgement(sha256);
+    const previous = await this.acknowledgement(sha256);
     if (previous !== undefined && !resumed && fresh) {
       if (!ctx.force) {
         const reason = t('engine.duplicate', { file: item.name, date: previous.time, remoteId: previous.remoteId ?? '' });

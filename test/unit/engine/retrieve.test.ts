@@ -42,7 +42,7 @@ describe('retrieve through the local protocol', () => {
     const names = readdirSync(recus).sort();
     expect(names).toHaveLength(2);
     for (const name of names) expect(name).not.toMatch(/^(con)(\.|$)|[. ]$/i);
-    expect(readdirSync(ws.root).sort()).toEqual(['journal', 'locks', 'logs', 'recus']);
+    expect(readdirSync(ws.root).sort()).toEqual(['journal', 'journal-index', 'locks', 'logs', 'recus']);
   });
 
   it('never overwrites a file already in recus: numbered suffix', async () => {
