@@ -1,10 +1,13 @@
 // Locks by atomic create (O_EXCL), which also works on network shares. The file holds its owner
 // (pid, host, since); the owner refreshes its mtime while it holds it, so a lock left by a crash is
 // recognised as stale: on this host when its pid is gone, from any host when its heartbeat is old.
-import { open, readFile, stat, unlink, utimes, mkdir } from 'node:fs/promises';
+import { link, mkdir, open, readdir, readFile, stat, unlink, utimes } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { dirname } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { LockHeldError, type LockOwner } from './errors.js';
+import { isAlreadyThere, linkUnsupported } from '../protocols/local-errors.js';
+import { isProcessAlive } from '../shared/process.js';
+import { isRemovableLeftover, isTemporaryName, temporaryName } from '../protocols/temp-names.js';
 
 export interface LockOptions {
   /** What holds it (shown to whoever finds it held). */
@@ -35,6 +38,7 @@ export async function acquireLock(path: string, options: LockOptions = {}): Prom
   const staleMs = options.staleMs ?? DEFAULT_STALE_MS;
   const deadline = Date.now() + (options.waitMs ?? 0);
   await mkdir(dirname(path), { recursive: true });
+  await sweepTemporaries(dirname(path));
   const owner: LockOwner = {
     pid: process.pid,
     host: hostname(),
@@ -81,25 +85,60 @@ export async function readLock(path: string, staleMs = DEFAULT_STALE_MS): Promis
     return { owner: { pid: 0, host: '?', since: new Date(mtimeMs).toISOString() }, stale: ageMs > staleMs, ageMs };
   }
   const sameHost = owner.host === hostname();
-  const stale = (sameHost && !isAlive(owner.pid)) || ageMs > staleMs;
+  const stale = (sameHost && !isProcessAlive(owner.pid)) || ageMs > staleMs;
   return { owner, stale, ageMs };
 }
 
+/**
+ * Creates the lock file with its owner already in it: written and flushed under a temporary name, then
+ * hard-linked to the lock's name (atomic, refused when the name exists), so that a process killed at any
+ * instant leaves either no lock or a lock naming it — never an empty one that would look held until
+ * its heartbeat is old. Where hard links are refused (some shares), an exclusive create, then the write.
+ */
 async function tryCreate(path: string, owner: LockOwner): Promise<boolean> {
-  let handle;
+  const text = JSON.stringify(owner);
+  const temp = join(dirname(path), temporaryName(basename(path)));
   try {
-    handle = await open(path, 'wx');
+    await writeNew(temp, text);
+    await link(temp, path);
+    return true;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw error;
+    if (isAlreadyThere(error)) return false;
+    if (!linkUnsupported(error)) throw error;
+  } finally {
+    await unlink(temp).catch(() => undefined);
   }
   try {
-    await handle.writeFile(JSON.stringify(owner));
+    await writeNew(path, text);
+    return true;
+  } catch (error) {
+    if (isAlreadyThere(error)) return false;
+    throw error;
+  }
+}
+
+async function writeNew(path: string, text: string): Promise<void> {
+  const handle = await open(path, 'wx');
+  try {
+    await handle.writeFile(text);
     await handle.sync();
   } finally {
     await handle.close();
   }
-  return true;
+}
+
+/** Temporary lock files of killed runs of this host (see tryCreate), removed once per folder and process. */
+const swept = new Set<string>();
+async function sweepTemporaries(dir: string): Promise<void> {
+  if (swept.has(dir)) return;
+  swept.add(dir);
+  const now = Date.now();
+  for (const name of await readdir(dir).catch(() => [] as string[])) {
+    if (!isTemporaryName(name)) continue;
+    const path = join(dir, name);
+    const mtime = await stat(path).then((s) => s.mtimeMs, () => now);
+    if (isRemovableLeftover(name, mtime, now)) await unlink(path).catch(() => undefined);
+  }
 }
 
 /**
@@ -165,16 +204,6 @@ function parseOwner(text: string): LockOwner | undefined {
     // fall through
   }
   return undefined;
-}
-
-function isAlive(pid: number): boolean {
-  if (pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 function isNotFound(error: unknown): boolean {

@@ -71,9 +71,14 @@ async function plainFileEntry(inbox: string, name: string): Promise<RemoteEntry 
   }
 }
 
-/** No separator of any system and no control character: such a name is a trap, whoever wrote it. */
+/**
+ * A name that designates one entry of the inbox and nothing else: not `.`/`..`, no separator of this
+ * system. Any other name, however hostile (control characters, a `\\` on Linux, a reserved Windows
+ * name), is offered as it is: the core gives it a safe local name, and nothing it holds is lost.
+ */
 export function isListableName(name: string): boolean {
-  return name !== '' && name !== '.' && name !== '..' && !/[/\\\u0000-\u001f\u007f]/.test(name);
+  const separators = process.platform === 'win32' ? /[/\\\u0000]/ : /[/\u0000]/;
+  return name !== '' && name !== '.' && name !== '..' && !separators.test(name);
 }
 
 function byMtimeThenName(a: RemoteEntry, b: RemoteEntry): number {

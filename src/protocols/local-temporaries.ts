@@ -2,7 +2,7 @@
 // a killed run left there. On a Windows share a leading dot hides nothing: a partner picking up `*` would
 // see an in-folder temporary file, so temporaries go into a hidden sub-folder of the target (same volume:
 // the final link or rename stays atomic), and into the target itself only when that folder cannot be made.
-import { lstat, mkdir, readdir, unlink } from 'node:fs/promises';
+import { lstat, mkdir, readdir, rmdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ProtocolLog } from './contract.js';
 import { errorCode } from './local-errors.js';
@@ -22,6 +22,8 @@ export interface LeftoverCount {
 export class TargetTemporaries {
   private swept = false;
   private fallbackLogged = false;
+  /** Sub-folders this session wrote through: removed at close when empty, so that none stays in view. */
+  private readonly used = new Set<string>();
 
   constructor(private readonly log: ProtocolLog) {}
 
@@ -29,12 +31,24 @@ export class TargetTemporaries {
   async pathFor(target: string, name: string): Promise<string> {
     const folder = join(target, TEMP_FOLDER);
     const code = await makeFolder(folder);
-    if (code === undefined) return join(folder, temporaryName(name));
+    if (code === undefined) {
+      this.used.add(folder);
+      return join(folder, temporaryName(name));
+    }
     if (!this.fallbackLogged) {
       this.fallbackLogged = true;
       this.log.debug('protocol.local.tempInTarget', { path: folder, code });
     }
     return join(target, temporaryName(name));
+  }
+
+  /**
+   * At the end of the session: the sub-folders it used are removed when empty (one still holding
+   * another run's file in progress stays; a run that finds it gone makes it again). Never throws.
+   */
+  async close(): Promise<void> {
+    for (const folder of this.used) await rmdir(folder).catch(() => undefined);
+    this.used.clear();
   }
 
   /** Once per session, before the first send: removes the leftovers this host can prove are dead. Never throws. */

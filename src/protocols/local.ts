@@ -33,6 +33,6 @@ export function openLocalSession(context: ProtocolContext): ProtocolSession {
     fetch: (entry, destPath, options = {}) => fetchFromInbox(settings, entry, destPath, options),
     acknowledge: (entry) => acknowledgeEntry(settings, entry),
     check: (options = {}) => checkFolders(settings, options.writeProbe ?? false),
-    close: async () => undefined,
+    close: () => temporaries.close(),
   };
 }

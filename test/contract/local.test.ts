@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { t } from '../../src/i18n/index.js';
 import { TEMP_FOLDER } from '../../src/protocols/local-temporaries.js';
 import { temporaryName } from '../../src/protocols/temp-names.js';
-import { deadProcessId, ownTemporary } from './temporaries.js';
+import { deadPid, ownTemporary } from '../helpers/leftovers.js';
 import { catalogKeys } from '../../src/i18n/index.js';
 import type { ProtocolSession, RemoteEntry } from '../../src/protocols/contract.js';
 import { localProtocol } from '../../src/protocols/local.js';
@@ -154,6 +154,18 @@ describe('local protocol', () => {
       expect(seen.flat().filter((name) => name.startsWith(`${TEMP_FOLDER}/`))).not.toEqual([]);
       expect(seen.flat().filter((name) => !name.startsWith(`${TEMP_FOLDER}/`) && name !== 'PES_TEMP.xml')).toEqual([]);
       expect(await h.listSentNames()).toEqual(['PES_TEMP.xml']);
+      // Once the session ends, nothing of ordo's stays in the partner's view, not even the empty sub-folder.
+      await session.close();
+      expect(await readdir(h.target)).toEqual(['PES_TEMP.xml']);
+    });
+
+    it('at close, leaves the sub-folder alone while it holds another run\'s file in progress', async () => {
+      const session = await openWith({ target: 'target', inbox: 'inbox' });
+      await session.send!(await sendItem(scratch, 'a.xml', Buffer.from('a')));
+      const other = join(h.target, TEMP_FOLDER, temporaryName('b.xml'));
+      await writeFile(other, 'being written by another run');
+      await session.close();
+      expect(await readdir(join(h.target, TEMP_FOLDER))).toEqual([basename(other)]);
     });
 
     it('writes in the target itself when the sub-folder cannot be made, and says so at debug level', async () => {
@@ -166,9 +178,9 @@ describe('local protocol', () => {
     });
 
     it('the first send of a session removes the temporary files of this host’s dead runs, and only those', async () => {
-      const deadPid = await deadProcessId();
+      const pid = deadPid();
       await mkdir(join(h.target, TEMP_FOLDER));
-      const dead = [join(h.target, ownTemporary('killed.xml', deadPid)), join(h.target, TEMP_FOLDER, ownTemporary('killed2.xml', deadPid))];
+      const dead = [join(h.target, ownTemporary('killed.xml', pid)), join(h.target, TEMP_FOLDER, ownTemporary('killed2.xml', pid))];
       const old = join(h.target, TEMP_FOLDER, '.old.xml.0123456789ab.ordo-part');
       const live = join(h.target, TEMP_FOLDER, temporaryName('live.xml'));
       const foreign = join(h.target, TEMP_FOLDER, '.foreign.xml.0123456789ab-4242-00000000.ordo-part');
@@ -210,7 +222,7 @@ describe('local protocol', () => {
       expect(await listedNames(session)).toEqual(['ok.xml']);
     });
 
-    it('reports the folders, links and trap names it leaves out, and lists the rest', async () => {
+    it('reports the folders and links it leaves out; every plain file is listed, hostile names included', async () => {
       await writeFile(join(h.inbox, 'ok.xml'), 'x');
       await writeFile(join(h.inbox, 'back\\slash.xml'), 'x');
       await writeFile(join(h.inbox, 'new\nline.xml'), 'x');
@@ -224,12 +236,11 @@ describe('local protocol', () => {
       const session = await openWith({ target: 'target', inbox: 'inbox', filter: '*.xml', afterRetrieve: 'move:inbox/done.xml' });
       const skipped: Array<{ name: string; key: string }> = [];
       const entries = await session.list!({ onSkipped: ({ name, key }) => skipped.push({ name, key }) });
-      expect(entries.map((entry) => entry.name)).toEqual(['ok.xml']);
+      // Hostile names are offered as they are (the core names them safely); only what is no plain file is left out.
+      expect(entries.map((entry) => entry.name).sort()).toEqual(['back\\slash.xml', 'new\nline.xml', 'ok.xml']);
       expect(skipped.sort((a, b) => (a.name < b.name ? -1 : 1))).toEqual([
-        { name: 'back\\slash.xml', key: 'protocol.common.skipped.badName' },
         { name: 'folder.xml', key: 'protocol.common.skipped.folder' },
         { name: 'link.xml', key: 'protocol.common.skipped.link' },
-        { name: 'new\nline.xml', key: 'protocol.common.skipped.badName' },
       ]);
     });
 
@@ -381,14 +392,14 @@ describe('local protocol', () => {
     });
 
     it('reports the temporary files that remain: dead runs of this host, old ones, other machines’; not a live transfer', async () => {
-      const deadPid = await deadProcessId();
+      const pid = deadPid();
       const stale = join(h.target, '.PES.xml.0123456789ab.ordo-part');
       await writeFile(stale, 'half');
       const twoDaysAgo = Date.now() / 1000 - 2 * 24 * 3600;
       await utimes(stale, twoDaysAgo, twoDaysAgo);
       await writeFile(join(h.target, '.fresh.xml.0123456789ab.ordo-part'), 'an older ordo, perhaps in progress');
       await mkdir(join(h.target, TEMP_FOLDER));
-      await writeFile(join(h.target, TEMP_FOLDER, ownTemporary('dead.xml', deadPid)), 'killed run');
+      await writeFile(join(h.target, TEMP_FOLDER, ownTemporary('dead.xml', pid)), 'killed run');
       await writeFile(join(h.target, TEMP_FOLDER, temporaryName('live.xml')), 'this process: in progress');
       const [target] = await (await openWith({ target: 'target' })).check!();
       expect(target).toMatchObject({ status: 'warn', key: 'protocol.local.check.staleTemp', params: { count: 3, removable: 2, unproven: 1 } });

@@ -86,3 +86,12 @@ export function site(scenarioOverrides: Record<string, unknown> = {}, extra: Rec
   });
   return s;
 }
+
+/**
+ * The command prefix that runs a program without the capabilities by which root reads any file
+ * (util-linux setpriv), so that a mode-000 file is really unreadable to it; nothing for other users.
+ */
+export function withoutPermissionBypass(): string[] {
+  if (process.getuid?.() !== 0) return [];
+  return ['setpriv', '--bounding-set=-dac_override,-dac_read_search', '--inh-caps=-dac_override,-dac_read_search'];
+}

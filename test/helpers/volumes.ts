@@ -2,7 +2,7 @@
 // machines and CI runners, so a folder there and one under os.tmpdir() are on two volumes (EXDEV). A
 // small full volume needs a tmpfs mount (root in CI): when that is impossible the test fails, loudly.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -32,41 +32,98 @@ export function smallVolume(size: string, options: { readOnly?: boolean } = {}):
   };
 }
 
-/** The pid of a process that has ended (a leftover "of a dead run"). */
-export function deadPid(): number {
-  const child = spawnSync(process.execPath, ['-e', '']);
-  return child.pid!;
-}
-
-/** Mounts a tmpfs of `bytes` at `dir` (created if needed); unmountAll() undoes every such mount. */
 const mounted = new Set<string>();
 
+export const MiB = 1024 * 1024;
+
+/** Mounts a tmpfs of `bytes` at `dir` (created if needed). */
 export function mountTmpfs(dir: string, bytes: number): string {
   mkdirSync(dir, { recursive: true });
   try {
     execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${Math.ceil(bytes / 1024)}k,mode=0755`, 'tmpfs', dir], { stdio: 'pipe' });
   } catch (error) {
     const stderr = (error as { stderr?: Buffer }).stderr?.toString() ?? String(error);
-    throw new Error(`Cannot mount a ${bytes}-byte tmpfs at ${dir}: ${stderr.trim()}. These tests need root (CI runs them as root).`);
+    throw new Error(
+      `Cannot mount a ${bytes}-byte tmpfs at ${dir}: ${stderr.trim()}\n` +
+        'The fault suite needs root (or CAP_SYS_ADMIN) to mount small tmpfs volumes; CI runs it as root.',
+    );
   }
   mounted.add(dir);
   return dir;
 }
 
-export async function unmountAll(): Promise<void> {
-  for (const dir of [...mounted].sort((a, b) => b.length - a.length)) {
-    for (let attempt = 0; ; attempt += 1) {
-      try {
-        execFileSync('umount', [dir], { stdio: 'pipe' });
-        break;
-      } catch (error) {
-        if (attempt >= 40) {
-          execFileSync('umount', ['-l', dir], { stdio: 'pipe' });
-          break;
-        }
-        await new Promise((resolve) => setTimeout(resolve, 50));
+/** Unmounts `dir`; a busy volume (a server session still closing) is retried, then detached lazily. */
+export async function unmount(dir: string): Promise<void> {
+  if (!mounted.has(dir)) return;
+  let lastError = '';
+  for (let attempt = 0; attempt < 40; attempt++) {
+    try {
+      execFileSync('umount', [dir], { stdio: 'pipe' });
+      mounted.delete(dir);
+      return;
+    } catch (error) {
+      lastError = (error as { stderr?: Buffer }).stderr?.toString() ?? String(error);
+      if (!isMountPoint(dir)) {
+        mounted.delete(dir);
+        return;
       }
+      await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    mounted.delete(dir);
   }
+  execFileSync('umount', ['-l', dir], { stdio: 'pipe' });
+  mounted.delete(dir);
+  console.warn(`[fault] ${dir} was busy (${lastError.trim()}); detached lazily`);
+}
+
+export async function unmountAll(): Promise<void> {
+  const errors: string[] = [];
+  // Deepest first: a volume mounted inside another one goes before it.
+  for (const dir of [...mounted].sort((a, b) => b.length - a.length)) {
+    try {
+      await unmount(dir);
+    } catch (error) {
+      errors.push(`${dir}: ${String(error)}`);
+    }
+  }
+  if (errors.length > 0) throw new Error(`Could not unmount:\n${errors.join('\n')}`);
+}
+
+export function isMountPoint(dir: string): boolean {
+  const table = readFileSync('/proc/self/mounts', 'utf8');
+  return table.split('\n').some((line) => line.split(' ')[1] === dir.replace(/ /g, '\\040'));
+}
+
+export interface OtherVolume {
+  /** A folder on another volume than os.tmpdir(). */
+  dir: string;
+  how: string;
+  cleanup(): Promise<void>;
+}
+
+/**
+ * A folder on another volume than os.tmpdir(): under /dev/shm when it is a separate tmpfs (Debian, CI),
+ * else on a tmpfs mounted for the purpose. Throws when neither is possible.
+ */
+export function otherVolume(bytes: number): OtherVolume {
+  const spoolDevice = statSync(tmpdir()).dev;
+  try {
+    const shm = statSync('/dev/shm');
+    if (shm.isDirectory() && shm.dev !== spoolDevice) {
+      const dir = mkdtempSync('/dev/shm/ordo-fault-');
+      return { dir, how: '/dev/shm (tmpfs)', cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
+    }
+  } catch {
+    // No /dev/shm: mount one.
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'ordo-fault-xvol-'));
+  mountTmpfs(dir, bytes);
+  if (statSync(dir).dev === spoolDevice) throw new Error(`${dir} is still on the same volume as ${tmpdir()} after mounting a tmpfs`);
+  return {
+    dir,
+    how: `tmpfs mounted at ${dir}`,
+    async cleanup() {
+      await unmount(dir);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }

@@ -7,7 +7,7 @@ import { abortError, throwIfAborted } from '../local-streams.js';
 import type { SftpLink } from './connect.js';
 import { operationError } from './errors.js';
 import type { LinkKeeper } from './link-keeper.js';
-import { isPlainRemoteName, numberedName, remoteJoin } from './remote-paths.js';
+import { isOneRemoteEntry, numberedName, remoteJoin } from './remote-paths.js';
 import { listFolder, lstatOrUndefined, makeFolders, removeFile, renameNoReplace, statOrUndefined, type RemoteListing } from './remote-files.js';
 import type { SftpSettings } from './settings.js';
 import { download } from './transfer.js';
@@ -48,7 +48,7 @@ export async function listInbox(keeper: LinkKeeper, options: TransferOptions = {
 }
 
 function skipReason(name: string, stat: RemoteListing['stat']): string | undefined {
-  if (!isPlainRemoteName(name) || /\u007f/.test(name)) return 'protocol.common.skipped.badName';
+  if (!isOneRemoteEntry(name)) return 'protocol.common.skipped.badName';
   if (stat.isFile) return undefined;
   if (stat.isDirectory) return 'protocol.common.skipped.folder';
   return stat.isSymbolicLink ? 'protocol.common.skipped.link' : 'protocol.common.skipped.notFile';

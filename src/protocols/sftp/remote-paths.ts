@@ -15,6 +15,14 @@ export function isPlainRemoteName(name: string): boolean {
   return !/[/\\\u0000-\u001f]/.test(name);
 }
 
+/**
+ * A listed name that designates one entry of the folder on the server (SFTP paths are `/`-separated):
+ * fetched whatever else it holds, since the core gives it a safe local name.
+ */
+export function isOneRemoteEntry(name: string): boolean {
+  return name !== '' && name !== '.' && name !== '..' && !/[/\u0000]/.test(name);
+}
+
 export function requirePlainRemoteName(name: string): string {
   if (!isPlainRemoteName(name)) throw new TransferError('permanent', 'protocol.common.badName', { name });
   return name;

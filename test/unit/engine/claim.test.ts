@@ -7,7 +7,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { readJournal } from '../../../src/core/journal.js';
 import { send } from '../../../src/core/send.js';
 import { temporaryName } from '../../../src/protocols/temp-names.js';
-import { deadPid, otherVolumeDir } from '../../helpers/volumes.js';
+import { otherVolumeDir } from '../../helpers/volumes.js';
+import { deadPid } from '../../helpers/leftovers.js';
 import { scenario, workspace, type Workspace } from '../../helpers/workspace.js';
 
 let ws: Workspace;

@@ -9,7 +9,8 @@ import { diagnose } from '../../../src/core/diagnose.js';
 import { Journal, readJournal } from '../../../src/core/journal.js';
 import { send } from '../../../src/core/send.js';
 import { temporaryName } from '../../../src/protocols/temp-names.js';
-import { deadPid, otherVolumeDir, smallVolume } from '../../helpers/volumes.js';
+import { otherVolumeDir, smallVolume } from '../../helpers/volumes.js';
+import { deadPid } from '../../helpers/leftovers.js';
 import { scenario, workspace, type Workspace } from '../../helpers/workspace.js';
 
 const selection = { scenarios: [], profiles: [] };

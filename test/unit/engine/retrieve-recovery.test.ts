@@ -7,7 +7,7 @@ import { Journal, readJournal, type JournalEntry } from '../../../src/core/journ
 import { retrieve } from '../../../src/core/retrieve.js';
 import { sha256File } from '../../../src/core/hash.js';
 import { temporaryName } from '../../../src/protocols/temp-names.js';
-import { deadProcessId, ownTemporary } from '../../contract/temporaries.js';
+import { deadPid, ownTemporary } from '../../helpers/leftovers.js';
 import { workspace, type Workspace } from '../../helpers/workspace.js';
 
 let ws: Workspace;
@@ -63,7 +63,7 @@ async function killedWhilePlacing(w: Workspace, name: string, content: string, p
 describe('a run killed between placing a received file and journaling it', () => {
   it('file already placed, partial gone: journaled received and acknowledged, never downloaded twice', async () => {
     ws = workspace();
-    const { recus, partial } = await killedWhilePlacing(ws, 'ACQUIT.xml', '<acquit/>', await deadProcessId());
+    const { recus, partial } = await killedWhilePlacing(ws, 'ACQUIT.xml', '<acquit/>', deadPid());
     writeFileSync(join(recus, 'ACQUIT.xml'), 'someone else’s older file');
     // The kill came after placeFile: the file got the next free name and the partial went.
     linkSync(partial, join(recus, 'ACQUIT_1.xml'));
@@ -77,7 +77,7 @@ describe('a run killed between placing a received file and journaling it', () =>
 
   it('partial still there: placed now, from what was downloaded (not downloaded again)', async () => {
     ws = workspace();
-    const { recus, partial } = await killedWhilePlacing(ws, 'ACQUIT.xml', 'AS DOWNLOADED', await deadProcessId());
+    const { recus, partial } = await killedWhilePlacing(ws, 'ACQUIT.xml', 'AS DOWNLOADED', deadPid());
     // Same size and date as what the partner lists: only the content tells which copy was placed.
     const inboxPath = join(ws.inbox, 'ACQUIT.xml');
     const { mtime } = statSync(inboxPath);
@@ -93,7 +93,7 @@ describe('a run killed between placing a received file and journaling it', () =>
 
   it('killed between the hard link and the removal of the partial: the partial goes, no second copy', async () => {
     ws = workspace();
-    const { recus, partial } = await killedWhilePlacing(ws, 'ACQUIT.xml', '<acquit/>', await deadProcessId());
+    const { recus, partial } = await killedWhilePlacing(ws, 'ACQUIT.xml', '<acquit/>', deadPid());
     linkSync(partial, join(recus, 'ACQUIT.xml'));
     const result = await retrieveAll(ws);
     expect(result.files.map((f) => [f.status, f.localPath])).toEqual([['received', join(recus, 'ACQUIT.xml')]]);
@@ -107,7 +107,7 @@ describe('leftovers of killed runs in recus/<profile>/', () => {
     ws = workspace();
     const recus = join(ws.root, 'recus', 'VILLE');
     mkdirSync(recus, { recursive: true });
-    const dead = join(recus, ownTemporary('RETOUR.xml', await deadProcessId()));
+    const dead = join(recus, ownTemporary('RETOUR.xml', deadPid()));
     const legacy = join(recus, '.ordo-0123456789abcdef.partial');
     const legacyFresh = join(recus, '.ordo-fedcba9876543210.partial');
     const live = join(recus, temporaryName('EN-COURS.xml'));

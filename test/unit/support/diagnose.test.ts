@@ -8,6 +8,7 @@ import { ConfigError, UsageError } from '../../../src/core/errors.js';
 import { Journal } from '../../../src/core/journal.js';
 import type { DiagnoseCheck } from '../../../src/core/results.js';
 import { temporaryName } from '../../../src/protocols/temp-names.js';
+import { deadPid, ownTemporary } from '../../helpers/leftovers.js';
 
 import { scenario, workspace, type Workspace } from '../../helpers/workspace.js';
 
@@ -50,7 +51,7 @@ describe('diagnose', () => {
     mkdirSync(backup, { recursive: true });
     mkdirSync(recus, { recursive: true });
     // A dead process of this machine, and a live one (this test's own process).
-    writeFileSync(join(backup, temporaryName('a.xml').replace(/-\d+-([0-9a-f]{8})\.ordo-part$/, '-999999999-$1.ordo-part')), 'x');
+    writeFileSync(join(backup, ownTemporary('a.xml', deadPid())), 'x');
     writeFileSync(join(recus, temporaryName('b.xml')), 'y');
     writeFileSync(join(recus, 'done.xml'), 'z');
     const checks = byId((await diagnose(ws.config, { scenarios: [], writeProbe: false })).checks, 'folders.leftovers');
