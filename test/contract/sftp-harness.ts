@@ -51,13 +51,7 @@ export async function startOpenSshPeer(): Promise<SftpPeer & { server: OpenSshSe
   return {
     server,
     proxy,
-    profile: {
-      host: '127.0.0.1',
-      port: proxy.port,
-      username: server.username,
-      privateKey: server.privateKeyPath,
-      hostKey: server.hostKeys.map((key) => key.fingerprint).join(';'),
-    },
+    profile: { ...server.profile, port: proxy.port },
     files: server.files,
     remotePath: (relative) => relative,
     faults: {

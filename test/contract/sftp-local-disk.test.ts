@@ -43,13 +43,7 @@ describe('sftp: a full local disk while downloading', () => {
       return [retrieveOnly];
     }));
     w.config.profiles.VILLE!.protocols = {
-      sftp: {
-        host: '127.0.0.1',
-        port: server.port,
-        username: server.username,
-        privateKey: server.privateKeyPath,
-        hostKey: server.hostKeys.map((key) => key.fingerprint).join(';'),
-      },
+      sftp: server.profile,
     };
     const recus = mountTmpfs(join(w.root, 'recus', 'VILLE'), 2 * MiB);
     const engine = w.engine();
@@ -80,13 +74,7 @@ describe('sftp: a full local disk while downloading', () => {
     const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined };
     const session = await sftpProtocol.open({
       profileName: 'VILLE',
-      profile: {
-        host: '127.0.0.1',
-        port: server.port,
-        username: server.username,
-        privateKey: server.privateKeyPath,
-        hostKey: server.hostKeys.map((key) => key.fingerprint).join(';'),
-      },
+      profile: server.profile,
       options: { inbox: `${name}/inbox` },
       configDir: remoteBase,
       root: join(remoteBase, 'data'),

@@ -92,13 +92,7 @@ function prepare(where: Where): Prepared {
           profiles: {
             VILLE: {
               label: 'Ville de Saint-Exemple',
-              sftp: {
-                host: '127.0.0.1',
-                port: server.port,
-                username: server.username,
-                privateKey: server.privateKeyPath,
-                hostKey: server.hostKeys.map((key) => key.fingerprint).join(';'),
-              },
+              sftp: server.profile,
             },
           },
         },

@@ -114,13 +114,7 @@ async function retrieveHostileNames(protocol: 'local' | 'sftp'): Promise<Outcome
         {
           profiles: {
             VILLE: {
-              sftp: {
-                host: '127.0.0.1',
-                port: server.port,
-                username: server.username,
-                privateKey: server.privateKeyPath,
-                hostKey: server.hostKeys.map((key) => key.fingerprint).join(';'),
-              },
+              sftp: server.profile,
             },
           },
         },

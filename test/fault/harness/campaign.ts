@@ -140,13 +140,7 @@ function writeConfig(layout: Layout, options: CampaignOptions): void {
   const server = options.server;
   const sftp =
     options.protocol === 'sftp' && server
-      ? {
-          host: '127.0.0.1',
-          port: server.port,
-          username: server.username,
-          privateKey: server.privateKeyPath,
-          hostKey: server.hostKeys.map((key) => key.fingerprint).join(';'),
-        }
+      ? server.profile
       : undefined;
   const remote = (dir: string): string => relative(server?.files ?? '', dir);
   const config = {
