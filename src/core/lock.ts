@@ -5,7 +5,7 @@ import { link, mkdir, open, readdir, readFile, stat, unlink, utimes } from 'node
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { LockHeldError, type LockOwner } from './errors.js';
-import { isAlreadyThere, linkUnsupported } from '../protocols/local-errors.js';
+import { isAlreadyThere, linkUnsupported } from '../shared/fs-errors.js';
 import { isProcessAlive } from '../shared/process.js';
 import { isRemovableLeftover, isTemporaryName, temporaryName } from '../protocols/temp-names.js';
 

@@ -12,6 +12,8 @@ import { exists } from './exists.js';
 import { isRemovableLeftover, isTemporaryName, temporaryName } from '../protocols/temp-names.js';
 import { isProcessAlive, thisHost } from '../shared/process.js';
 import { sha256File } from './hash.js';
+import { syncDirectory } from '../naming/atomic-write.js';
+import { errorCode } from '../shared/fs-errors.js';
 
 export interface QueueItem {
   /** queue/<scenario>/<id> */
@@ -88,7 +90,7 @@ export async function finishClaim(claimed: string, base: string, id: string, nam
     await rm(temp, { recursive: true, force: true }).catch(() => undefined);
     throw error;
   }
-  await syncFolder(base);
+  await syncDirectory(base);
   await dropClaim(claimed);
   return { item, wasComplete: false };
 }
@@ -108,7 +110,7 @@ export async function matchOldClaim(claimed: string, item: QueueItem): Promise<'
 /** Removes a claim file whose content is safely in the queue. */
 export async function dropClaim(claimed: string): Promise<void> {
   await unlink(claimed);
-  await syncFolder(dirname(claimed));
+  await syncDirectory(dirname(claimed));
 }
 
 /** Gives a claimed file its name back (never over a file that has appeared since). Never throws. */
@@ -336,20 +338,3 @@ async function sha256Prefix(path: string, bytes: number): Promise<string> {
   return hash.digest('hex');
 }
 
-/** Makes a rename or an unlink in `dir` durable. Best effort: Windows cannot open a folder. */
-async function syncFolder(dir: string): Promise<void> {
-  const handle = await open(dir, 'r').catch(() => undefined);
-  if (handle === undefined) return;
-  try {
-    await handle.sync();
-  } catch {
-    // Some filesystems refuse to flush a folder; the rename stands anyway.
-  } finally {
-    await handle.close();
-  }
-}
-
-function errorCode(error: unknown): string | undefined {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  return typeof code === 'string' ? code : undefined;
-}

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { ExitCode, OrdoError } from '../core/errors.js';
 import { isRemovableLeftover, STALE_TEMP_MS, temporaryName } from '../protocols/temp-names.js';
 import { syncDirectory } from './atomic-write.js';
+import { linkUnsupported } from '../shared/fs-errors.js';
 import { fitName, splitExtension } from './name-parts.js';
 import { safeLocalName } from './safe-name.js';
 
@@ -16,8 +17,6 @@ export interface Placement {
 
 const MAX_SUFFIX = 9999;
 
-/** Hard links are refused by some file systems and shares (FAT, some SMB/NAS mounts). */
-const LINK_UNSUPPORTED = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV', 'EMLINK']);
 
 /**
  * A hidden file in `dir` for a download in progress, named like every temporary file of ordo (telling
@@ -95,7 +94,7 @@ async function moveWithoutOverwrite(from: string, to: string): Promise<boolean> 
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? '';
     if (code === 'EEXIST') return false;
-    if (LINK_UNSUPPORTED.has(code)) return reserveThenMove(from, to);
+    if (linkUnsupported(error)) return reserveThenMove(from, to);
     throw error;
   }
   await unlink(from);

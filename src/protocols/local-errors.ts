@@ -1,5 +1,8 @@
 // How filesystem failures become the contract's typed errors for the `local` protocol.
 import { TransferError } from './contract.js';
+import { errorCode } from '../shared/fs-errors.js';
+
+export { errorCode, isAlreadyThere, linkUnsupported } from '../shared/fs-errors.js';
 
 // Everything not listed below (ENOSPC, EDQUOT, EIO, EBUSY, ETIMEDOUT, ESTALE, EHOSTDOWN, ECONNRESET…) is
 // the disk's, the share's or the network's trouble for now: transient, retried later within the
@@ -9,26 +12,10 @@ const DENIED_CODES = new Set(['EACCES', 'EPERM', 'EROFS']);
 /** The file itself cannot be written there, however often we try (FAT's 4 GiB limit, a folder in the way…). */
 const UNWRITABLE_CODES = new Set(['EFBIG', 'EISDIR', 'EINVAL', 'ELOOP', 'ENAMETOOLONG']);
 
-/** The filesystem refuses hard links (FAT, exFAT, some SMB mounts): publish another way. */
-const NO_LINK_CODES = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV', 'EMLINK']);
-
-export function errorCode(error: unknown): string | undefined {
-  if (typeof error !== 'object' || error === null || !('code' in error)) return undefined;
-  const code = (error as { code: unknown }).code;
-  return typeof code === 'string' ? code : undefined;
-}
 
 export function isMissing(error: unknown): boolean {
   const code = errorCode(error);
   return code === 'ENOENT' || code === 'ENOTDIR';
-}
-
-export function isAlreadyThere(error: unknown): boolean {
-  return errorCode(error) === 'EEXIST';
-}
-
-export function linkUnsupported(error: unknown): boolean {
-  return NO_LINK_CODES.has(errorCode(error) ?? '');
 }
 
 export function isAbort(error: unknown): boolean {
