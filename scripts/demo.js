@@ -54,7 +54,9 @@ const tree = (dir) => {
   const walk = (d) => {
     for (const name of readdirSync(d).sort()) {
       const path = join(d, name);
-      if (statSync(path).isDirectory()) walk(path);
+      // The journal index is derived data (its bucket files say nothing to a reader): shown as one line.
+      if (name === 'journal-index') out.push(`  ${relative(work, path)}/ (the journal's index)`);
+      else if (statSync(path).isDirectory()) walk(path);
       else out.push(`  ${relative(work, path)}`);
     }
   };
