@@ -1,4 +1,4 @@
-// The `ordo` program: declares every command and option of CLI.md, then hands the chosen command to
+// The `ordo` program: declares every command and option of docs/cli.md, then hands the chosen command to
 // its module, loaded only now (so that --version and --help load nothing but commander and the
 // messages). The exit code is set here, once, from what the command or the failure returns.
 import { readFileSync } from 'node:fs';

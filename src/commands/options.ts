@@ -1,4 +1,4 @@
-// The global options of CLI.md, declared on the program (before the command name) and on every
+// The global options (docs/cli.md), declared on the program (before the command name) and on every
 // command (after it), and merged back into one object. Kept tiny: cli.ts loads it for --help too.
 import { Option, type Command } from 'commander';
 import { t, type Lang } from '../i18n/index.js';

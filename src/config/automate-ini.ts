@@ -1,4 +1,4 @@
-// automate.ini → the configuration tree (CONFIG.md, "INI"), noting where each key was written.
+// automate.ini → the configuration tree (docs/configuration.md, INI), noting where each key was written.
 // [general] holds the top-level keys, [profile:NAME] and [scenario:NAME] the dotted keys of a profile
 // or scenario; [DIR:REC] numrec is the historical counter. Other sections ([DIR:*] and whatever the
 // old tools kept there) are ignored, unless their name is a near-miss of ours (`[genral]`).

@@ -1,4 +1,4 @@
-// Which configuration file to load (CONFIG.md, "Discovery"): `--config` (file or folder), else
+// Which configuration file to load (docs/configuration.md): `--config` (file or folder), else
 // $ORDO_CONFIG, else the nearest folder from the current one upward that holds one of CONFIG_FILE_NAMES.
 // cosmiconfig's own search is not used: creating an explorer runs its "meta config" lookup, which
 // executes `.config/config.js` (or .ts/.mjs/.cjs) of the current folder, and its loaders always include

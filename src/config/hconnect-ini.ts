@@ -1,4 +1,4 @@
-// hconnect.ini (historical, beside automate.ini) → the default naming plan (CLI.md, "Naming plan"):
+// hconnect.ini (historical, beside automate.ini) → the default naming plan (docs/naming.md):
 // [CONFIG] horodatage / renommer / renommer_format, and the [RECHERCHE] table in file order.
 // Keys are case-insensitive as they were for the historical tool; other keys and sections belonged to
 // it and are ignored, except near-misses of ours (`horodatge`), which are reported as typos.

@@ -1,4 +1,4 @@
-// The shape of a configuration (CONFIG.md), common to JSON, YAML and INI. Leaves accept what a person
+// The shape of a configuration (docs/configuration.md), common to JSON, YAML and INI. Leaves accept what a person
 // writes by hand — INI has only text, so `1`/`oui`, `30s` and `a;b` are read here — and report their
 // problems as catalog keys; the messages are made in ./schema-issues.ts.
 import { z } from 'zod';

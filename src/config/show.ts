@@ -1,4 +1,4 @@
-// `ordo config show`: the effective configuration, with the public key names of CONFIG.md, defaults
+// `ordo config show`: the effective configuration, with the public key names (docs/configuration.md), defaults
 // filled in, durations readable and every secret masked.
 import { redactDeep, SECRET_MASK } from '../core/redact.js';
 import { formatDuration } from './duration.js';

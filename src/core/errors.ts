@@ -1,4 +1,4 @@
-// The one place where failures become the exit codes of CLI.md (public API: never renumber).
+// The one place where failures become the exit codes of docs/cli.md (public API: never renumber).
 import { t, type Params } from '../i18n/index.js';
 
 export const ExitCode = {

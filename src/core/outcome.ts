@@ -1,4 +1,4 @@
-// Collects what happened during a command and turns it into a result with its exit code (CLI.md).
+// Collects what happened during a command and turns it into a result with its exit code (docs/cli.md).
 import type { CycleResult, FileOutcome, ScenarioProblem } from './results.js';
 import { ExitCode, type ExitCodeValue } from './errors.js';
 

@@ -1,4 +1,4 @@
-// The spool layout under the configured root (ARCHITECTURE.md, "State on disk").
+// The spool layout under the configured root (docs/engine.md, "The spool").
 import { join } from 'node:path';
 import type { OrdoConfig, ScenarioConfig } from '../config/model.js';
 

@@ -1,4 +1,4 @@
-// Sending: one file's journey (ARCHITECTURE.md): detect → claim → backup → journal → send → settle,
+// Sending: one file's journey (docs/engine.md): detect → claim → backup → journal → send → settle,
 // with recovery of interrupted work at the start of every run.
 import { open, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';

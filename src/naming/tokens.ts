@@ -1,4 +1,4 @@
-// The tokens of a naming plan (CLI.md, "Naming plan"), case-insensitive.
+// The tokens of a naming plan (docs/naming.md), case-insensitive.
 export const NAMING_TOKENS = [
   'annee', 'mois', 'jour', 'heure', 'min', 'sec', 'numrec', 'nomprofil', 'recherche', 'nomfic', 'ext',
 ] as const;

@@ -1,4 +1,4 @@
-// The one mapping from a thrown error to the exit codes of CLI.md (results carry their own code).
+// The one mapping from a thrown error to the exit codes of docs/cli.md (results carry their own code).
 // Unexpected errors (bugs, system errors nobody caught) exit with 1: scripts already treat 1 as
 // "something went wrong, look at the log", and no code of the public table is given a second meaning
 // beyond "not everything was done".

@@ -17,26 +17,26 @@ const registry: Record<string, RegistryEntry> = {
     optionKeys: ['target', 'inbox', 'afterRetrieve', 'filter'],
     load: async () => (await import('./local.js')).localProtocol,
   },
-  // Keys beyond CONFIG.md's fixed ones: docs/protocols/sftp.md.
+  // Keys beyond the fixed ones of docs/configuration.md: docs/protocols/sftp.md.
   sftp: {
     profileKeys: ['host', 'port', 'username', 'password', 'privateKey', 'passphrase', 'hostKey', 'knownHosts', 'timeout', 'keepalive', 'serial', 'ciphers'],
     optionKeys: ['remoteDir', 'inbox', 'filter', 'afterRetrieve', 'createRemoteDir'],
     load: async () => (await import('./sftp.js')).sftpProtocol,
   },
-  // Keys beyond CONFIG.md's fixed ones (passphrase, insecure, timeout): docs/protocols/xfb.md.
+  // Keys beyond the fixed ones of docs/configuration.md (passphrase, insecure, timeout): docs/protocols/xfb.md.
   xfb: {
     profileKeys: ['url', 'user', 'password', 'partner', 'application', 'ca', 'cert', 'key', 'proxy', 'passphrase', 'insecure', 'timeout'],
     optionKeys: [],
     load: async () => (await import('./xfb.js')).xfbProtocol,
   },
-  // Keys beyond CONFIG.md's fixed ones (passphrase, insecure, timeout, method, body, fileField,
+  // Keys beyond the fixed ones of docs/configuration.md (passphrase, insecure, timeout, method, body, fileField,
   // successStatus, successPattern): docs/protocols/http.md.
   http: {
     profileKeys: ['urls', 'auth', 'ca', 'cert', 'key', 'proxy', 'passphrase', 'insecure', 'timeout', 'method', 'body', 'fileField', 'successStatus', 'successPattern'],
     optionKeys: ['fileType', 'fields'],
     load: async () => (await import('./http.js')).httpProtocol,
   },
-  // Keys beyond CONFIG.md's fixed ones (filter, staleRequestAge): docs/protocols/tedeco.md.
+  // Keys beyond the fixed ones of docs/configuration.md (filter, staleRequestAge): docs/protocols/tedeco.md.
   tedeco: {
     profileKeys: ['spool', 'alias', 'ead'],
     optionKeys: ['type', 'rfa', 'recordLength', 'compression', 'year', 'filter', 'staleRequestAge'],

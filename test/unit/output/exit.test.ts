@@ -1,4 +1,4 @@
-// One mapping from thrown errors to the exit codes of CLI.md.
+// One mapping from thrown errors to the exit codes of docs/cli.md.
 import { CommanderError } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, ExitCode, InterruptedError, LockHeldError, OrdoError, UsageError } from '../../../src/core/errors.js';

@@ -10,7 +10,7 @@ const OTHER = 'SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU';
 const profile = { host: 'sftp.dila.example', username: 'mairie', password: 'not-shown-anywhere', hostKey: FINGERPRINT };
 
 describe('sftp settings', () => {
-  it('declares its keys in the registry (CONFIG.md’s fixed ones first)', () => {
+  it('declares its keys in the registry (the fixed ones of docs/configuration.md first)', () => {
     const entry = registryEntry('sftp')!;
     expect(entry.profileKeys.slice(0, 8)).toEqual(['host', 'port', 'username', 'password', 'privateKey', 'passphrase', 'hostKey', 'knownHosts']);
     expect(entry.profileKeys).toEqual(expect.arrayContaining(['timeout', 'keepalive', 'serial', 'ciphers']));
