@@ -56,7 +56,8 @@ export function localFailureFix(code: string, folder: string, path: string): str
   return t('engine.local.other.fix', { folder });
 }
 
-async function freeBytes(folder: string): Promise<number | undefined> {
+/** Bytes free for this account on the volume of `folder` (or of its closest existing parent). */
+export async function freeBytes(folder: string): Promise<number | undefined> {
   const existing = await nearestExisting(folder);
   if (existing === undefined) return undefined;
   try {

@@ -1,7 +1,7 @@
 // Retrieval: list → skip what the journal already has → local name by the naming plan → download to a
 // hidden partial file → flush → journal `placing` → place under the final name without overwriting →
 // journal `received` → acknowledge. A run killed in between finishes the placing on the next run.
-import { lstat, mkdir, readdir, rename, rm, stat, statfs, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import { join } from 'node:path';
 import type { ScenarioConfig } from '../config/model.js';
@@ -26,6 +26,7 @@ import { LockHeldError } from './errors.js';
 import { sha256File } from './hash.js';
 import { Journal, type JournalEntry } from './journal.js';
 import { JournalIndex } from './journal-index.js';
+import { freeBytes } from './local-failure.js';
 import { acquireLock } from './lock.js';
 import { Outcomes } from './outcome.js';
 import { spoolPaths } from './paths.js';
@@ -354,7 +355,7 @@ class Retriever {
     const { ctx, scenario } = this;
     await rm(partial, { force: true }).catch(() => undefined);
     const folder = this.dir;
-    const free = await statfs(folder).then((info) => info.bavail * info.bsize, () => undefined);
+    const free = await freeBytes(folder);
     const code = (isTransferError(error) ? String(error.params.code ?? '') : '') || (localWriteCode(error) ?? 'EIO');
     const params = { scenario: scenario.name, file: entry.name, folder, code, needed: entry.size ?? '?', free: free ?? '?' };
     const key = entry.size === undefined ? 'engine.localWriteFailedSizeUnknown' : 'engine.localWriteFailed';
