@@ -4,17 +4,11 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { setLang, t } from './i18n/index.js';
-import { addGlobalOptions, earlyFlags, mergeOptions, type EarlyFlags, type GlobalOptions, type NameStyle } from './commands/options.js';
+import { addGlobalOptions, earlyFlags, mergeOptions, type EarlyFlags, type NameStyle } from './commands/options.js';
 import { examplesText, exitCodesText } from './commands/help.js';
 import type { CommandContext } from './commands/context.js';
+import type { PendingCommand } from './commands/execute.js';
 
-/** A parsed command line waiting to run: its options and how to load and start its module. */
-export interface PendingCommand {
-  name: string;
-  options: GlobalOptions;
-  version: string;
-  start(ctx: CommandContext): Promise<number>;
-}
 
 interface CommandModule<I> {
   run(ctx: CommandContext, input: I): Promise<number>;

@@ -7,7 +7,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const dist = fileURLToPath(new URL('../../dist/protocols/sftp.js', import.meta.url));
+const dist = fileURLToPath(new URL('../../dist/protocols/sftp/protocol.js', import.meta.url));
 const { sftpProtocol } = await import(dist);
 
 const [settingsFile, operation, first, second] = process.argv.slice(2);

@@ -2,7 +2,7 @@
 // engine opened with the interruption signal and the progress display, closed whatever happens.
 import type { OrdoConfig } from '../config/model.js';
 import type { Selection } from '../core/context.js';
-import { registerSecrets } from '../core/redact.js';
+import { registerSecrets } from '../shared/redact.js';
 import { openEngine, type Engine } from '../core/session.js';
 import { setLang, t } from '../i18n/index.js';
 import type { Reporter } from '../output/reporter.js';

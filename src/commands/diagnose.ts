@@ -7,7 +7,7 @@ import type { OrdoConfig } from '../config/model.js';
 import { effectiveConfig } from '../config/show.js';
 import { configFailure, diagnose } from '../core/diagnose.js';
 import { check } from '../core/diagnose-check.js';
-import { ConfigError, ExitCode } from '../core/errors.js';
+import { ConfigError, ExitCode } from '../shared/errors.js';
 import { t } from '../i18n/index.js';
 import { tailLastLog } from '../core/logs.js';
 import type { DiagnoseResult } from '../core/results.js';

@@ -1,7 +1,7 @@
 // Durations given on the command line (`--interval 30s`, `--older-than 90d`): the configuration's
 // syntax, and a usage error (exit 2) naming the option when it does not parse.
-import { parseDuration } from '../config/duration.js';
-import { UsageError } from '../core/errors.js';
+import { parseDuration } from '../shared/duration.js';
+import { UsageError } from '../shared/errors.js';
 
 export function durationOption(option: string, value: string): number {
   const ms = parseDuration(value);

@@ -1,9 +1,16 @@
 // Runs the command chosen on the command line: one reporter, one context, and every failure turned
 // into its rendering and exit code.
 import { Reporter } from '../output/reporter.js';
-import type { PendingCommand } from '../cli.js';
 import { CommandContext } from './context.js';
-import type { EarlyFlags } from './options.js';
+import type { EarlyFlags, GlobalOptions } from './options.js';
+
+/** A parsed command line waiting to run: its options and how to load and start its module. */
+export interface PendingCommand {
+  name: string;
+  options: GlobalOptions;
+  version: string;
+  start(ctx: CommandContext): Promise<number>;
+}
 
 export async function execute(pending: PendingCommand): Promise<number> {
   const out = reporterFor(pending.options);

@@ -1,5 +1,5 @@
 // ordo rename <file...>: apply the naming plan of --scenario/--profile (or --format) to local files.
-import { ExitCode, UsageError } from '../core/errors.js';
+import { ExitCode, UsageError } from '../shared/errors.js';
 import { renameFiles } from '../core/rename.js';
 import type { CommandContext } from './context.js';
 

@@ -1,7 +1,7 @@
 // ordo send [file...]: the given files (or `-`: paths from stdin) through one scenario, or what scan
 // finds for the selected scenarios.
 import { resolve } from 'node:path';
-import { ExitCode } from '../core/errors.js';
+import { ExitCode } from '../shared/errors.js';
 import type { CycleResult } from '../core/results.js';
 import { send } from '../core/send.js';
 import type { CommandContext } from './context.js';

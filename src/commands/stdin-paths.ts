@@ -1,5 +1,5 @@
 // `ordo send -`: the paths to send come from stdin, one a line (CRLF from Windows tools too).
-import { UsageError } from '../core/errors.js';
+import { UsageError } from '../shared/errors.js';
 
 export async function readPathsFromStdin(stdin: NodeJS.ReadableStream & { isTTY?: boolean }): Promise<string[]> {
   // Never wait for someone to type: `-` is for pipes and redirections.

@@ -1,7 +1,7 @@
 // ordo tedeco-request <file> --scenario <name>: write the pair fiNNNN + rqNNNN for one file into the
 // agent's spool, through the same pipeline as `ordo send --scenario <name> <file>`.
 import { resolve } from 'node:path';
-import { UsageError } from '../core/errors.js';
+import { UsageError } from '../shared/errors.js';
 import { tedecoRequest } from '../core/tedeco-request.js';
 import type { CommandContext } from './context.js';
 

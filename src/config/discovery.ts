@@ -5,7 +5,7 @@
 // JS ones — we never execute configuration code.
 import { readdir, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { ConfigError, type ConfigProblem } from '../core/errors.js';
+import { ConfigError, type ConfigProblem } from '../shared/errors.js';
 import { t } from '../i18n/index.js';
 
 /** In order of preference within one folder. */

@@ -1,7 +1,7 @@
 // Resolves `${NAME}` (and `%NAME%` in INI) in every value of the tree, and gathers the secrets:
 // values of secret-named keys (password, token…) and the variables they, or any secret-named
 // variable, brought in.
-import { isSecretKey } from '../core/redact.js';
+import { isSecretKey } from '../shared/redact.js';
 import { expandEnvRefs } from './env-refs.js';
 import type { KeyPath, ProblemList } from './problems.js';
 import { isPlainObject } from './schema.js';

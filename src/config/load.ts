@@ -2,7 +2,7 @@
 // references, check everything, and either return the OrdoConfig or throw ConfigError with every
 // problem found.
 import { resolve } from 'node:path';
-import { registerSecrets } from '../core/redact.js';
+import { registerSecrets } from '../shared/redact.js';
 import { buildConfig } from './build.js';
 import { findConfigFile } from './discovery.js';
 import { expandTree } from './expand.js';

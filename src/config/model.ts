@@ -1,6 +1,6 @@
 // The configuration as the rest of ordo sees it, whatever syntax it was written in (JSON, YAML, INI).
 // Durations are milliseconds; paths are absolute (resolved against the config file's folder).
-import type { ConfigProblem } from '../core/errors.js';
+import type { ConfigProblem } from '../shared/errors.js';
 import type { Lang } from '../i18n/index.js';
 
 export type IfExists = 'overwrite' | 'rename' | 'keep' | 'fail';

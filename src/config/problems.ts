@@ -1,7 +1,7 @@
 // Collects every problem of one load, each placed in its file (and INI section/line), translated,
 // free of secrets, so that ConfigError can list them all at once.
-import { ConfigError, type ConfigProblem } from '../core/errors.js';
-import { isSecretKey, SECRET_MASK } from '../core/redact.js';
+import { ConfigError, type ConfigProblem } from '../shared/errors.js';
+import { isSecretKey, SECRET_MASK } from '../shared/redact.js';
 import { t, type Params } from '../i18n/index.js';
 import { MAX_LIST_CHARS, MAX_QUOTED_CHARS, shortenQuoted } from './limits.js';
 

@@ -7,7 +7,7 @@ import type { ConfigFormat } from './read-source.js';
 import type { KeyPath, ProblemList } from './problems.js';
 import { reportUnknownKey } from './schema-issues.js';
 import { isPlainObject } from './schema.js';
-import { parseBoolean } from './values.js';
+import { parseBoolean } from '../shared/values.js';
 
 const PROFILE_KEYS = ['label', 'insee'];
 

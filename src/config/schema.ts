@@ -4,8 +4,8 @@
 import { z } from 'zod';
 import type { Params } from '../i18n/index.js';
 import { NAMING_TOKENS, findUnknownTokens } from '../naming/tokens.js';
-import { parseDuration } from './duration.js';
-import { parseBoolean, parseList, parseTimeOfDay } from './values.js';
+import { parseDuration } from '../shared/duration.js';
+import { parseBoolean, parseList, parseTimeOfDay } from '../shared/values.js';
 
 export interface LeafProblem {
   message: string;

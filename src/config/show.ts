@@ -1,7 +1,7 @@
 // `ordo config show`: the effective configuration, with the public key names (docs/configuration.md), defaults
 // filled in, durations readable and every secret masked.
-import { redactDeep, SECRET_MASK } from '../core/redact.js';
-import { formatDuration } from './duration.js';
+import { redactDeep, SECRET_MASK } from '../shared/redact.js';
+import { formatDuration } from '../shared/duration.js';
 import type { NamingPlan, OrdoConfig, ProfileConfig, ScenarioConfig } from './model.js';
 
 export function effectiveConfig(config: OrdoConfig): Record<string, unknown> {

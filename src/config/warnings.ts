@@ -1,6 +1,6 @@
 // What a configuration allows but should rarely want: accepted (the configuration loads, `config
 // check` exits 0), and said by `config check` and `diagnose` (⚠) with when it is safe.
-import type { ConfigProblem } from '../core/errors.js';
+import type { ConfigProblem } from '../shared/errors.js';
 import type { OrdoConfig, ScenarioConfig } from './model.js';
 import { KeyLocator, ProblemList } from './problems.js';
 

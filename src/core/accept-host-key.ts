@@ -5,7 +5,7 @@ import type { OrdoConfig } from '../config/model.js';
 import { t } from '../i18n/index.js';
 import { isTransferError } from '../protocols/contract.js';
 import type { HostKeyAcceptance } from '../protocols/sftp/accept-host-key.js';
-import { ExitCode, OrdoError, UsageError } from './errors.js';
+import { ExitCode, OrdoError, UsageError } from '../shared/errors.js';
 import { findScenario } from './select.js';
 
 export interface HostKeyAcceptanceResult extends HostKeyAcceptance {

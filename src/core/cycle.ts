@@ -6,7 +6,7 @@ import type { CycleResult, WatchCycle } from './results.js';
 import { retrieveScenarios } from './retrieve.js';
 import { selectScenarios } from './select.js';
 import { sendScenarios } from './send.js';
-import { pause } from './wait.js';
+import { pause } from '../shared/wait.js';
 
 export async function runCycle(ctx: EngineContext, selection: Selection): Promise<CycleResult> {
   return cycle(ctx, selection, () => true);

@@ -3,7 +3,7 @@ import { statfs } from 'node:fs/promises';
 import type { OrdoConfig } from '../config/model.js';
 import { t } from '../i18n/index.js';
 import { check } from './diagnose-check.js';
-import { nearestExisting } from './exists.js';
+import { nearestExisting } from '../shared/exists.js';
 import type { DiagnoseCheck } from './results.js';
 
 const MiB = 1024 * 1024;

@@ -2,16 +2,16 @@
 // Windows and network shares); the others must exist and be writable, or be creatable.
 import { lstat, open, readdir, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative } from 'node:path';
-import { isRemovableLeftover, isTemporaryName } from '../protocols/temp-names.js';
+import { isRemovableLeftover, isTemporaryName } from '../shared/temp-names.js';
 import type { OrdoConfig, ScenarioConfig } from '../config/model.js';
 import { t } from '../i18n/index.js';
 import { check } from './diagnose-check.js';
-import { spoolPaths } from './paths.js';
-import { accessCode, probeWrite } from '../protocols/fs-probe.js';
+import { spoolPaths } from '../shared/paths.js';
+import { accessCode, probeWrite } from '../protocols/common/fs-probe.js';
 import type { DiagnoseCheck } from './results.js';
 import { firstLook } from './scan.js';
 import { localFailureFix } from './local-failure.js';
-import { nearestExisting } from './exists.js';
+import { nearestExisting } from '../shared/exists.js';
 
 type FolderState =
   | { state: 'ok' }

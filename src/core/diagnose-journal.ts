@@ -6,7 +6,7 @@ import { t } from '../i18n/index.js';
 import { check } from './diagnose-check.js';
 import { lastSendStates, type JournalEntry } from './journal.js';
 import type { DiagnoseCheck } from './results.js';
-import { exists } from './exists.js';
+import { exists } from '../shared/exists.js';
 import { localFailureFix } from './local-failure.js';
 
 /** Older problems whose file is no longer queued are not reported again and again. */

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import type { OrdoConfig } from '../config/model.js';
 import { t } from '../i18n/index.js';
 import { check } from './diagnose-check.js';
-import { readLock } from './lock.js';
-import { spoolPaths } from './paths.js';
+import { readLock } from '../shared/lock.js';
+import { spoolPaths } from '../shared/paths.js';
 import type { DiagnoseCheck } from './results.js';
 
 export async function lockChecks(config: OrdoConfig): Promise<DiagnoseCheck[]> {

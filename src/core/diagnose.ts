@@ -10,7 +10,7 @@ import { fetchFailedChecks, interruptedChecks, lastTransferChecks } from './diag
 import { lockChecks } from './diagnose-locks.js';
 import { protocolChecks } from './diagnose-protocols.js';
 import { settleChecks } from './diagnose-settle.js';
-import { ExitCode, type ConfigError } from './errors.js';
+import { ExitCode, type ConfigError } from '../shared/errors.js';
 import { diagnoseJournal } from './journal-index-recent.js';
 import type { DiagnoseCheck, DiagnoseResult } from './results.js';
 import { selectScenarios } from './select.js';

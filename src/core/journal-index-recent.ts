@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { readJournal, type JournalEntry } from './journal.js';
 import { JournalIndex } from './journal-index.js';
 import { COMPLETED, pathKey } from './journal-index-keys.js';
-import { spoolPaths } from './paths.js';
+import { spoolPaths } from '../shared/paths.js';
 
 /** Months read in full: diagnose's recent problems look back 30 days. */
 export const RECENT_MONTHS = 2;

@@ -22,8 +22,8 @@ import {
   recvKey,
   type LinePointer,
 } from './journal-index-keys.js';
-import { acquireLock } from './lock.js';
-import { spoolPaths } from './paths.js';
+import { acquireLock } from '../shared/lock.js';
+import { spoolPaths } from '../shared/paths.js';
 
 /** Longer journal lines do not exist (a reason text is a few KB): a longer pointer is damage. */
 const MAX_LINE = 64 * 1024 * 1024;

@@ -2,7 +2,7 @@
 // It is what makes recovery and duplicate detection possible; any text tool can read it.
 import { open, readdir, readFile, mkdir, type FileHandle } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { spoolPaths } from './paths.js';
+import { spoolPaths } from '../shared/paths.js';
 
 export type JournalState =
   /** about to send: written (and flushed) before the first byte leaves */

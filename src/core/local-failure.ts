@@ -5,8 +5,8 @@ import { statfs } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { isTransferError } from '../protocols/contract.js';
 import { t } from '../i18n/index.js';
-import { OrdoError } from './errors.js';
-import { nearestExisting } from './exists.js';
+import { OrdoError } from '../shared/errors.js';
+import { nearestExisting } from '../shared/exists.js';
 
 export interface LocalFailure {
   /** The system code: ENOSPC, EACCES, EIO… */

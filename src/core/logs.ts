@@ -3,8 +3,8 @@
 import { readdir, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { OrdoConfig } from '../config/model.js';
-import { ExitCode, OrdoError, UsageError, type ExitCodeValue } from './errors.js';
-import { spoolPaths } from './paths.js';
+import { ExitCode, OrdoError, UsageError, type ExitCodeValue } from '../shared/errors.js';
+import { spoolPaths } from '../shared/paths.js';
 
 export interface LogText {
   /** The file shown. */

@@ -1,6 +1,6 @@
 // Collects what happened during a command and turns it into a result with its exit code (docs/cli.md).
 import type { CycleResult, FileOutcome, ScenarioProblem } from './results.js';
-import { ExitCode, type ExitCodeValue } from './errors.js';
+import { ExitCode, type ExitCodeValue } from '../shared/errors.js';
 
 const TRANSFERRED = new Set(['sent', 'pending', 'received']);
 const FAILED = new Set(['failed', 'deferred', 'uncertain']);

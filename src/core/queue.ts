@@ -2,17 +2,17 @@
 // rename out of its source folder (two runs, or two hosts sharing the folder, cannot both win it),
 // backed up, sent, and only then removed. Each item has its own folder so that two files with the same
 // name (one deferred, one new) never collide.
-import { copyFile, link, lstat, mkdir, open, readdir, rename, rm, rmdir, stat, unlink, writeFile, constants } from 'node:fs/promises';
+import { link, lstat, mkdir, readdir, rename, rm, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
 import { createHash, randomBytes } from 'node:crypto';
 import { basename, dirname, extname, join } from 'node:path';
 import type { IfExists, ScenarioConfig } from '../config/model.js';
-import { spoolPaths } from './paths.js';
-import { exists } from './exists.js';
-import { isRemovableLeftover, isTemporaryName, temporaryName } from '../protocols/temp-names.js';
+import { spoolPaths } from '../shared/paths.js';
+import { exists } from '../shared/exists.js';
+import { isRemovableLeftover, isTemporaryName, temporaryName } from '../shared/temp-names.js';
 import { isProcessAlive, thisHost } from '../shared/process.js';
-import { sha256File } from './hash.js';
-import { syncDirectory } from '../naming/atomic-write.js';
+import { sha256File } from '../shared/hash.js';
+import { copyFlushed, syncDirectory } from '../shared/durable-files.js';
 import { errorCode } from '../shared/fs-errors.js';
 
 export interface QueueItem {
@@ -295,22 +295,6 @@ export async function placeBackup(staged: StagedBackup, now: Date): Promise<Back
 export async function discardBackup(staging: Promise<StagedBackup> | undefined): Promise<void> {
   const staged = await staging?.catch(() => undefined);
   if (staged !== undefined && !('decided' in staged)) await unlink(staged.temp).catch(() => undefined);
-}
-
-/** Copies and flushes `from` to a new file `to`; a copy that could not be flushed is removed (a failed copy is removed by copyFile itself). */
-export async function copyFlushed(from: string, to: string): Promise<void> {
-  await copyFile(from, to, constants.COPYFILE_EXCL);
-  try {
-    const handle = await open(to, 'r+');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  } catch (error) {
-    await unlink(to).catch(() => undefined);
-    throw error;
-  }
 }
 
 function stampedName(name: string, now: Date, n: number): string {

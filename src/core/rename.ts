@@ -15,7 +15,7 @@ import {
   type CounterStore,
   type NamingNote,
 } from '../naming/index.js';
-import { ExitCode, OrdoError, UsageError } from './errors.js';
+import { ExitCode, OrdoError, UsageError } from '../shared/errors.js';
 
 export interface RenameOptions {
   scenario?: string | undefined;

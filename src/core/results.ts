@@ -1,6 +1,6 @@
 // What the engine returns to commands; src/output renders these (human text or --json).
 // The JSON shapes are public (docs/json-output.md): add fields, never rename.
-import type { ExitCodeValue } from './errors.js';
+import type { ExitCodeValue } from '../shared/errors.js';
 import type { CheckStatus } from '../protocols/contract.js';
 
 export type FileStatus =

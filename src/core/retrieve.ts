@@ -22,19 +22,19 @@ import {
 import { registryEntry } from '../protocols/registry.js';
 import { hasCapability, isTransferError, localWriteCode, type ProtocolSession, type RemoteEntry } from '../protocols/contract.js';
 import type { EngineContext, Selection } from './context.js';
-import { LockHeldError } from './errors.js';
-import { sha256File } from './hash.js';
+import { LockHeldError } from '../shared/errors.js';
+import { sha256File } from '../shared/hash.js';
 import { Journal, type JournalEntry } from './journal.js';
 import { JournalIndex } from './journal-index.js';
 import { freeBytes } from './local-failure.js';
-import { acquireLock } from './lock.js';
+import { acquireLock } from '../shared/lock.js';
 import { Outcomes } from './outcome.js';
-import { spoolPaths } from './paths.js';
+import { spoolPaths } from '../shared/paths.js';
 import { loadDefinition, openSession } from './protocol-session.js';
 import type { CycleResult, FileOutcome } from './results.js';
 import { selectScenarios } from './select.js';
-import { describeFailure, failureFix, sessionProblem } from './send.js';
-import { pause } from './wait.js';
+import { describeFailure, failureFix, sessionProblem } from './failure.js';
+import { pause } from '../shared/wait.js';
 import { newItemId } from './queue.js';
 
 export interface RetrieveRequest {

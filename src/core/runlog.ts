@@ -2,8 +2,8 @@
 // (as the historical scheduler kept them). Every line is translated and masked before it is written.
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { escapeControls, t, type Params } from '../i18n/index.js';
-import { redact } from './redact.js';
-import { spoolPaths } from './paths.js';
+import { redact } from '../shared/redact.js';
+import { spoolPaths } from '../shared/paths.js';
 import type { LogLevel, RunLogger } from './context.js';
 
 const LEVEL_LABEL: Record<LogLevel, string> = { debug: 'DEBUG', info: 'INFO ', warn: 'WARN ', error: 'ERROR' };

@@ -9,11 +9,11 @@ import fg from 'fast-glob';
 import type { ScenarioConfig } from '../config/model.js';
 import { t } from '../i18n/index.js';
 import type { EngineContext, Selection } from './context.js';
-import { ExitCode } from './errors.js';
+import { ExitCode } from '../shared/errors.js';
 import type { ScanCandidate, ScanResult, ScenarioProblem } from './results.js';
 import { selectScenarios } from './select.js';
-import { pause } from './wait.js';
-import { exists } from './exists.js';
+import { pause } from '../shared/wait.js';
+import { exists } from '../shared/exists.js';
 
 /** Files that producing software writes while working, and ordo's own temporary files. */
 export const TEMPORARY_PATTERNS = [

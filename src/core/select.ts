@@ -1,7 +1,7 @@
 // Which scenarios a command works on: the names given (--scenario, positional), the profiles given
 // (--profile), else every enabled scenario.
 import type { OrdoConfig, ScenarioConfig } from '../config/model.js';
-import { UsageError } from './errors.js';
+import { UsageError } from '../shared/errors.js';
 import type { Selection } from './context.js';
 
 export function selectScenarios(config: OrdoConfig, selection: Selection): ScenarioConfig[] {

@@ -3,28 +3,29 @@
 import { open, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { ScenarioConfig } from '../config/model.js';
-import { hasMessage, t } from '../i18n/index.js';
+import { t } from '../i18n/index.js';
 import { isTransferError, type ProtocolSession, type SendItem } from '../protocols/contract.js';
 import type { EngineContext, Selection } from './context.js';
-import { LockHeldError, UsageError } from './errors.js';
-import { sha256File } from './hash.js';
+import { LockHeldError, UsageError } from '../shared/errors.js';
+import { sha256File } from '../shared/hash.js';
 import { runHook } from './hooks.js';
 import { Journal, type JournalEntry } from './journal.js';
 import { JournalIndex } from './journal-index.js';
-import { acquireLock } from './lock.js';
+import { acquireLock } from '../shared/lock.js';
 import { Outcomes } from './outcome.js';
-import { spoolPaths } from './paths.js';
+import { spoolPaths } from '../shared/paths.js';
 import { openSession } from './protocol-session.js';
 import { describeLocalFailure, isSystemError, located } from './local-failure.js';
 import {
   claim, discardBackup, dropClaim, finishClaim, hasQueuedItems, matchOldClaim, moveToFailed, newItemId, orphanClaims, placeBackup, queuedItems,
   releaseClaim, removeItem, removeLeftovers, stageBackup, type OrphanClaim, type QueueItem, type StagedBackup,
 } from './queue.js';
-import type { CycleResult, FileOutcome, ScenarioProblem } from './results.js';
+import type { CycleResult, FileOutcome } from './results.js';
 import { readyFiles } from './scan.js';
 import { findScenario, selectScenarios } from './select.js';
-import { backoffDelay, pause } from './wait.js';
+import { backoffDelay, pause } from '../shared/wait.js';
 import { retrieveScenarios } from './retrieve.js';
+import { describeFailure, failureFix, sessionProblem } from './failure.js';
 
 export interface SendRequest {
   selection: Selection;
@@ -211,34 +212,6 @@ async function withHooks(ctx: EngineContext, scenario: ScenarioConfig, outcomes:
 
 function reportSessionFailure(ctx: EngineContext, scenario: ScenarioConfig, outcomes: Outcomes, error: unknown): void {
   outcomes.problem(sessionProblem(ctx, scenario, error));
-}
-
-/** A protocol session could not be opened: logged, and a problem with the protocol's fix when it has one. */
-export function sessionProblem(ctx: EngineContext, scenario: ScenarioConfig, error: unknown): ScenarioProblem {
-  const reason = describeFailure(error);
-  ctx.log.error('engine.sessionFailed', { scenario: scenario.name, protocol: scenario.protocol, reason });
-  const fix = failureFix(error);
-  return {
-    scenario: scenario.name,
-    message: t('engine.sessionFailed', { scenario: scenario.name, protocol: scenario.protocol, reason }),
-    ...(fix === undefined ? {} : { fix }),
-    connection: !isTransferError(error) || error.connection || error.kind === 'transient',
-  };
-}
-
-/** The protocol's advice for an error (`<key>.fix` in the catalog), when it has some. */
-export function failureFix(error: unknown): string | undefined {
-  if (!isTransferError(error) || !hasMessage(`${error.key}.fix`)) return undefined;
-  return t(`${error.key}.fix`, error.params);
-}
-
-export function describeFailure(error: unknown): string {
-  if (isTransferError(error)) {
-    const text = t(error.key, error.params);
-    return error.serverMessage ? `${text} (${error.serverMessage})` : text;
-  }
-  if (error instanceof Error) return error.message;
-  return String(error);
 }
 
 /** Temporaries of dead runs of this host (hidden queue items being filled, backup copies being written). */

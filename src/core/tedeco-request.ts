@@ -6,13 +6,14 @@ import { stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import type { ScenarioConfig } from '../config/model.js';
 import type { EngineContext } from './context.js';
-import { UsageError } from './errors.js';
-import { sha256File } from './hash.js';
+import { UsageError } from '../shared/errors.js';
+import { sha256File } from '../shared/hash.js';
 import { Outcomes } from './outcome.js';
 import { openSession } from './protocol-session.js';
 import type { CycleResult, FileOutcome } from './results.js';
 import { findScenario } from './select.js';
-import { describeFailure, send } from './send.js';
+import { describeFailure } from './failure.js';
+import { send } from './send.js';
 
 export const TEDECO_PROTOCOL = 'tedeco';
 

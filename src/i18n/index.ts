@@ -9,12 +9,9 @@ import { sftpMessages } from './catalog/sftp.js';
 import { tedecoMessages } from './catalog/tedeco.js';
 import { webMessages } from './catalog/web.js';
 
-export type Lang = 'fr' | 'en';
-export type Params = Record<string, string | number | undefined>;
-export interface Catalog {
-  en: Record<string, string>;
-  fr: Record<string, string>;
-}
+import type { Catalog, Lang, Params } from './types.js';
+
+export type { Catalog, Lang, Params } from './types.js';
 
 const catalogs: Catalog[] = [cliMessages, configMessages, engineMessages, namingMessages, protocolMessages, sftpMessages, webMessages, tedecoMessages];
 const merged: Record<Lang, Record<string, string>> = { en: {}, fr: {} };
@@ -81,7 +78,7 @@ export function hasControls(text: string): boolean {
   return UNSAFE_ONE.test(text);
 }
 
-// A secret holding a control character is masked in its escaped form too (core/redact.ts registers both).
+// A secret holding a control character is masked in its escaped form too (shared/redact.ts registers both).
 function escapeParam(value: string): string {
   return hasControls(value) ? escapeControls(value) : value;
 }

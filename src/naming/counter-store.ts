@@ -3,9 +3,9 @@
 import { mkdir, readFile, realpath } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { OrdoConfig } from '../config/model.js';
-import { withLock, type LockOptions } from '../core/lock.js';
-import { spoolPaths } from '../core/paths.js';
-import { replaceFileAtomically } from './atomic-write.js';
+import { withLock, type LockOptions } from '../shared/lock.js';
+import { spoolPaths } from '../shared/paths.js';
+import { replaceFileAtomically } from '../shared/durable-files.js';
 import { counterError } from './counter-errors.js';
 import { nextCounterValue, type CounterValue } from './counter-value.js';
 import { INI_COUNTER_KEY, readIniCounter } from './ini-counter.js';

@@ -1,5 +1,5 @@
 // Filling a `renommer_format` such as `LA[annee][numrec].020`.
-import { ExitCode, OrdoError } from '../core/errors.js';
+import { ExitCode, OrdoError } from '../shared/errors.js';
 import { findUnknownTokens, NAMING_TOKENS, type NamingToken } from './tokens.js';
 
 const TOKEN = /\[([^\]]*)\]/g;

@@ -1,7 +1,7 @@
 // `<root>/counters.json`: every counter that does not live in automate.ini, as
 // `{ "tedeco.request": "0042", … }` (counter name → last number used, as digits).
 import { readFile } from 'node:fs/promises';
-import { replaceFileAtomically } from './atomic-write.js';
+import { replaceFileAtomically } from '../shared/durable-files.js';
 import { counterError } from './counter-errors.js';
 import { isCounterDigits } from './counter-value.js';
 

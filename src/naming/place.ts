@@ -1,9 +1,9 @@
 // Giving a complete file its final name in a folder, never over an existing file.
 import { copyFile, link, lstat, open, readdir, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ExitCode, OrdoError } from '../core/errors.js';
-import { isRemovableLeftover, STALE_TEMP_MS, temporaryName } from '../protocols/temp-names.js';
-import { syncDirectory } from './atomic-write.js';
+import { ExitCode, OrdoError } from '../shared/errors.js';
+import { isRemovableLeftover, STALE_TEMP_MS, temporaryName } from '../shared/temp-names.js';
+import { syncDirectory } from '../shared/durable-files.js';
 import { linkUnsupported } from '../shared/fs-errors.js';
 import { fitName, splitExtension } from './name-parts.js';
 import { safeLocalName } from './safe-name.js';

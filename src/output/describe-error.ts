@@ -1,10 +1,11 @@
 // Any error thrown out of a command, described once for both renderers (human text and --json).
 import { CommanderError } from 'commander';
 import { t } from '../i18n/index.js';
-import { ConfigError, LockHeldError, OrdoError, type ConfigProblem, type ExitCodeValue } from '../core/errors.js';
+import { ConfigError, LockHeldError, OrdoError, type ConfigProblem, type ExitCodeValue } from '../shared/errors.js';
 import { isTransferError } from '../protocols/contract.js';
-import { redact } from '../core/redact.js';
-import { exitCodeFor, isAbort, isSystemError } from './exit.js';
+import { redact } from '../shared/redact.js';
+import { isAbort } from '../shared/abort.js';
+import { exitCodeFor, isSystemError } from './exit.js';
 import { translateUsage } from './usage.js';
 
 export type ErrorType = 'usage' | 'config' | 'connection' | 'locked' | 'interrupted' | 'failed' | 'internal';

@@ -3,8 +3,9 @@
 // "something went wrong, look at the log", and no code of the public table is given a second meaning
 // beyond "not everything was done".
 import { CommanderError } from 'commander';
-import { ExitCode, OrdoError, type ExitCodeValue } from '../core/errors.js';
+import { ExitCode, OrdoError, type ExitCodeValue } from '../shared/errors.js';
 import { isTransferError } from '../protocols/contract.js';
+import { isAbort } from '../shared/abort.js';
 
 export function exitCodeFor(error: unknown): ExitCodeValue {
   if (error instanceof CommanderError) return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
@@ -12,10 +13,6 @@ export function exitCodeFor(error: unknown): ExitCodeValue {
   if (isTransferError(error)) return error.connection ? ExitCode.connection : ExitCode.partial;
   if (isAbort(error)) return ExitCode.interrupted;
   return ExitCode.partial;
-}
-
-export function isAbort(error: unknown): boolean {
-  return error instanceof Error && error.name === 'AbortError';
 }
 
 /** A Node system error (EACCES, ENOSPC…): the machine's trouble, not a bug. */

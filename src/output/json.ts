@@ -1,5 +1,5 @@
 // --json: exactly one document on stdout, every string masked.
-import { redactDeep } from '../core/redact.js';
+import { redactDeep } from '../shared/redact.js';
 import { redactDescription, type ErrorDescription } from './describe-error.js';
 
 /**

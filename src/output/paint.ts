@@ -2,7 +2,7 @@
 // control character in it came from a name or a path, never from ordo), then coloured when that
 // stream gets colour.
 import type { ChalkInstance } from 'chalk';
-import { redact } from '../core/redact.js';
+import { redact } from '../shared/redact.js';
 import { escapeControls } from '../i18n/index.js';
 import type { Line, Tone } from './lines.js';
 

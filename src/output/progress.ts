@@ -4,7 +4,7 @@ import type { ChalkInstance } from 'chalk';
 import type { Ora } from 'ora';
 import type { EngineEvent } from '../core/context.js';
 import { escapeControls, t } from '../i18n/index.js';
-import { redact } from '../core/redact.js';
+import { redact } from '../shared/redact.js';
 import { formatSize } from './human/format.js';
 
 export interface Progress {

@@ -1,7 +1,7 @@
 // The redacted text report of `ordo diagnose --report <file>`, to attach to a support ticket.
 import { arch, release, type } from 'node:os';
 import { escapeControls, t } from '../i18n/index.js';
-import { redact, redactDeep } from '../core/redact.js';
+import { redact, redactDeep } from '../shared/redact.js';
 import type { DiagnoseResult } from '../core/results.js';
 import { renderConfigShow } from './human/config.js';
 import { checkLines, diagnoseSummary } from './human/diagnose.js';

@@ -2,11 +2,11 @@
 // problems; --quiet keeps errors only, on stderr) or one JSON document on stdout (--json).
 import type { ChalkInstance } from 'chalk';
 import type { EngineEvent } from '../core/context.js';
-import type { ExitCodeValue } from '../core/errors.js';
+import type { ExitCodeValue } from '../shared/errors.js';
 import type { LogText, PurgeResult } from '../core/logs.js';
 import type { RenameResult } from '../core/rename.js';
 import type { CycleResult, DiagnoseResult, ScanResult, WatchCycle } from '../core/results.js';
-import { redact, redactDeep } from '../core/redact.js';
+import { redact, redactDeep } from '../shared/redact.js';
 import { escapeControls } from '../i18n/index.js';
 import { describeError } from './describe-error.js';
 import { renderConfigShow, renderConfigValid, type ConfigSummary } from './human/config.js';

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { startHttpPeer } from '../../fixtures/peers/peers.mjs';
 import { openCounterStore } from '../../src/naming/index.js';
 import type { ProtocolContext, ProtocolSession } from '../../src/protocols/contract.js';
-import { httpProtocol } from '../../src/protocols/http.js';
+import { httpProtocol } from '../../src/protocols/http/protocol.js';
 import { sha256OfFile } from './files.js';
 import type { LoggedLine } from './local-harness.js';
 import type { ContractHarness } from './suite.js';

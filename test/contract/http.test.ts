@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { t } from '../../src/i18n/index.js';
 import type { ProtocolSession, TransferError } from '../../src/protocols/contract.js';
-import { httpProtocol } from '../../src/protocols/http.js';
+import { httpProtocol } from '../../src/protocols/http/protocol.js';
 import { sendItem } from './files.js';
 import { createHttpHarness, HTTP_PASSWORD, startHttpTestPeer, type HttpHarness, type HttpPeer } from './http-harness.js';
 import { defineContractSuite, expectTransferError, failure } from './suite.js';

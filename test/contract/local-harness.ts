@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ProtocolContext, ProtocolDefinition, ProtocolSession } from '../../src/protocols/contract.js';
 import { openCounterStore } from '../../src/naming/index.js';
-import { localProtocol } from '../../src/protocols/local.js';
-import { TEMP_FOLDER } from '../../src/protocols/local-temporaries.js';
+import { localProtocol } from '../../src/protocols/local/protocol.js';
+import { TEMP_FOLDER } from '../../src/protocols/common/temporaries.js';
 import { sha256OfFile, writeContent } from './files.js';
 import type { ContractHarness } from './suite.js';
 

@@ -1,7 +1,7 @@
 // The suite's own check: a protocol that only sends (a spool such as TEDECO's) runs the retrieve tests as
 // assertions that those capabilities are absent or refused, never as skipped tests.
 import { TransferError, type ProtocolDefinition } from '../../src/protocols/contract.js';
-import { localProtocol } from '../../src/protocols/local.js';
+import { localProtocol } from '../../src/protocols/local/protocol.js';
 import { createLocalHarness } from './local-harness.js';
 import { defineContractSuite } from './suite.js';
 

@@ -10,7 +10,7 @@ import type { ProtocolSession } from '../../src/protocols/contract.js';
 import { MiB, sendItem, sha256 } from './files.js';
 import { createSftpHarness, startSsh2Peer, type SftpHarness, type SftpPeer } from './sftp-harness.js';
 import { expectTransferError, failure } from './suite.js';
-import { temporaryName } from '../../src/protocols/temp-names.js';
+import { temporaryName } from '../../src/shared/temp-names.js';
 import { deadPid, ownTemporary } from '../helpers/leftovers.js';
 
 let files: string;

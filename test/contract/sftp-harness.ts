@@ -9,7 +9,7 @@ import { startOpenSshServer, type OpenSshServer } from '../../fixtures/peers/sft
 import { startSsh2SftpServer, type Ssh2SftpServer } from '../../fixtures/peers/sftp/ssh2-server.mjs';
 import { openCounterStore } from '../../src/naming/index.js';
 import type { ProtocolContext, ProtocolSession } from '../../src/protocols/contract.js';
-import { sftpProtocol } from '../../src/protocols/sftp.js';
+import { sftpProtocol } from '../../src/protocols/sftp/protocol.js';
 import { sha256OfFile, writeContent } from './files.js';
 import { canHoldOnThisSystem, type LoggedLine } from './local-harness.js';
 import type { ContractFaults, ContractHarness } from './suite.js';

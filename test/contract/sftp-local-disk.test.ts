@@ -69,7 +69,7 @@ describe('sftp: a full local disk while downloading', () => {
     mkdirSync(join(remoteBase, 'inbox'), { recursive: true });
     writeFileSync(join(remoteBase, 'inbox', 'GROS.bin'), Buffer.alloc(3 * MiB, 7));
     const local = mountTmpfs(join(remoteBase, 'local'), 1 * MiB);
-    const { sftpProtocol } = await import('../../src/protocols/sftp.js');
+    const { sftpProtocol } = await import('../../src/protocols/sftp/protocol.js');
     const { openCounterStore } = await import('../../src/naming/index.js');
     const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined };
     const session = await sftpProtocol.open({

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ProtocolContext, ProtocolDefinition, ProtocolSession } from '../../src/protocols/contract.js';
 import { openCounterStore } from '../../src/naming/index.js';
-import { tedecoProtocol, tedecoRequestSide, tedecoReturnSide } from '../../src/protocols/tedeco.js';
+import { tedecoProtocol, tedecoRequestSide, tedecoReturnSide } from '../../src/protocols/tedeco/protocol.js';
 import { sha256OfFile, writeContent } from './files.js';
 import { canHoldOnThisSystem, type LoggedLine } from './local-harness.js';
 import type { ContractHarness } from './suite.js';

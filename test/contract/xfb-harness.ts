@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { startXfbPeer } from '../../fixtures/peers/peers.mjs';
 import { openCounterStore } from '../../src/naming/index.js';
 import type { ProtocolContext, ProtocolSession } from '../../src/protocols/contract.js';
-import { xfbProtocol } from '../../src/protocols/xfb.js';
+import { xfbProtocol } from '../../src/protocols/xfb/protocol.js';
 import { sha256OfFile } from './files.js';
 import type { LoggedLine } from './local-harness.js';
 import type { ContractHarness } from './suite.js';

@@ -11,7 +11,7 @@ import { retrieve } from '../../src/core/retrieve.js';
 import { send } from '../../src/core/send.js';
 import { t } from '../../src/i18n/index.js';
 import type { ProtocolSession, SkippedEntry, TransferError } from '../../src/protocols/contract.js';
-import { xfbProtocol } from '../../src/protocols/xfb.js';
+import { xfbProtocol } from '../../src/protocols/xfb/protocol.js';
 import { gatewayWords, listedFiles } from '../../src/protocols/xfb/pages.js';
 import { scenario, workspace, type Workspace } from '../helpers/workspace.js';
 import { MiB, sendItem, sha256 } from './files.js';

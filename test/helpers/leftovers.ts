@@ -1,7 +1,7 @@
 // Leftovers as a killed run of this host leaves them: a process that has ended, and temporary names
 // written by it.
 import { spawnSync } from 'node:child_process';
-import { temporaryName } from '../../src/protocols/temp-names.js';
+import { temporaryName } from '../../src/shared/temp-names.js';
 
 /** The pid of a process of this host that has ended. */
 export function deadPid(): number {

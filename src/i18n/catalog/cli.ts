@@ -1,4 +1,4 @@
-import type { Catalog } from '../index.js';
+import type { Catalog } from '../types.js';
 
 // Messages of the command line, its output, `diagnose` and `logs`. French is read by support staff
 // at a mairie: plain words, the folder and option names as they are typed.

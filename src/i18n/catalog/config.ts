@@ -1,4 +1,4 @@
-import type { Catalog } from '../index.js';
+import type { Catalog } from '../types.js';
 
 // Read by integrators and by support staff at a mairie: say what is wrong, where, and what to write.
 export const configMessages: Catalog = {

@@ -1,4 +1,4 @@
-import type { Catalog } from '../index.js';
+import type { Catalog } from '../types.js';
 
 export const namingMessages: Catalog = {
   en: {

@@ -1,4 +1,4 @@
-import type { Catalog } from '../index.js';
+import type { Catalog } from '../types.js';
 
 // Messages of the `sftp` protocol (docs/protocols/sftp.md). Never a password or passphrase in them.
 export const sftpMessages: Catalog = {

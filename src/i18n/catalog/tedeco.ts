@@ -1,5 +1,5 @@
 // Messages of the `tedeco` protocol (TEDECO / Gex400 spool), its diagnose checks and `ordo tedeco-request`.
-import type { Catalog } from '../index.js';
+import type { Catalog } from '../types.js';
 
 export const tedecoMessages: Catalog = {
   en: {

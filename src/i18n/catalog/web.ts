@@ -1,6 +1,6 @@
 // Messages of the web protocols: `protocol.web.*` (shared by xfb and http: settings, TLS, proxy,
 // network, HTTP statuses, diagnose), `protocol.xfb.*` (the DGFiP gateway) and `protocol.http.*`.
-import type { Catalog } from '../index.js';
+import type { Catalog } from '../types.js';
 
 export const webMessages: Catalog = {
   en: {

@@ -3,7 +3,7 @@
 import { isAbsolute, relative } from 'node:path';
 import { MAX_PROBLEMS_SHOWN } from '../../config/limits.js';
 import { t } from '../../i18n/index.js';
-import type { ConfigProblem } from '../../core/errors.js';
+import type { ConfigProblem } from '../../shared/errors.js';
 import { line, MARK, type Line } from '../lines.js';
 
 export interface ConfigSummary {

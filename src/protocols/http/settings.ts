@@ -1,7 +1,7 @@
 // The `http` protocol's settings: the profile's block (`profiles.<P>.http`: one URL per file type,
 // authentication, how the file is sent and what success looks like, plus the connection settings
 // shared with `xfb`) and the scenario's options (`fileType`, extra form `fields`).
-import { parseList } from '../../config/values.js';
+import { parseList } from '../../shared/values.js';
 import type { ProtocolSettingProblem } from '../contract.js';
 import { resolveWebSettings, webSettingProblems, webUrlProblem, type WebSettings } from '../web/settings.js';
 

@@ -1,9 +1,9 @@
 // Sending one file to the file type's address: the raw file or a multipart form with the extra
 // fields, with the profile's authentication. Success is the expected status (any 2xx by default) and,
 // when asked for, the expected text in the answer.
-import { redact } from '../../core/redact.js';
+import { redact } from '../../shared/redact.js';
 import { TransferError, type ProtocolLog, type Receipt, type SendItem, type TransferOptions } from '../contract.js';
-import { requirePlainName } from '../local-folders.js';
+import { requirePlainName } from '../common/folders.js';
 import { headerValue, ownWords, readPage, readSnippet } from '../web/answers.js';
 import type { WebClient } from '../web/client.js';
 import { networkFailure, statusFailure } from '../web/errors.js';

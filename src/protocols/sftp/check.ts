@@ -5,7 +5,7 @@ import { openLink, type ConnectStage, type ConnectTrace, type SftpLink } from '.
 import { failureKind, shownCode } from './errors.js';
 import { loadHostKeyTrust } from './host-keys.js';
 import { nameFilter } from './inbox.js';
-import { temporaryName } from '../temp-names.js';
+import { temporaryName } from '../../shared/temp-names.js';
 import { countRemoteLeftovers } from './leftovers.js';
 import { remoteJoin } from './remote-paths.js';
 import { listFolder, removeQuietly, statOrUndefined } from './remote-files.js';

@@ -3,7 +3,7 @@
 import { rm } from 'node:fs/promises';
 import picomatch from 'picomatch';
 import { localWriteError, TransferError, type FetchResult, type RemoteEntry, type TransferOptions } from '../contract.js';
-import { abortError, throwIfAborted } from '../local-streams.js';
+import { abortError, throwIfAborted } from '../../shared/abort.js';
 import type { SftpLink } from './connect.js';
 import { operationError } from './errors.js';
 import type { LinkKeeper } from './link-keeper.js';

@@ -6,7 +6,7 @@ import type { SftpLink } from './connect.js';
 import type { LinkKeeper } from './link-keeper.js';
 import { remoteJoin } from './remote-paths.js';
 import { listFolder, removeQuietly, type RemoteListing } from './remote-files.js';
-import { leftoverStatus } from '../temp-names.js';
+import { leftoverStatus } from '../../shared/temp-names.js';
 
 /** Once per session and folder; never throws (a folder that cannot be listed is only not swept). */
 export async function sweepRemoteFolder(keeper: LinkKeeper, link: SftpLink, dir: string): Promise<void> {

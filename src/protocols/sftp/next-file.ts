@@ -7,7 +7,7 @@ import type { LinkKeeper } from './link-keeper.js';
 import { removeQuietly } from './remote-files.js';
 import { isPlainRemoteName, remoteJoin } from './remote-paths.js';
 import { closeRemoteFile, openForWriting, type OpenRemoteFile } from './transfer.js';
-import { temporaryName } from '../temp-names.js';
+import { temporaryName } from '../../shared/temp-names.js';
 
 interface Prepared {
   link: SftpLink;

@@ -3,11 +3,11 @@
 import { closeSync, fstatSync, openSync, readSync, type Stats } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { TransferError, type Receipt, type SendItem, type TransferOptions, type VerifyResult } from '../contract.js';
-import { abortError, throwIfAborted } from '../local-streams.js';
+import { abortError, throwIfAborted } from '../../shared/abort.js';
 import type { SftpLink } from './connect.js';
 import { operationError } from './errors.js';
 import type { LinkKeeper } from './link-keeper.js';
-import { temporaryName } from '../temp-names.js';
+import { temporaryName } from '../../shared/temp-names.js';
 import { remoteJoin, requirePlainRemoteName } from './remote-paths.js';
 import { makeFolders, posixRename, removeQuietly, renameNoReplace, statOrUndefined } from './remote-files.js';
 import type { NextFile } from './next-file.js';

@@ -2,10 +2,10 @@
 // scenario's remote folders (`scenarios.<S>.options`), checked and resolved. INI hands every value
 // over as text, so numbers, booleans and lists are also accepted in their written forms.
 import { isAbsolute, resolve } from 'node:path';
-import { parseDuration } from '../../config/duration.js';
-import { parseBoolean } from '../../config/values.js';
+import { parseDuration } from '../../shared/duration.js';
+import { parseBoolean } from '../../shared/values.js';
 import type { ProtocolSettingProblem } from '../contract.js';
-import { filterPatterns, parseAfterRetrieve, type AfterRetrieve } from '../local-settings.js';
+import { filterPatterns, parseAfterRetrieve, type AfterRetrieve } from '../common/retrieval-options.js';
 import { parseFingerprintList } from './fingerprints.js';
 
 export const DEFAULT_PORT = 22;

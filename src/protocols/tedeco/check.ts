@@ -3,10 +3,10 @@
 import { constants } from 'node:fs';
 import { lstat, readdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { formatDuration } from '../../config/duration.js';
+import { formatDuration } from '../../shared/duration.js';
 import { isTransferError, type CheckResult, type CheckStatus } from '../contract.js';
-import { errorCode } from '../local-errors.js';
-import { accessCode, probeWrite } from '../fs-probe.js';
+import { errorCode } from '../common/file-errors.js';
+import { accessCode, probeWrite } from '../common/fs-probe.js';
 import { folderExists, requireSpoolFolder, type SpoolFolderRole } from './folders.js';
 import type { TedecoSettings } from './settings.js';
 import { readRequestFolder, type SpoolLayout } from './spool.js';

@@ -1,8 +1,8 @@
 // The spool folders must already exist: the agent creates them, and creating them ourselves would
 // hide a share that is not mounted or a mistyped spool path.
 import { stat } from 'node:fs/promises';
-import { fileSystemError, isMissing } from '../local-errors.js';
-import { requireExistingFolder } from '../local-folders.js';
+import { fileSystemError, isMissing } from '../common/file-errors.js';
+import { requireExistingFolder } from '../common/folders.js';
 
 export type SpoolFolderRole = 'spool' | 'requests' | 'returns';
 

@@ -2,9 +2,9 @@
 // listed, copied out and deleted exactly as the `local` protocol does with an inbox.
 import { dirname, resolve } from 'node:path';
 import { TransferError, type FetchResult, type ProtocolLog, type RemoteEntry, type TransferOptions } from '../contract.js';
-import { acknowledgeEntry, fetchFromInbox, listInbox } from '../local-inbox.js';
-import { samePath, type LocalSettings } from '../local-settings.js';
-import { throwIfAborted } from '../local-streams.js';
+import { acknowledgeEntry, fetchFromInbox, listInbox } from '../common/folder-inbox.js';
+import { samePath, type LocalSettings } from '../common/folder-settings.js';
+import { throwIfAborted } from '../../shared/abort.js';
 import { folderExists, requireSpoolFolder } from './folders.js';
 import type { TedecoSettings } from './settings.js';
 import { returnPattern, type SpoolLayout } from './spool.js';

@@ -6,12 +6,13 @@ import { lstat, open, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CounterStore } from '../../naming/counter-store.js';
 import { isTransferError, TransferError, type ProtocolLog, type Receipt, type SendItem, type TransferOptions, type VerifyResult } from '../contract.js';
-import { fileSystemError, isAlreadyThere, isMissing } from '../local-errors.js';
-import { requirePlainName } from '../local-folders.js';
-import { temporaryName } from '../temp-names.js';
-import { placeWithoutOverwrite, removeQuietly } from '../local-publish.js';
-import { sendToFolder } from '../local-send.js';
-import { abortError, sha256OfFile, throwIfAborted } from '../local-streams.js';
+import { fileSystemError, isAlreadyThere, isMissing } from '../common/file-errors.js';
+import { requirePlainName } from '../common/folders.js';
+import { temporaryName } from '../../shared/temp-names.js';
+import { placeWithoutOverwrite, removeQuietly } from '../common/publish.js';
+import { sendToFolder } from '../common/folder-send.js';
+import { abortError, throwIfAborted } from '../../shared/abort.js';
+import { sha256File } from '../../shared/hash.js';
 import { requireSpoolFolder } from './folders.js';
 import { referenceYear, requestCounterName, sequenceCounterName, takeCounter, takeRequestNumber } from './numbers.js';
 import { countRecords, tallyFile } from './records.js';
@@ -237,7 +238,7 @@ async function holdsFile(path: string, item: SendItem): Promise<boolean> {
   try {
     const info = await lstat(path);
     if (!info.isFile() || info.size !== item.size) return false;
-    return (await sha256OfFile(path)) === expected;
+    return (await sha256File(path)) === expected;
   } catch (error) {
     if (isMissing(error)) return false;
     throw fileSystemError(error, path);

@@ -2,9 +2,10 @@
 // the scenario's request (`scenarios.<S>.options`), checked and resolved. INI hands every value over
 // as text, so numbers are also accepted as written.
 import { isAbsolute, resolve } from 'node:path';
-import { parseDuration } from '../../config/duration.js';
+import { parseDuration } from '../../shared/duration.js';
 import type { ProtocolSettingProblem } from '../contract.js';
-import { filterPatterns, localOptionProblems } from '../local-settings.js';
+import { localOptionProblems } from '../common/folder-settings.js';
+import { filterPatterns } from '../common/retrieval-options.js';
 import { rfaTokenList, rfaTokenProblems, type RequestType } from './rfa.js';
 import { firstUnencodable } from './windows-1252.js';
 

@@ -2,7 +2,7 @@
 // in `eaa/a001/` and `eaa/a020/`, the agent's own scratch folders at the root.
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isTemporaryName } from '../temp-names.js';
+import { isTemporaryName } from '../../shared/temp-names.js';
 
 export interface SpoolLayout {
   root: string;

@@ -1,7 +1,7 @@
 // Reading what a partner answered: pages are read with a size limit (never a whole unexpected body),
 // decoded with their charset, and turned into short, secret-free "own words" for messages and logs.
 import type { Dispatcher } from 'undici';
-import { redact } from '../../core/redact.js';
+import { redact } from '../../shared/redact.js';
 import { TransferError } from '../contract.js';
 
 type Body = Dispatcher.ResponseData['body'];

@@ -2,9 +2,9 @@
 // timeouts) and one way to send a request that turns every network failure into a typed error and
 // an abort into an AbortError.
 import { request, type Dispatcher } from 'undici';
-import { redact } from '../../core/redact.js';
+import { redact } from '../../shared/redact.js';
 import type { ProtocolLog } from '../contract.js';
-import { abortError, throwIfAborted } from '../local-streams.js';
+import { abortError, throwIfAborted } from '../../shared/abort.js';
 import { createDispatcher, proxyInUse } from './dispatcher.js';
 import { networkFailure } from './errors.js';
 import type { WebSettings } from './settings.js';

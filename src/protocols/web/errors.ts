@@ -1,7 +1,7 @@
 // How network failures and HTTP statuses become the contract's typed errors for `xfb` and `http`.
 // transient: the network's or the partner's trouble (retry later); permanent: the settings' or the
 // file's (stop and say what to fix). `uncertain` only when the whole body had left.
-import { redact } from '../../core/redact.js';
+import { redact } from '../../shared/redact.js';
 import { TransferError } from '../contract.js';
 
 export interface FailureContext {

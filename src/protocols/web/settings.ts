@@ -2,9 +2,9 @@
 // `proxy` and `timeout`, checked without any I/O and resolved against the configuration folder.
 // INI hands every value over as text, so booleans and durations are also accepted as written.
 import { isAbsolute, resolve } from 'node:path';
-import { parseDuration } from '../../config/duration.js';
-import { parseBoolean } from '../../config/values.js';
-import { redact } from '../../core/redact.js';
+import { parseDuration } from '../../shared/duration.js';
+import { parseBoolean } from '../../shared/values.js';
+import { redact } from '../../shared/redact.js';
 import type { ProtocolSettingProblem } from '../contract.js';
 
 /** Headers and body inactivity limit; a transfer that keeps moving is never cut by it. */

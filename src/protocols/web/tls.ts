@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import * as tls from 'node:tls';
 import { TransferError } from '../contract.js';
-import { errorCode } from '../local-errors.js';
+import { errorCode } from '../common/file-errors.js';
 import type { TlsSettings } from './settings.js';
 
 export interface TlsOptions {

@@ -5,7 +5,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { PassThrough, type Readable } from 'node:stream';
 import { FormData, Response } from 'undici';
 import { TransferError, type SendItem } from '../contract.js';
-import { fileSystemError, isMissing } from '../local-errors.js';
+import { fileSystemError, isMissing } from '../common/file-errors.js';
 
 /** Large reads mean fewer socket writes: faster than 256 KiB in loopback measurements, memory unchanged. */
 const UPLOAD_CHUNK_BYTES = 1024 * 1024;

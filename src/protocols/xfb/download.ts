@@ -5,10 +5,10 @@
 import { once } from 'node:events';
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
-import { redact } from '../../core/redact.js';
+import { redact } from '../../shared/redact.js';
 import { localWriteError, TransferError, type FetchResult, type ProtocolLog, type RemoteEntry, type TransferOptions } from '../contract.js';
-import { fileSystemError } from '../local-errors.js';
-import { abortError, throwIfAborted } from '../local-streams.js';
+import { fileSystemError } from '../common/file-errors.js';
+import { abortError, throwIfAborted } from '../../shared/abort.js';
 import { discard } from '../web/answers.js';
 import type { WebClient } from '../web/client.js';
 import { errorCodeOf } from '../web/errors.js';

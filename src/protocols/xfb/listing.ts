@@ -1,6 +1,6 @@
 // What waits for the collectivité: `GET <url>?user=U&password=P&list=1`. Only files in state B are
 // offered; files in state E were taken already (by ordo, or by a click in a browser).
-import { redact } from '../../core/redact.js';
+import { redact } from '../../shared/redact.js';
 import { TransferError, type ProtocolLog, type RemoteEntry, type TransferOptions } from '../contract.js';
 import { readPage } from '../web/answers.js';
 import type { WebClient } from '../web/client.js';

@@ -1,8 +1,8 @@
 // Sending one file to the gateway: `POST <url>?user=U&password=P` with the partner and application
 // codes and the file, streamed. Only the page titled "File received correctly" is a success.
-import { redact } from '../../core/redact.js';
+import { redact } from '../../shared/redact.js';
 import { TransferError, type ProtocolLog, type Receipt, type SendItem, type TransferOptions } from '../contract.js';
-import { requirePlainName } from '../local-folders.js';
+import { requirePlainName } from '../common/folders.js';
 import { readPage } from '../web/answers.js';
 import type { WebClient } from '../web/client.js';
 import { networkFailure } from '../web/errors.js';

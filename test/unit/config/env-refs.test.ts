@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { expandEnvRefs } from '../../../src/config/env-refs.js';
 import { loadConfigFile } from '../../../src/config/load.js';
-import { ExitCode } from '../../../src/core/errors.js';
+import { ExitCode } from '../../../src/shared/errors.js';
 import { setLang } from '../../../src/i18n/index.js';
 import { configError, tempFolder } from './temp.js';
 

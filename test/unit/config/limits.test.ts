@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MAX_CONFIG_BYTES, MAX_CONFIG_VALUES } from '../../../src/config/limits.js';
 import { loadConfigFile } from '../../../src/config/load.js';
-import type { ConfigProblem } from '../../../src/core/errors.js';
+import type { ConfigProblem } from '../../../src/shared/errors.js';
 import { renderConfigProblems } from '../../../src/output/human/config.js';
 import { configError, tempFolder } from './temp.js';
 

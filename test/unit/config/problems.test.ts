@@ -3,7 +3,7 @@ import { chmod, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfigFile } from '../../../src/config/load.js';
-import type { ConfigProblem } from '../../../src/core/errors.js';
+import type { ConfigProblem } from '../../../src/shared/errors.js';
 import { setLang, t } from '../../../src/i18n/index.js';
 import { protocolNames } from '../../../src/protocols/registry.js';
 import { configError, tempFolder, windows1252 } from './temp.js';

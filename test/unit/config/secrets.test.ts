@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadConfigFile } from '../../../src/config/load.js';
 import { effectiveConfig } from '../../../src/config/show.js';
-import { redact, SECRET_MASK } from '../../../src/core/redact.js';
+import { redact, SECRET_MASK } from '../../../src/shared/redact.js';
 import { setLang } from '../../../src/i18n/index.js';
 import { configError, tempFolder } from './temp.js';
 

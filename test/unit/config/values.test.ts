@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseBoolean, parseList, parseTimeOfDay } from '../../../src/config/values.js';
+import { parseBoolean, parseList, parseTimeOfDay } from '../../../src/shared/values.js';
 
 describe('parseBoolean (INI booleans)', () => {
   it.each([

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readJournal } from '../../../src/core/journal.js';
 import { send } from '../../../src/core/send.js';
-import { temporaryName } from '../../../src/protocols/temp-names.js';
+import { temporaryName } from '../../../src/shared/temp-names.js';
 import { otherVolumeDir } from '../../helpers/volumes.js';
 import { deadPid } from '../../helpers/leftovers.js';
 import { scenario, workspace, type Workspace } from '../../helpers/workspace.js';

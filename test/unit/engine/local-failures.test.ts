@@ -8,7 +8,7 @@ import { runCycle } from '../../../src/core/cycle.js';
 import { diagnose } from '../../../src/core/diagnose.js';
 import { Journal, readJournal } from '../../../src/core/journal.js';
 import { send } from '../../../src/core/send.js';
-import { temporaryName } from '../../../src/protocols/temp-names.js';
+import { temporaryName } from '../../../src/shared/temp-names.js';
 import { otherVolumeDir, smallVolume } from '../../helpers/volumes.js';
 import { deadPid } from '../../helpers/leftovers.js';
 import { scenario, workspace, type Workspace } from '../../helpers/workspace.js';

@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { acquireLock, readLock } from '../../../src/core/lock.js';
+import { acquireLock, readLock } from '../../../src/shared/lock.js';
 import { deadPid, ownTemporary } from '../../helpers/leftovers.js';
 
 let dir: string;
@@ -42,7 +42,7 @@ describe('locks and crashes', () => {
     const path = join(dir, 'scenario-PES.lock');
     // Another process takes and releases the lock in a loop while this one looks at it as often as it can.
     const script = `
-      const { acquireLock } = await import(${JSON.stringify(new URL('../../../dist/core/lock.js', import.meta.url).href)});
+      const { acquireLock } = await import(${JSON.stringify(new URL('../../../dist/shared/lock.js', import.meta.url).href)});
       for (let i = 0; i < 300; i++) { const lock = await acquireLock(${JSON.stringify(path)}, { waitMs: 5000 }); await lock.release(); }`;
     const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: 'ignore' });
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Journal, readJournal, type JournalEntry } from '../../../src/core/journal.js';
 import { send } from '../../../src/core/send.js';
-import { sha256File } from '../../../src/core/hash.js';
+import { sha256File } from '../../../src/shared/hash.js';
 import { workspace, type Workspace } from '../../helpers/workspace.js';
 
 let ws: Workspace;

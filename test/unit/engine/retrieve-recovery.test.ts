@@ -5,8 +5,8 @@ import { basename, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Journal, readJournal, type JournalEntry } from '../../../src/core/journal.js';
 import { retrieve } from '../../../src/core/retrieve.js';
-import { sha256File } from '../../../src/core/hash.js';
-import { temporaryName } from '../../../src/protocols/temp-names.js';
+import { sha256File } from '../../../src/shared/hash.js';
+import { temporaryName } from '../../../src/shared/temp-names.js';
 import { deadPid, ownTemporary } from '../../helpers/leftovers.js';
 import { workspace, type Workspace } from '../../helpers/workspace.js';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Counters } from '../../../src/config/model.js';
-import { OrdoError } from '../../../src/core/errors.js';
+import { OrdoError } from '../../../src/shared/errors.js';
 import { dryRunCounters, nextCounterValue, openCounterStore, readIniCounter } from '../../../src/naming/index.js';
 import { cp1252, legacyAutomateIni } from '../../helpers/automate-ini.js';
 

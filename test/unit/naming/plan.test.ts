@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { NamingPlan } from '../../../src/config/model.js';
-import { OrdoError } from '../../../src/core/errors.js';
+import { OrdoError } from '../../../src/shared/errors.js';
 import {
   applyNamingPlan,
   findSearchValue,

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { OrdoConfig, ScenarioConfig } from '../../../src/config/model.js';
-import { OrdoError } from '../../../src/core/errors.js';
+import { OrdoError } from '../../../src/shared/errors.js';
 import { renameFiles } from '../../../src/core/rename.js';
 import { setLang } from '../../../src/i18n/index.js';
 import { legacyAutomateIni } from '../../helpers/automate-ini.js';

@@ -2,7 +2,7 @@
 // with the same placeholders, and the keys the output builds dynamically all exist.
 import { describe, expect, it } from 'vitest';
 import { catalogKeys, t } from '../../../src/i18n/index.js';
-import { ExitCode } from '../../../src/core/errors.js';
+import { ExitCode } from '../../../src/shared/errors.js';
 import type { FileStatus } from '../../../src/core/results.js';
 
 const keys = catalogKeys();

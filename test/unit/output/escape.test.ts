@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CycleResult, ScanResult } from '../../../src/core/results.js';
 import { openRunLog } from '../../../src/core/runlog.js';
-import { redact, registerSecret } from '../../../src/core/redact.js';
+import { redact, registerSecret } from '../../../src/shared/redact.js';
 import { escapeControls, setLang, t } from '../../../src/i18n/index.js';
 import { renderReport } from '../../../src/output/report.js';
 import { Reporter, type OutputStream } from '../../../src/output/reporter.js';

@@ -1,7 +1,7 @@
 // One mapping from thrown errors to the exit codes of docs/cli.md.
 import { CommanderError } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, ExitCode, InterruptedError, LockHeldError, OrdoError, UsageError } from '../../../src/core/errors.js';
+import { ConfigError, ExitCode, InterruptedError, LockHeldError, OrdoError, UsageError } from '../../../src/shared/errors.js';
 import { TransferError } from '../../../src/protocols/contract.js';
 import { exitCodeFor } from '../../../src/output/exit.js';
 

@@ -2,8 +2,8 @@
 import { CommanderError } from 'commander';
 import { afterEach, describe, expect, it } from 'vitest';
 import { setLang } from '../../../src/i18n/index.js';
-import { ConfigError, LockHeldError } from '../../../src/core/errors.js';
-import { registerSecret } from '../../../src/core/redact.js';
+import { ConfigError, LockHeldError } from '../../../src/shared/errors.js';
+import { registerSecret } from '../../../src/shared/redact.js';
 import type { CycleResult } from '../../../src/core/results.js';
 import { Reporter } from '../../../src/output/reporter.js';
 import { colorEnabled } from '../../../src/output/terminal.js';

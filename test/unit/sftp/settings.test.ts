@@ -2,7 +2,7 @@
 // key, and nothing reported ever contains a secret.
 import { describe, expect, it } from 'vitest';
 import { registryEntry } from '../../../src/protocols/registry.js';
-import { sftpProtocol } from '../../../src/protocols/sftp.js';
+import { sftpProtocol } from '../../../src/protocols/sftp/protocol.js';
 import { resolveSftpSettings } from '../../../src/protocols/sftp/settings.js';
 
 const FINGERPRINT = 'SHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s';

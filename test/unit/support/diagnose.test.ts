@@ -4,10 +4,10 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { configFailure, diagnose } from '../../../src/core/diagnose.js';
-import { ConfigError, UsageError } from '../../../src/core/errors.js';
+import { ConfigError, UsageError } from '../../../src/shared/errors.js';
 import { Journal } from '../../../src/core/journal.js';
 import type { DiagnoseCheck } from '../../../src/core/results.js';
-import { temporaryName } from '../../../src/protocols/temp-names.js';
+import { temporaryName } from '../../../src/shared/temp-names.js';
 import { deadPid, ownTemporary } from '../../helpers/leftovers.js';
 
 import { scenario, workspace, type Workspace } from '../../helpers/workspace.js';

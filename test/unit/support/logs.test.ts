@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ExitCode, OrdoError, UsageError } from '../../../src/core/errors.js';
+import { ExitCode, OrdoError, UsageError } from '../../../src/shared/errors.js';
 import { parseDay, purgeLogs, showLog, tailLastLog } from '../../../src/core/logs.js';
 
 let root: string;

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfigFile } from '../../../src/config/load.js';
-import type { ConfigError } from '../../../src/core/errors.js';
+import type { ConfigError } from '../../../src/shared/errors.js';
 
 const DOCS = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'docs', 'protocols');
 const env = { VILLE_INSEE_PASSWORD: 'secret' };

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CheckResult } from '../../../src/protocols/contract.js';
-import { openTedecoSession, tedecoProtocol, tedecoRequestSide, tedecoReturnSide } from '../../../src/protocols/tedeco.js';
+import { openTedecoSession, tedecoProtocol, tedecoRequestSide, tedecoReturnSide } from '../../../src/protocols/tedeco/protocol.js';
 import { sendItem } from '../../contract/files.js';
 import { createTedecoHarness, type TedecoHarness } from '../../contract/tedeco-harness.js';
 

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ProtocolSession } from '../../../src/protocols/contract.js';
-import { openRequestSide } from '../../../src/protocols/tedeco.js';
+import { openRequestSide } from '../../../src/protocols/tedeco/protocol.js';
 import { sendItem } from '../../contract/files.js';
 import { createTedecoHarness, parseRequestText, type TedecoHarness } from '../../contract/tedeco-harness.js';
 import { expectTransferError } from '../../contract/suite.js';

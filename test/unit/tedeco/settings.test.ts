@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { registryEntry } from '../../../src/protocols/registry.js';
 import { resolveTedecoSettings, TEDECO_OPTION_KEYS, TEDECO_PROFILE_KEYS, tedecoProblems } from '../../../src/protocols/tedeco/settings.js';
-import { tedecoProtocol } from '../../../src/protocols/tedeco.js';
+import { tedecoProtocol } from '../../../src/protocols/tedeco/protocol.js';
 
 const profile = { spool: 'C:\\tedeco', alias: 'INSEE', ead: 'ECIVIL' };
 const options = { type: 'etatcivil', recordLength: 120 };

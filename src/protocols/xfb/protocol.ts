@@ -2,13 +2,13 @@
 // Wire format, pacing, states B/E and what to do after an interrupted download: docs/protocols/xfb.md.
 // No `verify`: the gateway cannot say whether it has a file, so an uncertain send is sent again (and
 // the engine says so in the log).
-import { TransferError, type ProtocolContext, type ProtocolDefinition, type ProtocolSession } from './contract.js';
-import { WebClient } from './web/client.js';
-import { checkGateway } from './xfb/check.js';
-import { downloadEntry } from './xfb/download.js';
-import { listWaiting } from './xfb/listing.js';
-import { resolveXfbSettings, xfbSettingProblems } from './xfb/settings.js';
-import { uploadToGateway } from './xfb/upload.js';
+import { TransferError, type ProtocolContext, type ProtocolDefinition, type ProtocolSession } from '../contract.js';
+import { WebClient } from '../web/client.js';
+import { checkGateway } from './check.js';
+import { downloadEntry } from './download.js';
+import { listWaiting } from './listing.js';
+import { resolveXfbSettings, xfbSettingProblems } from './settings.js';
+import { uploadToGateway } from './upload.js';
 
 export const xfbProtocol: ProtocolDefinition = {
   name: 'xfb',

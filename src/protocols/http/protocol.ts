@@ -1,11 +1,11 @@
 // The `http` protocol: a generic HTTP(S) upload in the AIREPPNET style — one address per file type,
 // the file raw or as a multipart form, Basic / Bearer / client-certificate authentication.
 // Keys, behaviour and examples: docs/protocols/http.md. Send-only: nothing to list or fetch.
-import { TransferError, type ProtocolContext, type ProtocolDefinition, type ProtocolSession } from './contract.js';
-import { checkEndpoint } from './http/check.js';
-import { httpSettingProblems, resolveHttpSettings } from './http/settings.js';
-import { endpointAddress, uploadFile } from './http/upload.js';
-import { WebClient } from './web/client.js';
+import { TransferError, type ProtocolContext, type ProtocolDefinition, type ProtocolSession } from '../contract.js';
+import { checkEndpoint } from './check.js';
+import { httpSettingProblems, resolveHttpSettings } from './settings.js';
+import { endpointAddress, uploadFile } from './upload.js';
+import { WebClient } from '../web/client.js';
 
 export const httpProtocol: ProtocolDefinition = {
   name: 'http',

@@ -2,13 +2,14 @@
 import fg from 'fast-glob';
 import { lstat, open, unlink } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
-import { localWriteError, TransferError, type FetchResult, type RemoteEntry, type TransferOptions } from './contract.js';
-import { errorCode, fileSystemError, isMissing } from './local-errors.js';
-import { requireConfigured, requireReadableFolder } from './local-folders.js';
-import { TEMP_SUFFIX } from './temp-names.js';
-import { moveIntoFolder, removeQuietly } from './local-publish.js';
-import { samePath, type LocalSettings } from './local-settings.js';
-import { abortError, copyFileInto, throwIfAborted } from './local-streams.js';
+import { localWriteError, TransferError, type FetchResult, type RemoteEntry, type TransferOptions } from '../contract.js';
+import { errorCode, fileSystemError, isMissing } from './file-errors.js';
+import { requireConfigured, requireReadableFolder } from './folders.js';
+import { TEMP_SUFFIX } from '../../shared/temp-names.js';
+import { moveIntoFolder, removeQuietly } from './publish.js';
+import { samePath, type LocalSettings } from './folder-settings.js';
+import { copyFileInto } from './streams.js';
+import { abortError, throwIfAborted } from '../../shared/abort.js';
 
 /** Files somebody is still writing: ours, browsers', WinSCP's, rclone's, editors' and Office's. */
 const UNFINISHED = [

@@ -1,6 +1,7 @@
-// Replacing a small file so that readers (and a crash) only ever see the old or the new content.
+// Writes that survive a crash: a small file replaced whole, a flushed copy, a folder's entries made durable.
 import { randomBytes } from 'node:crypto';
-import { chmod, open, rename, stat, unlink } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { chmod, copyFile, open, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 /** Write a temporary file beside `path`, flush it, then rename it over `path` (its mode is kept). */
@@ -60,5 +61,21 @@ async function renameRetrying(from: string, to: string): Promise<void> {
       if (!busy || process.platform !== 'win32' || attempt >= 10) throw error;
       await new Promise((resolve) => setTimeout(resolve, attempt * 50));
     }
+  }
+}
+
+/** Copies and flushes `from` to a new file `to`; a copy that could not be flushed is removed (a failed copy is removed by copyFile itself). */
+export async function copyFlushed(from: string, to: string): Promise<void> {
+  await copyFile(from, to, constants.COPYFILE_EXCL);
+  try {
+    const handle = await open(to, 'r+');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  } catch (error) {
+    await unlink(to).catch(() => undefined);
+    throw error;
   }
 }

@@ -1,7 +1,7 @@
 // The folders and names the `local` protocol works with, checked before any byte moves.
 import { lstat, opendir, stat } from 'node:fs/promises';
-import { TransferError } from './contract.js';
-import { fileSystemError, isMissing } from './local-errors.js';
+import { TransferError } from '../contract.js';
+import { fileSystemError, isMissing } from './file-errors.js';
 
 export type FolderRole = 'target' | 'inbox';
 

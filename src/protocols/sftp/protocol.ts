@@ -1,12 +1,12 @@
 // The `sftp` protocol: any SFTP partner (DILA télédossiers and flux retours…), through
 // ssh2-sftp-client. Behaviour, keys and errors: docs/protocols/sftp.md.
-import { TransferError, type ProtocolContext, type ProtocolDefinition, type ProtocolSession } from './contract.js';
-import { checkSftp } from './sftp/check.js';
-import { acknowledgeEntry, fetchEntry, listInbox } from './sftp/inbox.js';
-import { LinkKeeper } from './sftp/link-keeper.js';
-import { NextFile } from './sftp/next-file.js';
-import { sendFile, verifySent } from './sftp/send.js';
-import { resolveSftpSettings, sftpSettingProblems } from './sftp/settings.js';
+import { TransferError, type ProtocolContext, type ProtocolDefinition, type ProtocolSession } from '../contract.js';
+import { checkSftp } from './check.js';
+import { acknowledgeEntry, fetchEntry, listInbox } from './inbox.js';
+import { LinkKeeper } from './link-keeper.js';
+import { NextFile } from './next-file.js';
+import { sendFile, verifySent } from './send.js';
+import { resolveSftpSettings, sftpSettingProblems } from './settings.js';
 
 export const sftpProtocol: ProtocolDefinition = {
   name: 'sftp',

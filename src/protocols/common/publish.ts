@@ -1,7 +1,7 @@
 // Giving a file its final name without ever replacing a file already there.
 import { copyFile, link, lstat, mkdir, open, rename, unlink } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import { errorCode, isAlreadyThere, isMissing, linkUnsupported } from './local-errors.js';
+import { errorCode, isAlreadyThere, isMissing, linkUnsupported } from './file-errors.js';
 
 const MAX_SUFFIX = 999;
 

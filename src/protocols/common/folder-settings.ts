@@ -1,8 +1,9 @@
-// The `local` protocol's scenario options (`scenarios.<S>.options`), checked and resolved.
+// Folder options shared by the protocols that send into and retrieve from folders (`local`, `tedeco`): checked and resolved.
 import { isAbsolute, resolve } from 'node:path';
-import type { ProtocolSettingProblem } from './contract.js';
+import type { ProtocolSettingProblem } from '../contract.js';
+import { filterPatterns, isPathPattern, parseAfterRetrieve, type AfterRetrieve } from './retrieval-options.js';
 
-export type AfterRetrieve = { action: 'delete' } | { action: 'keep' } | { action: 'move'; folder: string };
+export type { AfterRetrieve } from './retrieval-options.js';
 
 export interface LocalSettings {
   /** Absolute folder to send into, when the scenario sends. */
@@ -56,54 +57,6 @@ export function resolveLocalSettings(options: Record<string, unknown>, configDir
     afterRetrieve: after.action === 'move' ? { action: 'move', folder: resolveAgainst(after.folder, configDir) } : after,
     filter: filterPatterns(options.filter ?? MATCH_ALL) ?? MATCH_ALL,
   };
-}
-
-/** `delete`, `keep` (any case) or `move:<folder>`. */
-export function parseAfterRetrieve(value: unknown): AfterRetrieve | undefined {
-  if (typeof value !== 'string') return undefined;
-  const text = value.trim();
-  const lower = text.toLowerCase();
-  if (lower === 'delete') return { action: 'delete' };
-  if (lower === 'keep') return { action: 'keep' };
-  if (lower.startsWith('move:')) {
-    const folder = text.slice('move:'.length).trim();
-    return folder === '' ? undefined : { action: 'move', folder };
-  }
-  return undefined;
-}
-
-/**
- * A list of strings, or one string with `;` (or `,` outside braces) between patterns — INI
- * hands protocol options over as written.
- */
-export function filterPatterns(value: unknown): string[] | undefined {
-  const items = typeof value === 'string' ? splitPatternList(value) : value;
-  if (!Array.isArray(items) || !items.every((item): item is string => typeof item === 'string')) return undefined;
-  const patterns = items.map((item) => item.trim()).filter((item) => item !== '');
-  return patterns.length === 0 ? undefined : patterns;
-}
-
-function splitPatternList(text: string): string[] {
-  const parts: string[] = [];
-  let depth = 0;
-  let current = '';
-  for (const char of text) {
-    if (char === '{') depth += 1;
-    if (char === '}') depth = Math.max(0, depth - 1);
-    if (char === ';' || (char === ',' && depth === 0)) {
-      parts.push(current);
-      current = '';
-    } else {
-      current += char;
-    }
-  }
-  parts.push(current);
-  return parts;
-}
-
-/** The inbox is listed one level deep: a pattern with a folder in it could only reach elsewhere. */
-function isPathPattern(pattern: string): boolean {
-  return pattern.includes('/') || (process.platform === 'win32' && pattern.includes('\\'));
 }
 
 function isNonEmptyString(value: unknown): value is string {

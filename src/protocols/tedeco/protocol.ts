@@ -5,13 +5,13 @@
 // The spool has two independent sides, each also a definition of its own so that the contract suite
 // checks each against what it declares: the request side cannot list (the agent consumes what we
 // write), the return side cannot send. The registered protocol is both in one session.
-import { dryRunCounters } from '../naming/counter-store.js';
-import { TransferError, type CheckResult, type ProtocolContext, type ProtocolDefinition, type ProtocolSession } from './contract.js';
-import { checkRequestSide, checkReturnSide, checkSpoolRoot } from './tedeco/check.js';
-import { acknowledgeReturn, fetchReturn, listReturns, type ReturnSide } from './tedeco/returns.js';
-import { sendPair, verifyPair, type RequestSide } from './tedeco/send.js';
-import { resolveTedecoSettings, tedecoProblems, type TedecoSettings } from './tedeco/settings.js';
-import { spoolLayout, type SpoolLayout } from './tedeco/spool.js';
+import { dryRunCounters } from '../../naming/counter-store.js';
+import { TransferError, type CheckResult, type ProtocolContext, type ProtocolDefinition, type ProtocolSession } from '../contract.js';
+import { checkRequestSide, checkReturnSide, checkSpoolRoot } from './check.js';
+import { acknowledgeReturn, fetchReturn, listReturns, type ReturnSide } from './returns.js';
+import { sendPair, verifyPair, type RequestSide } from './send.js';
+import { resolveTedecoSettings, tedecoProblems, type TedecoSettings } from './settings.js';
+import { spoolLayout, type SpoolLayout } from './spool.js';
 
 type Clock = () => Date;
 

@@ -5,9 +5,9 @@ import { link, mkdir, open, readdir, readFile, stat, unlink, utimes } from 'node
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { LockHeldError, type LockOwner } from './errors.js';
-import { isAlreadyThere, linkUnsupported } from '../shared/fs-errors.js';
-import { isProcessAlive } from '../shared/process.js';
-import { isRemovableLeftover, isTemporaryName, temporaryName } from '../protocols/temp-names.js';
+import { isAlreadyThere, linkUnsupported } from './fs-errors.js';
+import { isProcessAlive } from './process.js';
+import { isRemovableLeftover, isTemporaryName, temporaryName } from './temp-names.js';
 
 export interface LockOptions {
   /** What holds it (shown to whoever finds it held). */

@@ -1,11 +1,10 @@
 // The spool layout under the configured root (docs/engine.md, "The spool").
 import { join } from 'node:path';
-import type { OrdoConfig, ScenarioConfig } from '../config/model.js';
 
 export interface SpoolPaths {
   root: string;
   received(profile: string): string;
-  backup(scenario: ScenarioConfig): string;
+  backup(scenario: { backup: { dir: string } }): string;
   queue(scenario: string): string;
   failed(scenario: string): string;
   logs: string;
@@ -17,7 +16,7 @@ export interface SpoolPaths {
   lock(name: string): string;
 }
 
-export function spoolPaths(config: Pick<OrdoConfig, 'root'>): SpoolPaths {
+export function spoolPaths(config: { root: string }): SpoolPaths {
   const root = config.root;
   const logs = join(root, 'logs');
   const journal = join(root, 'journal');

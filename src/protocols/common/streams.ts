@@ -1,9 +1,9 @@
 // Streamed file copies with progress, hashing and cancellation: memory stays flat whatever the size.
 import { createHash } from 'node:crypto';
-import { constants, createReadStream } from 'node:fs';
+import { constants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
-import type { TransferOptions } from './contract.js';
+import type { TransferOptions } from '../contract.js';
 
 export const CHUNK_BYTES = 256 * 1024;
 
@@ -58,21 +58,4 @@ async function writeFully(destination: FileHandle, chunk: Buffer): Promise<void>
     const { bytesWritten } = await destination.write(chunk, offset, chunk.length - offset);
     offset += bytesWritten;
   }
-}
-
-export async function sha256OfFile(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path, { highWaterMark: CHUNK_BYTES })) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
-
-/** The AbortError the contract's callers expect, whatever reason the signal carries. */
-export function abortError(signal: AbortSignal): Error {
-  const error = new Error('The operation was aborted', { cause: signal.reason });
-  error.name = 'AbortError';
-  return error;
-}
-
-export function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted === true) throw abortError(signal);
 }

@@ -1,14 +1,16 @@
 // `local` send and verify: write under a hidden temporary name, check, then publish without overwriting.
 import { lstat, open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { TransferError, type ProtocolLog, type Receipt, type SendItem, type TransferOptions, type VerifyResult } from './contract.js';
-import { errorCode, fileSystemError, isAbort, isAlreadyThere, isMissing } from './local-errors.js';
-import { occupied, requireConfigured, requireFolder, requirePlainName } from './local-folders.js';
-import { temporaryName } from './temp-names.js';
-import type { TargetTemporaries } from './local-temporaries.js';
-import { placeWithoutOverwrite, removeQuietly } from './local-publish.js';
-import type { LocalSettings } from './local-settings.js';
-import { abortError, copyFileInto, sha256OfFile, throwIfAborted } from './local-streams.js';
+import { TransferError, type ProtocolLog, type Receipt, type SendItem, type TransferOptions, type VerifyResult } from '../contract.js';
+import { errorCode, fileSystemError, isAbort, isAlreadyThere, isMissing } from './file-errors.js';
+import { occupied, requireConfigured, requireFolder, requirePlainName } from './folders.js';
+import { temporaryName } from '../../shared/temp-names.js';
+import type { TargetTemporaries } from './temporaries.js';
+import { placeWithoutOverwrite, removeQuietly } from './publish.js';
+import type { LocalSettings } from './folder-settings.js';
+import { copyFileInto } from './streams.js';
+import { abortError, throwIfAborted } from '../../shared/abort.js';
+import { sha256File } from '../../shared/hash.js';
 
 /**
  * `temporaries`: the session's (the `local` protocol's: a hidden sub-folder, swept once); without it the
@@ -109,7 +111,7 @@ export async function verifyInFolder(settings: LocalSettings, item: SendItem): P
     if (!info.isFile() || info.size !== item.size) return 'absent';
     const expectedHash = item.sha256.trim().toLowerCase();
     if (expectedHash === '') return 'present';
-    return (await sha256OfFile(finalPath)) === expectedHash ? 'present' : 'absent';
+    return (await sha256File(finalPath)) === expectedHash ? 'present' : 'absent';
   } catch (error) {
     if (isMissing(error)) return 'absent';
     throw fileSystemError(error, finalPath, { folderLevel: errorCode(error) === 'EACCES' });

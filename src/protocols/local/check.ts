@@ -1,12 +1,12 @@
 // `local` diagnose: are the folders there, and can we do what the scenario needs with them?
 import { constants } from 'node:fs';
 import { readdir } from 'node:fs/promises';
-import { isTransferError, type CheckResult } from './contract.js';
-import { errorCode } from './local-errors.js';
-import { accessCode, probeWrite } from './fs-probe.js';
-import { requireFolder } from './local-folders.js';
-import { countLeftovers } from './local-temporaries.js';
-import type { LocalSettings } from './local-settings.js';
+import { isTransferError, type CheckResult } from '../contract.js';
+import { errorCode } from '../common/file-errors.js';
+import { accessCode, probeWrite } from '../common/fs-probe.js';
+import { requireFolder } from '../common/folders.js';
+import { countLeftovers } from '../common/temporaries.js';
+import type { LocalSettings } from '../common/folder-settings.js';
 
 export async function checkFolders(settings: LocalSettings, writeProbe: boolean): Promise<CheckResult[]> {
   const results: CheckResult[] = [];

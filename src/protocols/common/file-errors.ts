@@ -1,8 +1,9 @@
 // How filesystem failures become the contract's typed errors for the `local` protocol.
-import { TransferError } from './contract.js';
-import { errorCode } from '../shared/fs-errors.js';
+import { TransferError } from '../contract.js';
+import { errorCode } from '../../shared/fs-errors.js';
 
-export { errorCode, isAlreadyThere, linkUnsupported } from '../shared/fs-errors.js';
+export { errorCode, isAlreadyThere, linkUnsupported } from '../../shared/fs-errors.js';
+export { isAbort } from '../../shared/abort.js';
 
 // Everything not listed below (ENOSPC, EDQUOT, EIO, EBUSY, ETIMEDOUT, ESTALE, EHOSTDOWN, ECONNRESET…) is
 // the disk's, the share's or the network's trouble for now: transient, retried later within the
@@ -16,10 +17,6 @@ const UNWRITABLE_CODES = new Set(['EFBIG', 'EISDIR', 'EINVAL', 'ELOOP', 'ENAMETO
 export function isMissing(error: unknown): boolean {
   const code = errorCode(error);
   return code === 'ENOENT' || code === 'ENOTDIR';
-}
-
-export function isAbort(error: unknown): boolean {
-  return error instanceof Error && error.name === 'AbortError';
 }
 
 /**

@@ -3,7 +3,7 @@
 // they are — a short hash of the host and the pid of the process writing — so that a later run can
 // prove a leftover is its own (same host, process gone) and remove it.
 import { createHash, randomBytes } from 'node:crypto';
-import { isProcessAlive, thisHost } from '../shared/process.js';
+import { isProcessAlive, thisHost } from './process.js';
 
 export const TEMP_SUFFIX = '.ordo-part';
 

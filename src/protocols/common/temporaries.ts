@@ -4,9 +4,9 @@
 // the final link or rename stays atomic), and into the target itself only when that folder cannot be made.
 import { lstat, mkdir, readdir, rmdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ProtocolLog } from './contract.js';
-import { errorCode } from './local-errors.js';
-import { isTemporaryName, leftoverStatus, temporaryName } from './temp-names.js';
+import type { ProtocolLog } from '../contract.js';
+import { errorCode } from './file-errors.js';
+import { isTemporaryName, leftoverStatus, temporaryName } from '../../shared/temp-names.js';
 
 /** The sub-folder of the target that holds files being written. */
 export const TEMP_FOLDER = '.ordo-part';

@@ -3,9 +3,9 @@
 import { constants } from 'node:fs';
 import { access, open } from 'node:fs/promises';
 import { join } from 'node:path';
-import { errorCode } from './local-errors.js';
-import { temporaryName } from './temp-names.js';
-import { removeQuietly } from './local-publish.js';
+import { errorCode } from './file-errors.js';
+import { temporaryName } from '../../shared/temp-names.js';
+import { removeQuietly } from './publish.js';
 
 /** The error code access(2) gives for `mode` (default: writable and enterable), or undefined when allowed. */
 export async function accessCode(path: string, mode = constants.W_OK | constants.X_OK): Promise<string | undefined> {

@@ -1,11 +1,11 @@
 // The `local` protocol: a folder or a network share on each side. Also the reference implementation
 // of the contract (docs/protocols/contract.md); its behaviour is described in docs/protocols/local.md.
-import { TransferError, type ProtocolContext, type ProtocolDefinition, type ProtocolSession } from './contract.js';
-import { checkFolders } from './local-check.js';
-import { acknowledgeEntry, fetchFromInbox, listInbox } from './local-inbox.js';
-import { sendToFolder, verifyInFolder } from './local-send.js';
-import { TargetTemporaries } from './local-temporaries.js';
-import { localOptionProblems, resolveLocalSettings, samePath } from './local-settings.js';
+import { TransferError, type ProtocolContext, type ProtocolDefinition, type ProtocolSession } from '../contract.js';
+import { checkFolders } from './check.js';
+import { acknowledgeEntry, fetchFromInbox, listInbox } from '../common/folder-inbox.js';
+import { sendToFolder, verifyInFolder } from '../common/folder-send.js';
+import { TargetTemporaries } from '../common/temporaries.js';
+import { localOptionProblems, resolveLocalSettings, samePath } from '../common/folder-settings.js';
 
 export const localProtocol: ProtocolDefinition = {
   name: 'local',

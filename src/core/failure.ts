@@ -1,0 +1,34 @@
+// How a protocol's failure is worded for the user: its message, its fix, and the problem a session that could not open becomes.
+import type { ScenarioConfig } from '../config/model.js';
+import { hasMessage, t } from '../i18n/index.js';
+import { isTransferError } from '../protocols/contract.js';
+import type { EngineContext } from './context.js';
+import type { ScenarioProblem } from './results.js';
+
+/** A protocol session could not be opened: logged, and a problem with the protocol's fix when it has one. */
+export function sessionProblem(ctx: EngineContext, scenario: ScenarioConfig, error: unknown): ScenarioProblem {
+  const reason = describeFailure(error);
+  ctx.log.error('engine.sessionFailed', { scenario: scenario.name, protocol: scenario.protocol, reason });
+  const fix = failureFix(error);
+  return {
+    scenario: scenario.name,
+    message: t('engine.sessionFailed', { scenario: scenario.name, protocol: scenario.protocol, reason }),
+    ...(fix === undefined ? {} : { fix }),
+    connection: !isTransferError(error) || error.connection || error.kind === 'transient',
+  };
+}
+
+/** The protocol's advice for an error (`<key>.fix` in the catalog), when it has some. */
+export function failureFix(error: unknown): string | undefined {
+  if (!isTransferError(error) || !hasMessage(`${error.key}.fix`)) return undefined;
+  return t(`${error.key}.fix`, error.params);
+}
+
+export function describeFailure(error: unknown): string {
+  if (isTransferError(error)) {
+    const text = t(error.key, error.params);
+    return error.serverMessage ? `${text} (${error.serverMessage})` : text;
+  }
+  if (error instanceof Error) return error.message;
+  return String(error);
+}
