@@ -25,6 +25,10 @@ export async function main(argv: string[]): Promise<void> {
   process.stdout.on('error', ignoreBrokenPipe);
   const flags = earlyFlags(argv.slice(2));
   if (flags.lang !== undefined) setLang(flags.lang);
+  // diagnose describes its --accept-new-host-key with an sftp message: the protocols' messages come with
+  // their registry, loaded before the program is built when diagnose may be the command (`help diagnose`
+  // included), and for no other help.
+  if (argv.slice(2).includes('diagnose')) await import('./protocols/registry.js');
   const state: State = { path: ['ordo'], pending: undefined };
   let code: number;
   try {

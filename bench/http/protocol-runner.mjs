@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 
 const [settingsFile, operation, first, second] = process.argv.slice(2);
 const { protocol, profile, options, root } = JSON.parse(readFileSync(settingsFile, 'utf8'));
-const { [`${protocol}Protocol`]: definition } = await import(fileURLToPath(new URL(`../../dist/protocols/${protocol}.js`, import.meta.url)));
+const { [`${protocol}Protocol`]: definition } = await import(fileURLToPath(new URL(`../../dist/protocols/${protocol}/protocol.js`, import.meta.url)));
 const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined };
 const session = await definition.open({ profileName: 'BENCH', profile, options, configDir: root, root, dryRun: false, counters: undefined, log: quiet });
 

@@ -26,7 +26,7 @@ const TLS = process.env.BENCH_TLS === '1';
 
 const project = fileURLToPath(new URL('../..', import.meta.url));
 const runner = join(project, 'bench', 'http', 'protocol-runner.mjs');
-if (!existsSync(join(project, 'dist', 'protocols', 'xfb.js'))) {
+if (!existsSync(join(project, 'dist', 'protocols', 'xfb', 'protocol.js'))) {
   process.stderr.write('Build first: npm run build\n');
   process.exit(2);
 }

@@ -30,7 +30,7 @@ const SMALL_SIZE = 4 * 1024;
 const project = fileURLToPath(new URL('../..', import.meta.url));
 const runner = join(project, 'bench', 'sftp', 'protocol-runner.mjs');
 const bareRunner = join(project, 'bench', 'sftp', 'bare-ssh2.mjs');
-if (!existsSync(join(project, 'dist', 'protocols', 'sftp.js'))) {
+if (!existsSync(join(project, 'dist', 'protocols', 'sftp', 'protocol.js'))) {
   process.stderr.write('Build first: npm run build\n');
   process.exit(2);
 }

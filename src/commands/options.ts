@@ -91,8 +91,7 @@ export interface EarlyFlags {
 
 export function earlyFlags(args: readonly string[]): EarlyFlags {
   const flags: EarlyFlags = { lang: undefined, json: false, quiet: false, verbose: false };
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
+  for (const [i, arg] of args.entries()) {
     if (arg === '--') break;
     const lang = arg === '--lang' ? args[i + 1] : arg.startsWith('--lang=') ? arg.slice('--lang='.length) : undefined;
     if (lang === 'fr' || lang === 'en') flags.lang = lang;

@@ -3,6 +3,8 @@
 import { resolve } from 'node:path';
 import { UsageError } from '../shared/errors.js';
 import { tedecoRequest } from '../core/tedeco-request.js';
+// Its usage error is a tedeco message, raised before the configuration (which loads the registry) is.
+import '../protocols/registry.js';
 import type { CommandContext } from './context.js';
 
 export async function run(ctx: CommandContext, input: { file: string }): Promise<number> {

@@ -1,8 +1,8 @@
 // Which configuration file to load (docs/configuration.md): `--config` (file or folder), else
 // $ORDO_CONFIG, else the nearest folder from the current one upward that holds one of CONFIG_FILE_NAMES.
-// cosmiconfig's own search is not used: creating an explorer runs its "meta config" lookup, which
-// executes `.config/config.js` (or .ts/.mjs/.cjs) of the current folder, and its loaders always include
-// JS ones — we never execute configuration code.
+// Not cosmiconfig: creating an explorer runs its "meta config" lookup, which executes
+// `.config/config.js` (or .ts/.mjs/.cjs) of the current folder whatever the options, reads files
+// without a size bound, and matches names in one letter case only — we never execute configuration code.
 import { readdir, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { ConfigError, type ConfigProblem } from '../shared/errors.js';

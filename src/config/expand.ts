@@ -1,6 +1,7 @@
 // Resolves `${NAME}` (and `%NAME%` in INI) in every value of the tree, and gathers the secrets:
-// values of secret-named keys (password, token…) and the variables they, or any secret-named
-// variable, brought in.
+// values of the keys protocols declare secret and of secret-named keys (password, token…), and the
+// variables they, or any secret-named variable, brought in.
+import { isDeclaredSecret } from '../protocols/registry.js';
 import { isSecretKey } from '../shared/redact.js';
 import { expandEnvRefs } from './env-refs.js';
 import type { KeyPath, ProblemList } from './problems.js';
@@ -37,7 +38,7 @@ export function expandTree(
     if (isPlainObject(value)) {
       const out: Record<string, unknown> = {};
       for (const [key, child] of Object.entries(value)) {
-        const expanded = walk(child, [...path, key], secret || isSecretKey(key));
+        const expanded = walk(child, [...path, key], secret || isSecretKey(key) || isProtocolSecret([...path, key]));
         if (expanded !== undefined) out[key] = expanded;
       }
       return out;
@@ -45,4 +46,10 @@ export function expandTree(
     return value;
   };
   return walk(tree, [], false);
+}
+
+/** `profiles.<P>.<protocol>.<key>…` that the protocol declares secret. */
+function isProtocolSecret(path: KeyPath): boolean {
+  const [top, , protocol, ...rest] = path;
+  return top === 'profiles' && typeof protocol === 'string' && rest.length > 0 && isDeclaredSecret(protocol, 'profile', rest.map(String));
 }

@@ -2,9 +2,7 @@
 // `[section]` headers, `key=value` lines, whole-line comments starting with `;` or `#`, values taken
 // verbatim after `=` (trimmed, surrounding quotes removed). The `ini` package is not used because it
 // cuts values at `;` and `#` (our lists are `a;b`) and turns `\\server\share` into `\server\share`.
-// Every entry keeps its 1-based line, for error messages and for in-place updates.
-import { readFile } from 'node:fs/promises';
-import { decodeText, type TextEncodingName } from './text-encoding.js';
+// Every entry keeps its 1-based line, for error messages.
 
 export interface IniEntry {
   /** As written (trimmed). */
@@ -26,12 +24,6 @@ export interface IniDocument {
   /** Entries and invalid lines before the first section header. */
   preamble: Omit<IniSection, 'name' | 'line'>;
   sections: IniSection[];
-}
-
-export interface IniFile {
-  text: string;
-  encoding: TextEncodingName;
-  document: IniDocument;
 }
 
 const SECTION_HEADER = /^\[([^\]]*)\]\s*(?:[;#].*)?$/;
@@ -68,26 +60,4 @@ function unquote(value: string): string {
   const quote = value[0];
   if (value.length >= 2 && (quote === '"' || quote === "'") && value.endsWith(quote)) return value.slice(1, -1);
   return value;
-}
-
-export async function readIniFile(file: string): Promise<IniFile> {
-  const { text, encoding } = decodeText(await readFile(file));
-  return { text, encoding, document: parseIni(text) };
-}
-
-/** Line of the first `key` in the first `[section]` that has it (both case-insensitive, as on Windows). */
-export function findIniKeyLine(document: IniDocument, section: string, key: string): number | undefined {
-  const wantedSection = section.toLowerCase();
-  const wantedKey = key.toLowerCase();
-  for (const candidate of document.sections) {
-    if (candidate.name.toLowerCase() !== wantedSection) continue;
-    const entry = candidate.entries.find((e) => e.key.toLowerCase() === wantedKey);
-    if (entry) return entry.line;
-  }
-  return undefined;
-}
-
-/** Same as findIniKeyLine, reading `file` (e.g. `iniKeyLine('automate.ini', 'DIR:REC', 'numrec')`). */
-export async function iniKeyLine(file: string, section: string, key: string): Promise<number | undefined> {
-  return findIniKeyLine((await readIniFile(file)).document, section, key);
 }

@@ -33,7 +33,7 @@ export async function readBounded(file: string): Promise<ReadOutcome> {
   if (!before.isFile()) return { ok: false, problem: 'notRegular', kind: kindOf(before) };
   if (before.size > MAX_CONFIG_BYTES) return { ok: false, problem: 'tooLarge', size: before.size };
   // O_NONBLOCK does not exist on Windows, where opening never waits for a writer anyway.
-  const handle = await open(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  const handle = await open(file, constants.O_RDONLY | ((constants as { O_NONBLOCK?: number }).O_NONBLOCK ?? 0));
   try {
     const opened = await handle.stat();
     if (!opened.isFile()) return { ok: false, problem: 'notRegular', kind: kindOf(opened) };
@@ -69,7 +69,8 @@ export type TreeOutcome = { ok: true } | { ok: false; problem: 'tooDeep' } | { o
 export function checkTree(tree: unknown): TreeOutcome {
   const sizes = new Map<object, number>();
   let aliases = false;
-  let tooDeep = false;
+  // `as boolean`: measure() sets it, which narrowing after the call does not see.
+  let tooDeep = false as boolean;
   const measure = (value: unknown, depth: number): number => {
     if (value === null || typeof value !== 'object') return 1;
     const known = sizes.get(value);

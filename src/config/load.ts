@@ -1,7 +1,7 @@
 // Loading the configuration: find the file, read it (JSON, YAML or INI), resolve environment
 // references, check everything, and either return the OrdoConfig or throw ConfigError with every
 // problem found.
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { registerSecrets } from '../shared/redact.js';
 import { buildConfig } from './build.js';
 import { findConfigFile } from './discovery.js';
@@ -34,7 +34,7 @@ export async function loadConfigFile(file: string, env: NodeJS.ProcessEnv): Prom
   const tree = expandTree(source, env, { percent: format === 'ini' }, problems, secrets);
   const parsed = configSchema.safeParse(tree);
   if (!parsed.success) reportSchemaIssues(parsed.error.issues, problems);
-  await checkReferences(tree, format, problems);
+  checkReferences(tree, format, problems, dirname(path));
   // Registered even when invalid: whatever prints the error next must not show them either.
   registerSecrets(secrets);
   if (!parsed.success || problems.size > 0) throw problems.toError();

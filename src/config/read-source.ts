@@ -1,5 +1,5 @@
 // Reads one configuration file into a plain tree of keys, whatever its syntax. JSON/YAML are parsed
-// as data only (YAML through cosmiconfig's loader); INI goes through ./automate-ini.ts, with
+// as data only (js-yaml's schema builds plain values, never functions); INI goes through ./automate-ini.ts, with
 // hconnect.ini beside it. Reading problems (unreadable, empty, syntax, beyond the bounds of
 // ./limits.ts) are reported with their place.
 import { readdir } from 'node:fs/promises';
@@ -15,7 +15,7 @@ import { decodeText } from './text-encoding.js';
 
 export type ConfigFormat = OrdoConfig['format'];
 
-/** By extension (any case); `.ordorc` without extension is YAML, as cosmiconfig reads it. */
+/** By extension (any case); `.ordorc` without extension is YAML (JSON is valid YAML). */
 export function formatOf(file: string): ConfigFormat | undefined {
   const extension = extname(file).toLowerCase();
   if (extension === '.json') return 'json';
@@ -79,10 +79,10 @@ function parseJson(text: string, file: string, problems: ProblemList): unknown {
 }
 
 async function parseYaml(text: string, file: string, problems: ProblemList): Promise<unknown> {
+  // Loaded only for YAML files: INI and JSON sites do not pay for it at start-up.
+  const { load } = await import('js-yaml');
   try {
-    // Loaded only for YAML files: INI and JSON sites do not pay for it at start-up.
-    const { defaultLoaders } = await import('cosmiconfig');
-    return await defaultLoaders['.yaml']?.(file, text);
+    return load(text);
   } catch (error) {
     // js-yaml's message quotes the lines around the error; its `reason` and `mark` do not.
     const { reason, mark } = error as { reason?: string; mark?: { line: number; column: number } };

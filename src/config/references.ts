@@ -1,8 +1,10 @@
-// Checks that need more than one key at a time: profile references, protocols and their keys (from the
-// registry, without loading protocol code), folder-safe names, naming formats, and finally each used
-// protocol's own validate(). Runs on the raw tree so that it reports even when other keys are wrong.
-import type { ProtocolDefinition } from '../protocols/contract.js';
-import { loadProtocol, protocolNames, registryEntry } from '../protocols/registry.js';
+// Checks that need more than one key at a time: profile references, protocols and their keys, folder-safe
+// names, naming formats, what each protocol can do, and each used protocol's settings against its
+// declaration — all from the registry's declarations, without loading protocol code. Runs on the raw tree
+// so that it reports even when other keys are wrong.
+import type { Capability } from '../protocols/contract.js';
+import { settingProblems, UNKNOWN_SETTING } from '../protocols/options.js';
+import { protocolNames, registryEntry, type RegistryEntry } from '../protocols/registry.js';
 import type { ConfigFormat } from './read-source.js';
 import type { KeyPath, ProblemList } from './problems.js';
 import { reportUnknownKey } from './schema-issues.js';
@@ -10,8 +12,11 @@ import { isPlainObject } from './schema.js';
 import { parseBoolean } from '../shared/values.js';
 
 const PROFILE_KEYS = ['label', 'insee'];
+/** The scenario options through which the protocols that retrieve from an inbox say where and what becomes of a file. */
+const RETRIEVAL_OPTIONS = ['inbox', 'afterRetrieve'] as const;
 
-export async function checkReferences(tree: unknown, format: ConfigFormat, problems: ProblemList): Promise<void> {
+/** `configDir`: the configuration file's folder, against which the protocols' relative paths are compared. */
+export function checkReferences(tree: unknown, format: ConfigFormat, problems: ProblemList, configDir?: string): void {
   if (!isPlainObject(tree)) return;
   const profiles = isPlainObject(tree.profiles) ? tree.profiles : {};
   const scenarios = isPlainObject(tree.scenarios) ? tree.scenarios : {};
@@ -24,7 +29,7 @@ export async function checkReferences(tree: unknown, format: ConfigFormat, probl
     if (isPlainObject(scenario)) checkScenario(name, scenario, Object.keys(profiles), problems);
   }
   checkRenameFormats(tree, scenarios, format, problems);
-  await validateWithProtocols(profiles, scenarios, problems);
+  validateWithProtocols(profiles, scenarios, problems, configDir);
 }
 
 // Names become folders (backup/<scenario>, recus/<profile>): nothing may lead outside them.
@@ -67,11 +72,41 @@ function checkScenario(name: string, scenario: Record<string, unknown>, profiles
   const entry = registryEntry(protocol);
   if (entry === undefined) {
     reportUnavailableProtocol(['scenarios', name, 'protocol'], protocol, problems);
-  } else if (isPlainObject(options)) {
+    return;
+  }
+  // Before the unknown keys: `options.inbox` on a protocol that cannot retrieve says so rather than "unknown key".
+  checkCapabilities(name, scenario, protocol, entry, problems);
+  if (isPlainObject(options)) {
     for (const key of Object.keys(options)) {
       if (!entry.optionKeys.includes(key)) reportUnknownKey(problems, ['scenarios', name, 'options'], key, entry.optionKeys);
     }
   }
+}
+
+/** What a scenario asks of its protocol that the protocol cannot do: send from a source folder, retrieve. */
+function checkCapabilities(name: string, scenario: Record<string, unknown>, protocol: string, entry: RegistryEntry, problems: ProblemList): void {
+  const can = (capability: Capability): boolean => entry.declaration.capabilities.includes(capability);
+  if (!can('send') && scenario.source !== undefined) {
+    problems.add({ path: ['scenarios', name, 'source'], message: 'config.protocol.cannotSend', fix: 'config.protocol.cannotSend.fix', params: { protocol } });
+  }
+  if (can('list')) return;
+  for (const path of retrievalSettings(scenario)) {
+    problems.add({ path: ['scenarios', name, ...path], message: 'config.protocol.cannotRetrieve', fix: 'config.protocol.cannotRetrieve.fix', params: { protocol } });
+  }
+}
+
+/** The keys of a scenario that only matter when it retrieves (`retrieve.enabled` and `afterSend` only when on). */
+function retrievalSettings(scenario: Record<string, unknown>): KeyPath[] {
+  const found: KeyPath[] = [];
+  const { retrieve, options } = scenario;
+  if (isPlainObject(retrieve)) {
+    for (const key of ['enabled', 'afterSend'] as const) if (parseBoolean(retrieve[key]) === true) found.push(['retrieve', key]);
+    if (retrieve.at !== undefined) found.push(['retrieve', 'at']);
+  }
+  if (isPlainObject(options)) {
+    for (const key of RETRIEVAL_OPTIONS) if (options[key] !== undefined) found.push(['options', key]);
+  }
+  return found;
 }
 
 function reportUnavailableProtocol(path: KeyPath, protocol: string, problems: ProblemList): void {
@@ -116,35 +151,26 @@ function readRenaming(naming: unknown): { rename: boolean | undefined; hasFormat
   return { rename: parseBoolean(naming.rename), hasFormat };
 }
 
-async function validateWithProtocols(
+function validateWithProtocols(
   profiles: Record<string, unknown>,
   scenarios: Record<string, unknown>,
   problems: ProblemList,
-): Promise<void> {
-  const definitions = new Map<string, Promise<ProtocolDefinition | undefined>>();
+  configDir: string | undefined,
+): void {
   for (const [name, scenario] of Object.entries(scenarios)) {
     if (!isPlainObject(scenario)) continue;
     const { profile, protocol } = scenario;
-    if (typeof profile !== 'string' || typeof protocol !== 'string' || registryEntry(protocol) === undefined) continue;
+    if (typeof profile !== 'string' || typeof protocol !== 'string') continue;
+    const declaration = registryEntry(protocol)?.declaration;
     const profileBlocks = profiles[profile];
-    if (!isPlainObject(profileBlocks)) continue;
-    if (!definitions.has(protocol)) definitions.set(protocol, loadQuietly(protocol));
-    const definition = await definitions.get(protocol);
+    if (declaration === undefined || !isPlainObject(profileBlocks)) continue;
     const block = isPlainObject(profileBlocks[protocol]) ? profileBlocks[protocol] : {};
     const options = isPlainObject(scenario.options) ? scenario.options : {};
-    for (const found of definition?.validate?.(block, options) ?? []) {
+    for (const found of settingProblems(declaration, { profile: block, options }, configDir)) {
+      // Unknown keys are reported above, with the keys as written in the file.
+      if (found.messageKey === UNKNOWN_SETTING) continue;
       const path = found.where === 'profile' ? ['profiles', profile, protocol, found.key] : ['scenarios', name, 'options', found.key];
-      problems.add({ path, message: found.messageKey, params: found.params ?? {} });
+      problems.add({ path, message: found.messageKey, fix: found.fixKey, params: found.params ?? {} });
     }
-  }
-}
-
-// A protocol whose code cannot be loaded is an installation problem, not a configuration one: the
-// command that uses it reports it. Here we only lose that protocol's own checks.
-async function loadQuietly(protocol: string): Promise<ProtocolDefinition | undefined> {
-  try {
-    return await loadProtocol(protocol);
-  } catch {
-    return undefined;
   }
 }

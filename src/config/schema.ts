@@ -31,7 +31,10 @@ function isBlank(value: unknown): boolean {
 }
 
 export function displayValue(value: unknown): string {
-  return typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
+  if (typeof value === 'string') return value;
+  // JSON.stringify gives undefined for undefined, functions and symbols, whatever its declared type says.
+  const json = JSON.stringify(value) as string | undefined;
+  return json ?? String(value);
 }
 
 function optional<T>(parse: (value: unknown) => Parsed<T>) {

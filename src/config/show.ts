@@ -1,5 +1,8 @@
 // `ordo config show`: the effective configuration, with the public key names (docs/configuration.md), defaults
-// filled in, durations readable and every secret masked.
+// filled in, durations readable and every secret masked: the keys protocols declare secret, secret values
+// wherever they appear, and (redactDeep) secret-looking names no declaration covers.
+import { isDeclaredSecret } from '../protocols/registry.js';
+import type { OptionPlace } from '../protocols/options.js';
 import { redactDeep, SECRET_MASK } from '../shared/redact.js';
 import { formatDuration } from '../shared/duration.js';
 import type { NamingPlan, OrdoConfig, ProfileConfig, ScenarioConfig } from './model.js';
@@ -24,7 +27,8 @@ function showNaming(naming: Partial<NamingPlan>): Record<string, unknown> {
 }
 
 function showProfile(profile: ProfileConfig): Record<string, unknown> {
-  return { label: profile.label, insee: profile.insee, ...profile.protocols };
+  const blocks = Object.entries(profile.protocols).map(([protocol, block]): [string, unknown] => [protocol, maskDeclaredSecrets(protocol, 'profile', block)]);
+  return { label: profile.label, insee: profile.insee, ...Object.fromEntries(blocks) };
 }
 
 function showScenario(s: ScenarioConfig): Record<string, unknown> {
@@ -49,8 +53,18 @@ function showScenario(s: ScenarioConfig): Record<string, unknown> {
     retrieve: { ...s.retrieve },
     hooks: { before: s.hooks.before, after: s.hooks.after, timeout: formatDuration(s.hooks.timeoutMs) },
     naming: s.naming === undefined ? undefined : withoutUndefined(showNaming(s.naming)),
-    options: s.options,
+    options: maskDeclaredSecrets(s.protocol, 'options', s.options),
   };
+}
+
+/** A protocol's block with the values its declaration says are secret masked (parts of groups too: `auth.password`). */
+function maskDeclaredSecrets(protocol: string, where: OptionPlace, block: Record<string, unknown>): Record<string, unknown> {
+  const walk = (node: unknown, path: string[]): unknown => {
+    if (path.length > 0 && isDeclaredSecret(protocol, where, path) && node !== undefined && node !== '') return SECRET_MASK;
+    if (node === null || typeof node !== 'object' || Array.isArray(node)) return node;
+    return Object.fromEntries(Object.entries(node).map(([key, child]) => [key, walk(child, [...path, key])]));
+  };
+  return walk(block, []) as Record<string, unknown>;
 }
 
 /** Secret values wherever they appear (a password inside a URL, say), even if not registered yet. */

@@ -1,5 +1,6 @@
 // Configuration files come from Notepad on old Windows servers as often as from modern editors:
 // UTF-8 with or without BOM, UTF-16 with BOM ("Unicode" in Notepad), or Windows-1252 ("ANSI").
+import { decodeWindows1252 } from '../shared/windows-1252.js';
 
 export type TextEncodingName = 'utf-8' | 'utf-8-bom' | 'utf-16le' | 'utf-16be' | 'windows-1252';
 
@@ -19,20 +20,4 @@ export function decodeText(bytes: Uint8Array): DecodedText {
   } catch {
     return { text: decodeWindows1252(bytes), encoding: 'windows-1252' };
   }
-}
-
-// Since Node 20.18.3 / 22.13.0, TextDecoder('windows-1252') decodes 0x80–0x9F as Latin-1 control
-// characters (nodejs/node#56542, #60888): `’` (0x92), `œ` (0x9C) and `€` (0x80), common in French
-// texts, would come out wrong. These are the Windows-1252 characters of that range (WHATWG index).
-const C1_TO_WINDOWS_1252 = [
-  '\u20ac', '\u0081', '\u201a', '\u0192', '\u201e', '\u2026', '\u2020', '\u2021',
-  '\u02c6', '\u2030', '\u0160', '\u2039', '\u0152', '\u008d', '\u017d', '\u008f',
-  '\u0090', '\u2018', '\u2019', '\u201c', '\u201d', '\u2022', '\u2013', '\u2014',
-  '\u02dc', '\u2122', '\u0161', '\u203a', '\u0153', '\u009d', '\u017e', '\u0178',
-];
-
-function decodeWindows1252(bytes: Uint8Array): string {
-  return new TextDecoder('windows-1252')
-    .decode(bytes)
-    .replace(/[\u0080-\u009f]/g, (c) => C1_TO_WINDOWS_1252[c.charCodeAt(0) - 0x80] ?? c);
 }

@@ -2,7 +2,6 @@
 // key the scenario's server presents and records it in `<root>/known_hosts`; a key that differs from
 // one already recorded is refused (exit 4), never replaced.
 import type { OrdoConfig } from '../config/model.js';
-import { t } from '../i18n/index.js';
 import { isTransferError } from '../protocols/contract.js';
 import type { HostKeyAcceptance } from '../protocols/sftp/accept-host-key.js';
 import { ExitCode, OrdoError, UsageError } from '../shared/errors.js';
@@ -32,7 +31,6 @@ export async function acceptNewHostKey(config: OrdoConfig, scenarioName: string)
     return { ...accepted, scenario: scenario.name, profile: scenario.profile };
   } catch (error) {
     if (!isTransferError(error)) throw error;
-    const fix = `${error.key}.fix`;
-    throw new OrdoError(error.key, error.params, ExitCode.connection, t(fix, error.params) === fix ? { cause: error } : { fix, cause: error });
+    throw new OrdoError(error.key, error.params, ExitCode.connection, { fix: error.fixKey, cause: error });
   }
 }

@@ -31,7 +31,7 @@ export async function diagnose(config: OrdoConfig, options: DiagnoseOptions): Pr
   for (const scenario of scenarios) checks.push(...(await scenarioFolderChecks(config, scenario)));
   checks.push(...(await lockChecks(config)));
   const journal = await diagnoseJournal(config.root, scenarios.map((s) => s.name)).catch((error: unknown) => {
-    checks.push(check('journal', 'fail', t('diagnose.journal.unreadable', { reason: String((error as Error).message ?? error) }), { fix: t('diagnose.journal.unreadable.fix') }));
+    checks.push(check('journal', 'fail', t('diagnose.journal.unreadable', { reason: String((error as { message?: unknown }).message ?? error) }), { fix: t('diagnose.journal.unreadable.fix') }));
     return [];
   });
   checks.push(...(await interruptedChecks(journal, scenarios, now)));

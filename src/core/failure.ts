@@ -1,6 +1,6 @@
 // How a protocol's failure is worded for the user: its message, its fix, and the problem a session that could not open becomes.
 import type { ScenarioConfig } from '../config/model.js';
-import { hasMessage, t } from '../i18n/index.js';
+import { t } from '../i18n/index.js';
 import { isTransferError } from '../protocols/contract.js';
 import type { EngineContext } from './context.js';
 import type { ScenarioProblem } from './results.js';
@@ -18,10 +18,10 @@ export function sessionProblem(ctx: EngineContext, scenario: ScenarioConfig, err
   };
 }
 
-/** The protocol's advice for an error (`<key>.fix` in the catalog), when it has some. */
+/** The protocol's advice for an error, when the error carries some. */
 export function failureFix(error: unknown): string | undefined {
-  if (!isTransferError(error) || !hasMessage(`${error.key}.fix`)) return undefined;
-  return t(`${error.key}.fix`, error.params);
+  if (!isTransferError(error) || error.fixKey === undefined) return undefined;
+  return t(error.fixKey, error.params);
 }
 
 export function describeFailure(error: unknown): string {

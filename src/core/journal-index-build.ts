@@ -41,12 +41,14 @@ export async function readState(indexDir: string): Promise<IndexState | undefine
     throw error;
   }
   try {
-    const state = JSON.parse(text) as Partial<IndexState>;
+    // Read from disk: any field may be missing or of another type.
+    const state = JSON.parse(text) as { [K in keyof IndexState]?: unknown };
     if (typeof state.generation !== 'string' || !/^g[\w-]+$/.test(state.generation)) return undefined;
     if (typeof state.months !== 'object' || state.months === null || typeof state.last !== 'object' || state.last === null) return undefined;
-    for (const size of Object.values(state.months)) if (!Number.isSafeInteger(size) || size < 0) return undefined;
+    const months = state.months as Record<string, number>;
+    for (const size of Object.values(months)) if (!Number.isSafeInteger(size) || size < 0) return undefined;
     const placing = typeof state.placing === 'object' && state.placing !== null ? state.placing : {};
-    return { version: Number(state.version), generation: state.generation, months: state.months, last: state.last, placing };
+    return { version: Number(state.version), generation: state.generation, months, last: state.last as Record<string, LinePointer>, placing: placing as Record<string, LinePointer> };
   } catch {
     return undefined;
   }
@@ -201,7 +203,7 @@ function indexLine(bytes: Buffer, pointer: LinePointer, writer: BucketWriter, st
   }
   if (entry.direction === 'receive' && typeof entry.key === 'string' && RECEIVED.has(entry.state)) {
     if (entry.state === 'placing') setOwn(state.placing, entry.key, at);
-    else delete state.placing[entry.key];
+    else Reflect.deleteProperty(state.placing, entry.key);
   }
 }
 
@@ -216,8 +218,8 @@ function setOwn<T>(record: Record<string, T>, key: string, value: T): void {
 
 export function parseLine(bytes: Buffer): JournalEntry | undefined {
   try {
-    const value = JSON.parse(bytes.toString('utf8')) as JournalEntry;
-    return typeof value === 'object' && value !== null ? value : undefined;
+    const value = JSON.parse(bytes.toString('utf8')) as unknown;
+    return typeof value === 'object' && value !== null ? (value as JournalEntry) : undefined;
   } catch {
     return undefined;
   }

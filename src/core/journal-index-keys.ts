@@ -7,7 +7,6 @@ import type { JournalEntry } from './journal.js';
 export const INDEX_VERSION = 1;
 /** 2^12 buckets: a million files in history make buckets of ~20 KB. */
 export const BUCKET_BITS = 12;
-export const BUCKETS = 1 << BUCKET_BITS;
 /** 16-byte key hash, month (AAAAMM), offset (48 bits as two uint32), line length. */
 export const RECORD_SIZE = 32;
 
@@ -27,11 +26,13 @@ export const COMPLETED = new Set<string>(['sent', 'pending', 'received']);
 /** The bucket keys of one journal line. */
 export function entryKeys(entry: JournalEntry): string[] {
   const keys: string[] = [];
+  // Lines read back from the journal: neither field is trusted to be one of its declared values.
   const state = entry.state as string;
-  if (entry.direction === 'send') {
+  const direction = entry.direction as string;
+  if (direction === 'send') {
     if (typeof entry.path === 'string') keys.push(pathKey(entry.path));
     if (ACKNOWLEDGED.has(state) && typeof entry.sha256 === 'string') keys.push(ackKey(entry.scenario, entry.sha256));
-  } else if (entry.direction === 'receive') {
+  } else if (direction === 'receive') {
     if (RECEIVED.has(state) && typeof entry.key === 'string') keys.push(recvKey(entry.key));
   }
   return keys;
@@ -43,7 +44,7 @@ export function keyHash(key: string): Buffer {
 }
 
 export function bucketOf(hash: Buffer): number {
-  return ((hash[0]! << 8) | hash[1]!) >>> (16 - BUCKET_BITS);
+  return hash.readUInt16BE(0) >>> (16 - BUCKET_BITS);
 }
 
 export function bucketName(bucket: number): string {

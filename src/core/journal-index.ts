@@ -152,8 +152,8 @@ export class JournalIndex {
     // Retrieval keys placed at the last catch-up, and those this process has written since.
     const keys = new Set(Object.keys(state.placing));
     for (const list of this.overlay.values()) {
-      const entry = list[list.length - 1]!.entry;
-      if (entry.direction === 'receive' && entry.state === 'placing' && entry.key !== undefined) keys.add(entry.key);
+      const entry = list.at(-1)?.entry;
+      if (entry?.direction === 'receive' && entry.state === 'placing' && entry.key !== undefined) keys.add(entry.key);
     }
     const paths = new Set<string>();
     for (const key of keys) {
@@ -165,12 +165,12 @@ export class JournalIndex {
 
   /** The latest journal line with `key` (see journal-index-keys.ts). */
   async lookup(key: string): Promise<JournalEntry | undefined> {
-    const own = this.overlay.get(key);
+    const own = this.overlay.get(key)?.at(-1);
     // Keys belong to a scenario or a retrieval, whose lock this process holds while it writes them.
-    if (own !== undefined && own.length > 0) return own[own.length - 1]!.entry;
+    if (own !== undefined) return own.entry;
     const pointers = await this.pointers(key);
-    for (let i = pointers.length - 1; i >= 0; i--) {
-      const entry = await this.readLine(pointers[i]!);
+    for (const pointer of pointers.toReversed()) {
+      const entry = await this.readLine(pointer);
       if (entry !== undefined && entryKeys(entry).includes(key)) return entry;
     }
     return undefined;
@@ -202,7 +202,9 @@ export class JournalIndex {
 
   private async current(): Promise<IndexState> {
     if (this.state === undefined) await this.refresh();
-    return this.state!;
+    // refresh() sets it or throws.
+    if (this.state === undefined) throw new Error('journal index unavailable');
+    return this.state;
   }
 
   private async refresh(): Promise<void> {

@@ -1,6 +1,6 @@
 // Collects what happened during a command and turns it into a result with its exit code (docs/cli.md).
 import type { CycleResult, FileOutcome, ScenarioProblem } from './results.js';
-import { ExitCode, type ExitCodeValue } from '../shared/errors.js';
+import { exitCodeForRun, type ExitCodeValue } from '../shared/exit-codes.js';
 
 const TRANSFERRED = new Set(['sent', 'pending', 'received']);
 const FAILED = new Set(['failed', 'deferred', 'uncertain']);
@@ -24,14 +24,14 @@ export class Outcomes {
   }
 
   exitCode(): ExitCodeValue {
-    if (this.interrupted) return ExitCode.interrupted;
-    if (this.problems.some((p) => p.lockHeld)) return ExitCode.locked;
-    const failures = this.files.filter((f) => FAILED.has(f.status)).length + this.problems.length;
-    if (failures === 0) return ExitCode.ok;
-    const transferred = this.files.filter((f) => TRANSFERRED.has(f.status)).length;
-    const permanent = this.files.some((f) => f.status === 'failed');
-    if (transferred === 0 && !permanent && this.problems.some((p) => p.connection)) return ExitCode.connection;
-    return ExitCode.partial;
+    return exitCodeForRun({
+      interrupted: this.interrupted,
+      locked: this.problems.some((p) => p.lockHeld),
+      transferred: this.files.filter((f) => TRANSFERRED.has(f.status)).length,
+      failures: this.files.filter((f) => FAILED.has(f.status)).length + this.problems.length,
+      permanentFailure: this.files.some((f) => f.status === 'failed'),
+      connectionProblem: this.problems.some((p) => p.connection),
+    });
   }
 
   result(command: CycleResult['command'], dryRun: boolean, startedAt: Date, endedAt: Date): CycleResult {

@@ -2,6 +2,7 @@
 import type { OrdoConfig, ScenarioConfig } from '../config/model.js';
 import type { ProtocolContext, ProtocolDefinition, ProtocolLog, ProtocolSession } from '../protocols/contract.js';
 import { TransferError } from '../protocols/contract.js';
+import { refuseMismatchedSession } from '../protocols/define.js';
 import { loadProtocol } from '../protocols/registry.js';
 import { openCounterStore } from '../naming/index.js';
 import type { EngineContext } from './context.js';
@@ -35,6 +36,10 @@ export function protocolContext(
   };
 }
 
+/**
+ * The scenario's session: its settings checked against the protocol's declaration as it opens
+ * (`defineProtocol`), its methods against the declared capabilities once open.
+ */
 export async function openSession(ctx: EngineContext, scenario: ScenarioConfig): Promise<OpenedSession> {
   const definition = await loadDefinition(scenario.protocol);
   const session = await definition.open(
@@ -47,5 +52,6 @@ export async function openSession(ctx: EngineContext, scenario: ScenarioConfig):
       },
     }),
   );
+  await refuseMismatchedSession(definition, session);
   return { definition, session };
 }

@@ -152,8 +152,11 @@ export async function orphanClaims(source: string): Promise<OrphanClaim[]> {
   const orphans: OrphanClaim[] = [];
   for (const entry of names) {
     const match = entry.startsWith(prefix) ? CLAIM_REST.exec(entry.slice(prefix.length)) : null;
-    if (match === null || isProcessAlive(Number(match[1]))) continue;
-    orphans.push({ path: join(source, entry), name: match[3]!, ...(match[2] === undefined ? {} : { id: match[2] }) });
+    if (match === null) continue;
+    // `name` (.+) is there whenever the expression matches; `id` is optional.
+    const [, pid, id, name] = match;
+    if (name === undefined || isProcessAlive(Number(pid))) continue;
+    orphans.push({ path: join(source, entry), name, ...(id === undefined ? {} : { id }) });
   }
   return orphans;
 }
@@ -209,11 +212,11 @@ export async function queuedItems(root: string, scenario: string): Promise<Queue
     } catch {
       continue;
     }
-    if (names.length === 0) {
+    const name = names[0];
+    if (name === undefined) {
       await rm(dir, { recursive: true, force: true });
       continue;
     }
-    const name = names[0]!;
     items.push({ dir, id, name, path: join(dir, name) });
   }
   return items;

@@ -95,7 +95,7 @@ export async function retrieveScenarios(
  * so that a send-only scenario needs no switch; the others (a gateway, a spool) know where to look.
  */
 function hasInbox(scenario: ScenarioConfig): boolean {
-  const takesInbox = registryEntry(scenario.protocol)?.optionKeys.includes('inbox') ?? false;
+  const takesInbox = registryEntry(scenario.protocol)?.declaration.features.usesInbox ?? false;
   return !takesInbox || typeof scenario.options.inbox === 'string';
 }
 
@@ -135,7 +135,9 @@ async function retrieveScenario(
     }
     let entries: RemoteEntry[];
     try {
-      entries = await session.list!({
+      // The definition says the protocol retrieves: its sessions list.
+      if (session.list === undefined) throw new TypeError(`${scenario.protocol}: a session without list()`);
+      entries = await session.list({
         // The name as announced: t() escapes control characters in every parameter.
         onSkipped: (skipped) => ctx.log.warn('engine.entrySkipped', { scenario: scenario.name, name: skipped.name, reason: t(skipped.key, skipped.params ?? {}) }),
       });
@@ -260,7 +262,8 @@ class Retriever {
     ctx.log.info('engine.receiving', { scenario: scenario.name, file: entry.name, name: naming.name });
     ctx.onEvent({ type: 'file-start', scenario: scenario.name, direction: 'receive', name: entry.name, ...(entry.size === undefined ? {} : { size: entry.size }) });
     try {
-      await this.session.fetch!(entry, partial, {
+      if (this.session.fetch === undefined) throw new TypeError(`${scenario.protocol}: a session without fetch()`);
+      await this.session.fetch(entry, partial, {
         onProgress: (bytes) => ctx.onEvent({ type: 'progress', scenario: scenario.name, name: entry.name, bytes, ...(entry.size === undefined ? {} : { total: entry.size }) }),
       });
     } catch (error) {
@@ -299,7 +302,7 @@ class Retriever {
     const partialInfo = partial === undefined ? undefined : await stat(partial).catch(() => undefined);
     let path: string | undefined;
     if (partial !== undefined && partialInfo?.isFile() === true && partialInfo.size === placing.size) {
-      path = await findPlaced(dir, wanted, async (_candidate, info) => info.ino === partialInfo.ino && info.dev === partialInfo.dev);
+      path = await findPlaced(dir, wanted, (_candidate, info) => Promise.resolve(info.ino === partialInfo.ino && info.dev === partialInfo.dev));
       if (path !== undefined) {
         await rm(partial, { force: true });
       } else {

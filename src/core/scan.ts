@@ -25,15 +25,14 @@ const caseSensitive = process.platform !== 'win32' && process.platform !== 'darw
 
 export async function scan(ctx: EngineContext, selection: Selection): Promise<ScanResult> {
   const result: ScanResult = { scenarios: [], problems: [], exitCode: ExitCode.ok };
-  const scenarios = selectScenarios(ctx.config, selection).filter((s) => s.source !== undefined);
-  const looks = await Promise.all(scenarios.map((s) => firstLook(s)));
+  const scenarios = selectScenarios(ctx.config, selection).filter((s): s is ScenarioConfig & { source: string } => s.source !== undefined);
+  const looks = await Promise.all(scenarios.map(async (scenario) => ({ scenario, look: await firstLook(scenario) })));
   const settle = Math.max(0, ...scenarios.map((s) => s.settleMs));
-  if (looks.some((l) => l.files.length > 0) && settle > 0) await pause(settle, ctx.signal);
-  for (const [index, scenario] of scenarios.entries()) {
-    const look = looks[index]!;
+  if (looks.some(({ look }) => look.files.length > 0) && settle > 0) await pause(settle, ctx.signal);
+  for (const { scenario, look } of looks) {
     if (look.problem) result.problems.push(look.problem);
     const files = await secondLook(scenario, look.files);
-    result.scenarios.push({ scenario: scenario.name, source: scenario.source!, files, unreadable: look.unreadable });
+    result.scenarios.push({ scenario: scenario.name, source: scenario.source, files, unreadable: look.unreadable });
   }
   if (result.problems.length > 0) result.exitCode = ExitCode.partial;
   return result;
@@ -58,7 +57,9 @@ interface FirstLook {
 }
 
 export async function firstLook(scenario: ScenarioConfig): Promise<FirstLook> {
-  const source = scenario.source!;
+  // send also looks at scenarios without a source folder that only have queued items: nothing to detect.
+  const source = scenario.source;
+  if (source === undefined) return { files: [], unreadable: [] };
   try {
     await readdir(source);
   } catch (error) {

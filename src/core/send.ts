@@ -1,18 +1,20 @@
 // Sending: one file's journey (docs/engine.md): detect → claim → backup → journal → send → settle,
-// with recovery of interrupted work at the start of every run.
+// with recovery of interrupted work at the start of every run. Every ending is settled by the
+// scenario's SendLedger (journal line, log line, `file-end` event, outcome).
 import { open, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { ScenarioConfig } from '../config/model.js';
 import { t } from '../i18n/index.js';
-import { isTransferError, type ProtocolSession, type SendItem } from '../protocols/contract.js';
+import { isTransferError, type ProtocolSession, type SendItem, type VerifyResult } from '../protocols/contract.js';
 import type { EngineContext, Selection } from './context.js';
 import { LockHeldError, UsageError } from '../shared/errors.js';
 import { sha256File } from '../shared/hash.js';
 import { runHook } from './hooks.js';
-import { Journal, type JournalEntry } from './journal.js';
+import type { JournalEntry, JournalState } from './journal.js';
 import { JournalIndex } from './journal-index.js';
 import { acquireLock } from '../shared/lock.js';
 import { Outcomes } from './outcome.js';
+import { SendLedger, type LogLine, type SendLine } from './send-ledger.js';
 import { spoolPaths } from '../shared/paths.js';
 import { openSession } from './protocol-session.js';
 import { describeLocalFailure, isSystemError, located } from './local-failure.js';
@@ -50,11 +52,12 @@ export async function send(ctx: EngineContext, request: SendRequest): Promise<Cy
 
 /** Sends for the selected scenarios; returns the scenarios in which at least one file was transferred. */
 export async function sendScenarios(ctx: EngineContext, request: SendRequest, outcomes: Outcomes): Promise<ScenarioConfig[]> {
-  const explicit = request.files !== undefined && request.files.length > 0;
+  const files = request.files !== undefined && request.files.length > 0 ? request.files : undefined;
   let scenarios: ScenarioConfig[];
-  if (explicit) {
-    if (request.selection.scenarios.length !== 1) throw new UsageError('engine.sendNeedsScenario');
-    const scenario = findScenario(ctx.config, request.selection.scenarios[0]!);
+  if (files !== undefined) {
+    const [name, ...others] = request.selection.scenarios;
+    if (name === undefined || others.length > 0) throw new UsageError('engine.sendNeedsScenario');
+    const scenario = findScenario(ctx.config, name);
     scenarios = scenario === undefined ? selectScenarios(ctx.config, request.selection) : [scenario];
   } else {
     scenarios = await withWork(ctx, selectScenarios(ctx.config, request.selection));
@@ -67,7 +70,7 @@ export async function sendScenarios(ctx: EngineContext, request: SendRequest, ou
       break;
     }
     try {
-      await sendScenario(ctx, scenario, history, outcomes, explicit ? request.files! : undefined);
+      await sendScenario(ctx, scenario, history, outcomes, files);
     } catch (error) {
       if (!isSystemError(error)) throw error;
       // A full or failing disk stops this scenario only: the others, and retrieval, still go.
@@ -158,20 +161,20 @@ async function sendScenario(
   }
   if (lock?.replaced) ctx.log.warn('engine.staleLockReplaced', { lock: lock.path, pid: lock.replaced.pid, host: lock.replaced.host, since: lock.replaced.since });
   history.locked();
+  const ledger = new SendLedger(ctx, scenario, outcomes);
   try {
     if (!ctx.dryRun) {
       await removeAbandonedTemporaries(ctx, scenario);
-      await recoverOrphanClaims(ctx, scenario, history, outcomes);
+      await recoverOrphanClaims(ctx, scenario, history, ledger);
     }
     const queued = await queuedItems(ctx.config.root, scenario.name);
-    const candidates = explicitFiles !== undefined ? await givenFiles(ctx, scenario, explicitFiles, outcomes) : await detected(ctx, scenario, outcomes);
+    const candidates = explicitFiles !== undefined ? await givenFiles(explicitFiles, ledger) : await detected(ctx, scenario, outcomes);
     if (queued.length === 0 && candidates.length === 0) {
       ctx.log.debug('engine.nothingToSend', { scenario: scenario.name });
       return;
     }
     if (ctx.dryRun) {
-      for (const item of queued) outcomes.add(base(scenario, item.name, 'would-send', { localPath: item.path, resumed: true }));
-      for (const file of candidates) outcomes.add(base(scenario, file.name, 'would-send', { localPath: file.path }));
+      await wouldSend(ledger, queued, candidates);
       return;
     }
     await withHooks(ctx, scenario, outcomes, async () => {
@@ -184,15 +187,22 @@ async function sendScenario(
       }
       const { session } = opened;
       try {
-        const pipeline = new SendPipeline(ctx, scenario, session, history, outcomes);
+        const pipeline = new SendPipeline(ctx, scenario, session, history, ledger, outcomes);
         await pipeline.run(queued, candidates);
       } finally {
         await session.close().catch(() => undefined);
       }
     });
   } finally {
+    await ledger.close();
     await lock?.release();
   }
+}
+
+/** --dry-run: what would be sent, queued items first. */
+async function wouldSend(ledger: SendLedger, queued: QueueItem[], candidates: Candidate[]): Promise<void> {
+  for (const item of queued) await ledger.settle(item.name, { status: 'would-send', outcome: { localPath: item.path, resumed: true } });
+  for (const file of candidates) await ledger.settle(file.name, { status: 'would-send', outcome: { localPath: file.path } });
 }
 
 async function withHooks(ctx: EngineContext, scenario: ScenarioConfig, outcomes: Outcomes, work: () => Promise<void>): Promise<void> {
@@ -226,7 +236,7 @@ async function removeAbandonedTemporaries(ctx: EngineContext, scenario: Scenario
  * Claims left in the source folder by a run of this host that died before finishing them: each is
  * finished exactly once (see finishClaim). One that cannot be finished now goes back to its name.
  */
-async function recoverOrphanClaims(ctx: EngineContext, scenario: ScenarioConfig, history: SendHistory, outcomes: Outcomes): Promise<void> {
+async function recoverOrphanClaims(ctx: EngineContext, scenario: ScenarioConfig, history: SendHistory, ledger: SendLedger): Promise<void> {
   if (scenario.source === undefined) return;
   for (const orphan of await orphanClaims(scenario.source)) {
     try {
@@ -238,12 +248,7 @@ async function recoverOrphanClaims(ctx: EngineContext, scenario: ScenarioConfig,
       await releaseClaim(orphan.path, original);
       const size = await stat(original).then((s) => s.size, () => undefined);
       const failure = await describeLocalFailure(located(error, spoolPaths(ctx.config).queue(scenario.name)) as typeof error, original, size);
-      const journal = new Journal(ctx.config.root, ctx.runId);
-      try {
-        await deferLocally(ctx, scenario, journal, outcomes, { name: orphan.name, path: original, size, failure, inSource: true });
-      } finally {
-        await journal.close();
-      }
+      await deferLocally(ctx, ledger, { name: orphan.name, path: original, size, failure, inSource: true, journaled: true });
     }
   }
 }
@@ -273,6 +278,11 @@ interface LocalDeferral {
   size: number | undefined;
   failure: Awaited<ReturnType<typeof describeLocalFailure>>;
   inSource: boolean;
+  /**
+   * Whether the deferral may be journaled: not once the item was handed to the protocol, when its
+   * `sending` (or later) line must stand, so that the next run checks with the partner before sending again.
+   */
+  journaled: boolean;
 }
 
 /** Local deferrals already journaled by this run (watch cycles would otherwise repeat them every interval). */
@@ -282,21 +292,19 @@ const deferredThisRun = new Set<string>();
  * A file held back by this machine's filesystem: reported every time, logged with the fix and journaled
  * `deferred` once per run (best effort: the journal may be on the full disk).
  */
-async function deferLocally(ctx: EngineContext, scenario: ScenarioConfig, journal: Journal | undefined, outcomes: Outcomes, d: LocalDeferral): Promise<void> {
+async function deferLocally(ctx: EngineContext, ledger: SendLedger, d: LocalDeferral): Promise<void> {
   const { failure } = d;
-  outcomes.add(base(scenario, d.name, 'deferred', { localPath: d.path, reason: failure.reason, ...(d.inSource ? { inSource: true } : {}), ...(d.size === undefined ? {} : { size: d.size }) }));
-  ctx.onEvent({ type: 'file-end', scenario: scenario.name, direction: 'send', name: d.name, status: 'deferred' });
-  const params = { scenario: scenario.name, file: d.name, reason: failure.reason, path: d.path, fix: failure.fix };
   const key = `${ctx.runId}\u0000${d.path}\u0000${failure.code}`;
-  if (deferredThisRun.has(key)) {
-    ctx.log.debug(d.inSource ? 'engine.local.inSource' : 'engine.local.inQueue', params);
-    return;
-  }
+  const first = !deferredThisRun.has(key);
   deferredThisRun.add(key);
-  ctx.log.warn(d.inSource ? 'engine.local.inSource' : 'engine.local.inQueue', params);
-  await journal
-    ?.append({ scenario: scenario.name, direction: 'send', state: 'deferred', file: d.name, path: d.path, reason: failure.reason, code: failure.code, folder: failure.folder, ...(d.size === undefined ? {} : { size: d.size }) })
-    .catch(() => undefined);
+  const size = d.size === undefined ? {} : { size: d.size };
+  const line: SendLine = { state: 'deferred', path: d.path, reason: failure.reason, code: failure.code, folder: failure.folder, ...size };
+  await ledger.settle(d.name, {
+    status: 'deferred',
+    ...(first && d.journaled ? { line, lineBestEffort: true } : {}),
+    log: { level: first ? 'warn' : 'debug', key: d.inSource ? 'engine.local.inSource' : 'engine.local.inQueue', params: { reason: failure.reason, path: d.path, fix: failure.fix } },
+    outcome: { localPath: d.path, reason: failure.reason, ...(d.inSource ? { inSource: true } : {}), ...size },
+  });
 }
 
 /** Which folder a failed claim is about: the queue's when it is full, else the source's. */
@@ -326,7 +334,8 @@ async function detected(ctx: EngineContext, scenario: ScenarioConfig, outcomes: 
   return found.files.map((f) => ({ path: f.path, name: basename(f.path) }));
 }
 
-async function givenFiles(ctx: EngineContext, scenario: ScenarioConfig, files: string[], outcomes: Outcomes): Promise<Candidate[]> {
+/** The files given on the command line; one that cannot be read is settled as failed. */
+async function givenFiles(files: string[], ledger: SendLedger): Promise<Candidate[]> {
   const out: Candidate[] = [];
   for (const file of files) {
     const path = resolve(file);
@@ -335,20 +344,26 @@ async function givenFiles(ctx: EngineContext, scenario: ScenarioConfig, files: s
       if (!s.isFile()) throw Object.assign(new Error('not a file'), { code: 'EISDIR' });
       out.push({ path, name: basename(path) });
     } catch (error) {
-      const reason = t('engine.givenFileMissing', { path, code: (error as NodeJS.ErrnoException).code ?? '' });
-      ctx.log.error('engine.givenFileMissing', { path, code: (error as NodeJS.ErrnoException).code ?? '' });
-      outcomes.add(base(scenario, basename(path), 'failed', { localPath: path, reason }));
+      const params = { path, code: (error as NodeJS.ErrnoException).code ?? '' };
+      await ledger.settle(basename(path), {
+        status: 'failed',
+        log: { level: 'error', key: 'engine.givenFileMissing', params },
+        outcome: { localPath: path, reason: t('engine.givenFileMissing', params) },
+      });
     }
   }
   return out;
 }
 
-function base(scenario: ScenarioConfig, name: string, status: FileOutcome['status'], extra: Partial<FileOutcome> = {}): FileOutcome {
-  return { scenario: scenario.name, direction: 'send', name, status, ...extra };
+/** One queued item on its way: what its journal lines and its outcome repeat. */
+interface Sending {
+  item: QueueItem;
+  file: SendItem;
+  /** Outcome fields of every ending: size and sha256; once handed to the protocol, resumed and startedAt too. */
+  facts: Partial<FileOutcome>;
 }
 
 class SendPipeline {
-  private readonly journal: Journal;
   private first = true;
   /** The file expected after the one being sent, if any (see hintAfter). */
   private nextName: string | undefined;
@@ -358,10 +373,9 @@ class SendPipeline {
     private readonly scenario: ScenarioConfig,
     private readonly session: ProtocolSession,
     private readonly history: SendHistory,
+    private readonly ledger: SendLedger,
     private readonly outcomes: Outcomes,
-  ) {
-    this.journal = new Journal(ctx.config.root, ctx.runId);
-  }
+  ) {}
 
   /** The journal's last word on a queued path. */
   private lastState(path: string): Promise<JournalEntry | undefined> {
@@ -381,24 +395,17 @@ class SendPipeline {
     await removeItem(item).catch(() => undefined);
   }
 
-  /** Appends a line to the journal (the index sees it at once: onJournalAppend). */
-  private async record(entry: Omit<JournalEntry, 'time' | 'run'>): Promise<void> {
-    try {
-      await this.journal.append(entry);
-    } catch (error) {
-      throw located(error, spoolPaths(this.ctx.config).journal);
-    }
+  /** The item's journal line in `state`: every line of a send names its size, content and queue path. */
+  private line({ item, file }: Sending, state: JournalState, extra: Partial<SendLine> = {}): SendLine {
+    return { state, size: file.size, sha256: file.sha256, path: item.path, ...extra };
+  }
+
+  /** Whether the partner has the item; `unknown` when the protocol cannot tell. */
+  private async verify(file: SendItem): Promise<VerifyResult> {
+    return this.session.verify ? await this.session.verify(file).catch(() => 'unknown' as const) : 'unknown';
   }
 
   async run(queued: QueueItem[], candidates: Candidate[]): Promise<void> {
-    try {
-      await this.sendAll(queued, candidates);
-    } finally {
-      await this.journal.close();
-    }
-  }
-
-  private async sendAll(queued: QueueItem[], candidates: Candidate[]): Promise<void> {
     const order = [...queued.map((item) => item.name), ...candidates.map((candidate) => candidate.name)];
     let position = 0;
     for (const item of queued) {
@@ -444,15 +451,11 @@ class SendPipeline {
     }
     if (!isSystemError(error)) throw error;
     const failure = await describeLocalFailure(error, candidate.path, size);
-    await deferLocally(ctx, scenario, this.journal, this.outcomes, { name: candidate.name, path: candidate.path, size, failure, inSource: true });
+    await deferLocally(ctx, this.ledger, { name: candidate.name, path: candidate.path, size, failure, inSource: true, journaled: true });
     return undefined;
   }
 
-  /**
-   * process(), with a failure of this machine's filesystem deferring this item only (it stays queued).
-   * Journaled only while the item was never handed to the protocol: after that, the journal's `sending`
-   * (or later) line must stand, so that the next run checks with the partner before sending again.
-   */
+  /** process(), with a failure of this machine's filesystem deferring this item only (it stays queued). */
   private async processSafely(item: QueueItem, fromQueue: boolean): Promise<boolean> {
     try {
       return await this.process(item, fromQueue);
@@ -460,8 +463,8 @@ class SendPipeline {
       if (!isSystemError(error)) throw error;
       const size = await stat(item.path).then((s) => s.size, () => undefined);
       const failure = await describeLocalFailure(error, item.path, size);
-      const journal = this.isFresh(await this.lastState(item.path)) ? this.journal : undefined;
-      await deferLocally(this.ctx, this.scenario, journal, this.outcomes, { name: item.name, path: item.path, size, failure, inSource: false });
+      const journaled = this.isFresh(await this.lastState(item.path));
+      await deferLocally(this.ctx, this.ledger, { name: item.name, path: item.path, size, failure, inSource: false, journaled });
       return false;
     }
   }
@@ -505,7 +508,11 @@ class SendPipeline {
     const size = (await stat(item.path)).size;
     // A new item's backup is copied and flushed while the file is hashed (two reads of the file at
     // once instead of one after the other); it gets its name only if the file is to be sent.
-    const staging = fresh ? stageBackup(scenario, item.path, item.name).catch((error: unknown) => Promise.reject(located(error, scenario.backup.dir))) : undefined;
+    const staging = fresh
+      ? stageBackup(scenario, item.path, item.name).catch((error: unknown) => {
+          throw located(error, scenario.backup.dir);
+        })
+      : undefined;
     staging?.catch(() => undefined);
     try {
       return await this.processHashed(item, fromQueue, last, fresh, size, staging);
@@ -516,142 +523,223 @@ class SendPipeline {
   }
 
   private async processHashed(item: QueueItem, fromQueue: boolean, last: JournalEntry | undefined, fresh: boolean, size: number, staging: Promise<StagedBackup> | undefined): Promise<boolean> {
-    const { ctx, scenario } = this;
     const sha256 = await sha256File(item.path, size);
-    const sendItem: SendItem = { path: item.path, name: item.name, size, sha256 };
-    const common = { size, sha256 };
-
+    const sending: Sending = { item, file: { path: item.path, name: item.name, size, sha256 }, facts: { size, sha256 } };
     if (last?.state === 'sent' || last?.state === 'pending') {
       // Acknowledged before a crash that left the queued copy behind.
       await this.forget(item);
-      ctx.log.info('engine.leftoverRemoved', { scenario: scenario.name, file: item.name });
+      this.ctx.log.info('engine.leftoverRemoved', { scenario: this.scenario.name, file: item.name });
       return false;
     }
-    let resumed = false;
-    if (fromQueue && last !== undefined && (last.state === 'sending' || last.state === 'uncertain' || last.state === 'resumed')) {
-      resumed = true;
-      const verdict = this.session.verify ? await this.session.verify(sendItem).catch(() => 'unknown' as const) : 'unknown';
-      if (verdict === 'present') {
-        await this.record({ scenario: scenario.name, direction: 'send', state: 'sent', file: item.name, size, sha256, path: item.path, remoteId: last.remoteId ?? item.name, reason: 'verified after interruption' });
-        await this.forget(item);
-        ctx.log.info('engine.resumedVerified', { scenario: scenario.name, file: item.name });
-        this.outcomes.add(base(scenario, item.name, 'sent', { ...common, resumed: true }));
-        return false;
-      }
-      if (verdict === 'unknown') ctx.log.warn('engine.resumeUnverifiable', { scenario: scenario.name, file: item.name, protocol: scenario.protocol });
-      else ctx.log.info('engine.resuming', { scenario: scenario.name, file: item.name });
-      await this.record({ scenario: scenario.name, direction: 'send', state: 'resumed', file: item.name, size, sha256, path: item.path });
+    const resumed = fromQueue && last !== undefined && (last.state === 'sending' || last.state === 'uncertain' || last.state === 'resumed');
+    if (resumed) {
+      if (await this.verifiedAfterInterruption(sending, last)) return false;
+    } else if (fresh && (await this.setAsideIfDuplicate(sending, staging))) {
+      return false;
     }
-
-    const previous = await this.acknowledgement(sha256);
-    if (previous !== undefined && !resumed && fresh) {
-      if (!ctx.force) {
-        const reason = t('engine.duplicate', { file: item.name, date: previous.time, remoteId: previous.remoteId ?? '' });
-        await discardBackup(staging);
-        const where = await moveToFailed(ctx.config.root, scenario.name, item, reason);
-        await this.record({ scenario: scenario.name, direction: 'send', state: 'duplicate', file: item.name, size, sha256, path: where, reason });
-        ctx.log.warn('engine.duplicateLog', { scenario: scenario.name, file: item.name, date: previous.time, path: where });
-        this.outcomes.add(base(scenario, item.name, 'duplicate', { ...common, localPath: where, reason }));
-        return false;
-      }
-      ctx.log.warn('engine.forced', { scenario: scenario.name, file: item.name, date: previous.time });
-      await this.record({ scenario: scenario.name, direction: 'send', state: 'forced', file: item.name, size, sha256, path: item.path });
-    }
-
     if (staging !== undefined) {
-      // A new item (or one claimed just before a crash): its backup comes before anything is sent.
-      const copy = await placeBackup(await staging, ctx.now());
-      if (copy.status === 'exists') {
-        const reason = t('engine.backupExists', { path: copy.path });
-        const where = await moveToFailed(ctx.config.root, scenario.name, item, reason);
-        await this.record({ scenario: scenario.name, direction: 'send', state: 'failed', file: item.name, size, sha256, path: where, reason });
-        ctx.log.error('engine.fileFailed', { scenario: scenario.name, file: item.name, reason });
-        this.outcomes.add(base(scenario, item.name, 'failed', { ...common, localPath: where, reason }));
-        return false;
-      }
-      if (copy.status === 'kept-old') ctx.log.info('engine.backupKeptOld', { scenario: scenario.name, file: item.name, path: copy.path });
-      await this.record({ scenario: scenario.name, direction: 'send', state: 'sending', file: item.name, size, sha256, path: item.path, backup: copy.path });
+      if (!(await this.backUp(sending, staging))) return false;
     } else if (!resumed) {
-      await this.record({ scenario: scenario.name, direction: 'send', state: 'sending', file: item.name, size, sha256, path: item.path });
+      await this.ledger.record(item.name, this.line(sending, 'sending'));
     }
-
-    return this.attempt(item, sendItem, resumed);
+    return this.attempt(sending, resumed);
   }
 
-  private async attempt(item: QueueItem, sendItem: SendItem, resumed: boolean): Promise<boolean> {
+  /**
+   * An interrupted send found in the queue: the partner is asked first. True when it has the file
+   * (settled as sent); else the journal says `resumed` and the file goes again.
+   */
+  private async verifiedAfterInterruption(sending: Sending, last: JournalEntry): Promise<boolean> {
     const { ctx, scenario } = this;
-    const { attempts, backoffMs, maxDelayMs, maxTimeMs } = scenario.retries;
+    const { item } = sending;
+    const verdict = await this.verify(sending.file);
+    if (verdict === 'present') {
+      await this.ledger.settle(item.name, {
+        status: 'sent',
+        line: this.line(sending, 'sent', { remoteId: last.remoteId ?? item.name, reason: 'verified after interruption' }),
+        log: { level: 'info', key: 'engine.resumedVerified' },
+        outcome: { ...sending.facts, resumed: true },
+      });
+      await this.forget(item);
+      return true;
+    }
+    if (verdict === 'unknown') ctx.log.warn('engine.resumeUnverifiable', { scenario: scenario.name, file: item.name, protocol: scenario.protocol });
+    else ctx.log.info('engine.resuming', { scenario: scenario.name, file: item.name });
+    await this.ledger.record(item.name, this.line(sending, 'resumed'));
+    return false;
+  }
+
+  /** Content already acknowledged in this scenario is set aside (true), unless --force sends it again. */
+  private async setAsideIfDuplicate(sending: Sending, staging: Promise<StagedBackup> | undefined): Promise<boolean> {
+    const { ctx, scenario } = this;
+    const { item } = sending;
+    const previous = await this.acknowledgement(sending.file.sha256);
+    if (previous === undefined) return false;
+    if (ctx.force) {
+      ctx.log.warn('engine.forced', { scenario: scenario.name, file: item.name, date: previous.time });
+      await this.ledger.record(item.name, this.line(sending, 'forced'));
+      return false;
+    }
+    await discardBackup(staging);
+    await this.setAside(sending, {
+      status: 'duplicate',
+      reason: t('engine.duplicate', { file: item.name, date: previous.time, remoteId: previous.remoteId ?? '' }),
+      log: (where) => ({ level: 'warn', key: 'engine.duplicateLog', params: { date: previous.time, path: where } }),
+    });
+    return true;
+  }
+
+  /**
+   * A new item's backup (or one claimed just before a crash) is placed before anything is sent, and
+   * named on its `sending` line. False when a backup of that name is in the way: the item is set aside.
+   */
+  private async backUp(sending: Sending, staging: Promise<StagedBackup>): Promise<boolean> {
+    const { ctx, scenario } = this;
+    const { item } = sending;
+    const copy = await placeBackup(await staging, ctx.now());
+    if (copy.status === 'exists') {
+      const reason = t('engine.backupExists', { path: copy.path });
+      await this.setAside(sending, { status: 'failed', reason, log: () => fileFailed(reason) });
+      return false;
+    }
+    if (copy.status === 'kept-old') ctx.log.info('engine.backupKeptOld', { scenario: scenario.name, file: item.name, path: copy.path });
+    await this.ledger.record(item.name, this.line(sending, 'sending', { backup: copy.path }));
+    return true;
+  }
+
+  /** Hands the item to the protocol, retrying within the scenario's bounds; true when the scenario should stop. */
+  private async attempt(sending: Sending, resumed: boolean): Promise<boolean> {
+    const { ctx, scenario } = this;
+    const { item, file } = sending;
     const startedAt = ctx.now();
-    const common = { size: sendItem.size, sha256: sendItem.sha256, resumed, startedAt: startedAt.toISOString() };
-    ctx.log.info('engine.sending', { scenario: scenario.name, file: item.name, size: sendItem.size, protocol: scenario.protocol });
-    ctx.onEvent({ type: 'file-start', scenario: scenario.name, direction: 'send', name: item.name, size: sendItem.size });
+    const started: Sending = { ...sending, facts: { ...sending.facts, resumed, startedAt: startedAt.toISOString() } };
+    ctx.log.info('engine.sending', { scenario: scenario.name, file: item.name, size: file.size, protocol: scenario.protocol });
+    ctx.onEvent({ type: 'file-start', scenario: scenario.name, direction: 'send', name: item.name, size: file.size });
     for (let attempt = 1; ; attempt++) {
       try {
-        const receipt = await this.session.send!(sendItem, {
-          ...(this.nextName === undefined ? {} : { nextName: this.nextName }),
-          onProgress: (bytes) => ctx.onEvent({ type: 'progress', scenario: scenario.name, name: item.name, bytes, total: sendItem.size }),
-        });
-        const state = receipt.state === 'pending' ? 'pending' : 'sent';
-        await this.record({ scenario: scenario.name, direction: 'send', state, file: item.name, size: sendItem.size, sha256: sendItem.sha256, path: item.path, remoteId: receipt.remoteId, attempts: attempt });
-        await this.forget(item);
-        ctx.log.info(state === 'sent' ? 'engine.sent' : 'engine.pendingReceipt', { scenario: scenario.name, file: item.name, remoteId: receipt.remoteId, attempts: attempt });
-        ctx.onEvent({ type: 'file-end', scenario: scenario.name, direction: 'send', name: item.name, status: state });
-        this.outcomes.add(base(scenario, item.name, state, { ...common, remoteId: receipt.remoteId, attempts: attempt, endedAt: ctx.now().toISOString() }));
+        await this.deliver(started, attempt);
         return false;
       } catch (error) {
-        const reason = describeFailure(error);
-        const transfer = isTransferError(error) ? error : undefined;
-        if (transfer?.kind === 'permanent' && transfer.connection) {
-          // The account or the destination is wrong, not the file: it stays queued, the scenario stops.
-          await this.record({ scenario: scenario.name, direction: 'send', state: 'deferred', file: item.name, size: sendItem.size, sha256: sendItem.sha256, path: item.path, reason, attempts: attempt });
-          ctx.log.error('engine.blocked', { scenario: scenario.name, file: item.name, reason });
-          ctx.onEvent({ type: 'file-end', scenario: scenario.name, direction: 'send', name: item.name, status: 'deferred' });
-          this.outcomes.add(base(scenario, item.name, 'deferred', { ...common, localPath: item.path, reason, attempts: attempt }));
-          const fix = failureFix(error);
-          this.outcomes.problem({ scenario: scenario.name, message: t('engine.blocked', { scenario: scenario.name, file: item.name, reason }), ...(fix === undefined ? {} : { fix }), connection: true });
-          return true;
-        }
-        if (transfer?.kind === 'permanent' || transfer?.kind === 'unsupported') {
-          const fix = failureFix(error);
-          const where = await moveToFailed(ctx.config.root, scenario.name, item, fix === undefined ? reason : `${reason}\n${fix}`);
-          await this.record({ scenario: scenario.name, direction: 'send', state: 'failed', file: item.name, size: sendItem.size, sha256: sendItem.sha256, path: where, reason, attempts: attempt });
-          ctx.log.error('engine.fileFailed', { scenario: scenario.name, file: item.name, reason });
-          ctx.onEvent({ type: 'file-end', scenario: scenario.name, direction: 'send', name: item.name, status: 'failed' });
-          this.outcomes.add(base(scenario, item.name, 'failed', { ...common, localPath: where, reason, attempts: attempt }));
-          return Boolean(transfer.connection);
-        }
-        if (transfer?.uncertain) {
-          const verdict = this.session.verify ? await this.session.verify(sendItem).catch(() => 'unknown' as const) : 'unknown';
-          if (verdict === 'present') {
-            await this.record({ scenario: scenario.name, direction: 'send', state: 'sent', file: item.name, size: sendItem.size, sha256: sendItem.sha256, path: item.path, remoteId: sendItem.name, reason: 'verified after an ambiguous failure', attempts: attempt });
-            await this.forget(item);
-            ctx.log.info('engine.uncertainVerified', { scenario: scenario.name, file: item.name });
-            this.outcomes.add(base(scenario, item.name, 'sent', { ...common, remoteId: sendItem.name, attempts: attempt }));
-            return false;
-          }
-          if (verdict === 'unknown') {
-            await this.record({ scenario: scenario.name, direction: 'send', state: 'uncertain', file: item.name, size: sendItem.size, sha256: sendItem.sha256, path: item.path, reason, attempts: attempt });
-            ctx.log.warn('engine.uncertain', { scenario: scenario.name, file: item.name, reason });
-            this.outcomes.add(base(scenario, item.name, 'uncertain', { ...common, localPath: item.path, reason, attempts: attempt }));
-            return true;
-          }
-          // absent: the partner does not have it, so a retry is safe.
-        }
-        const delay = backoffDelay(attempt, backoffMs, maxDelayMs, transfer?.retryAfterMs);
-        const elapsed = ctx.now().getTime() - startedAt.getTime();
-        if (attempt < attempts && elapsed + delay <= maxTimeMs && !ctx.signal.aborted) {
-          ctx.log.warn('engine.retrying', { scenario: scenario.name, file: item.name, reason, attempt, attempts, seconds: Math.round(delay / 100) / 10 });
-          ctx.onEvent({ type: 'wait', scenario: scenario.name, ms: delay, reason: 'backoff' });
-          if (await pause(delay, ctx.signal)) continue;
-        }
-        await this.record({ scenario: scenario.name, direction: 'send', state: 'deferred', file: item.name, size: sendItem.size, sha256: sendItem.sha256, path: item.path, reason, attempts: attempt });
-        ctx.log.warn('engine.deferred', { scenario: scenario.name, file: item.name, reason, attempts: attempt });
-        ctx.onEvent({ type: 'file-end', scenario: scenario.name, direction: 'send', name: item.name, status: 'deferred' });
-        this.outcomes.add(base(scenario, item.name, 'deferred', { ...common, localPath: item.path, reason, attempts: attempt }));
-        if (ctx.signal.aborted) this.outcomes.interrupted = true;
-        return Boolean(transfer?.connection) || ctx.signal.aborted;
+        const ending = await this.afterFailure(started, error, attempt, startedAt);
+        if (ending !== 'retry') return ending;
       }
     }
+  }
+
+  /** One try; the item is settled as sent (or pending) when the protocol accepted it. */
+  private async deliver(sending: Sending, attempt: number): Promise<void> {
+    const { ctx, scenario } = this;
+    const { item, file } = sending;
+    if (this.session.send === undefined) throw new TypeError(`${scenario.protocol}: a session without send()`);
+    const receipt = await this.session.send(file, {
+      ...(this.nextName === undefined ? {} : { nextName: this.nextName }),
+      onProgress: (bytes) => ctx.onEvent({ type: 'progress', scenario: scenario.name, name: item.name, bytes, total: file.size }),
+    });
+    const state = receipt.state === 'pending' ? 'pending' : 'sent';
+    const remoteId = receipt.remoteId;
+    await this.ledger.settle(item.name, {
+      status: state,
+      line: this.line(sending, state, { remoteId, attempts: attempt }),
+      log: { level: 'info', key: state === 'sent' ? 'engine.sent' : 'engine.pendingReceipt', params: { remoteId, attempts: attempt } },
+      outcome: { ...sending.facts, remoteId, attempts: attempt, endedAt: ctx.now().toISOString() },
+    });
+    await this.forget(item);
+  }
+
+  /** After a failed try: the item's ending (true when the scenario should stop), or `retry`. */
+  private async afterFailure(sending: Sending, error: unknown, attempt: number, startedAt: Date): Promise<boolean | 'retry'> {
+    const reason = describeFailure(error);
+    const transfer = isTransferError(error) ? error : undefined;
+    if (transfer?.kind === 'permanent' && transfer.connection) return this.blocked(sending, error, reason, attempt);
+    if (transfer?.kind === 'permanent' || transfer?.kind === 'unsupported') {
+      const fix = failureFix(error);
+      await this.setAside(sending, { status: 'failed', reason, why: fix === undefined ? reason : `${reason}\n${fix}`, attempts: attempt, log: () => fileFailed(reason) });
+      return transfer.connection;
+    }
+    if (transfer?.uncertain) {
+      const verdict = await this.verify(sending.file);
+      if (verdict === 'present') {
+        await this.verifiedAfterAmbiguity(sending, attempt);
+        return false;
+      }
+      if (verdict === 'unknown') {
+        await this.keepQueued(sending, 'uncertain', reason, attempt, { level: 'warn', key: 'engine.uncertain', params: { reason } });
+        return true;
+      }
+      // absent: the partner does not have it, so a retry is safe.
+    }
+    if (await this.waitToRetry(sending, transfer?.retryAfterMs, reason, attempt, startedAt)) return 'retry';
+    await this.keepQueued(sending, 'deferred', reason, attempt, { level: 'warn', key: 'engine.deferred', params: { reason, attempts: attempt } });
+    const partnerWaits = this.partnerAsksToWait(sending, transfer?.retryAfterMs);
+    if (this.ctx.signal.aborted) this.outcomes.interrupted = true;
+    return Boolean(transfer?.connection) || this.ctx.signal.aborted || partnerWaits;
+  }
+
+  /** The partner asked not to be called again so soon: no other file of this scenario in this run. */
+  private partnerAsksToWait(sending: Sending, retryAfterMs = 0): boolean {
+    const { ctx, scenario } = this;
+    const partnerWaits = retryAfterMs > 0 && !ctx.signal.aborted;
+    if (partnerWaits) ctx.log.warn('engine.retryAfterLater', { scenario: scenario.name, file: sending.item.name, seconds: Math.ceil(retryAfterMs / 1000) });
+    return partnerWaits;
+  }
+
+  /** The account or the destination is wrong, not the file: it stays queued, the scenario stops. */
+  private async blocked(sending: Sending, error: unknown, reason: string, attempt: number): Promise<true> {
+    const { scenario } = this;
+    await this.keepQueued(sending, 'deferred', reason, attempt, { level: 'error', key: 'engine.blocked', params: { reason } });
+    const fix = failureFix(error);
+    this.outcomes.problem({ scenario: scenario.name, message: t('engine.blocked', { scenario: scenario.name, file: sending.item.name, reason }), ...(fix === undefined ? {} : { fix }), connection: true });
+    return true;
+  }
+
+  /** The failure was ambiguous, but the partner has the file: sent. */
+  private async verifiedAfterAmbiguity(sending: Sending, attempt: number): Promise<void> {
+    const { item, file } = sending;
+    await this.ledger.settle(item.name, {
+      status: 'sent',
+      line: this.line(sending, 'sent', { remoteId: file.name, reason: 'verified after an ambiguous failure', attempts: attempt }),
+      log: { level: 'info', key: 'engine.uncertainVerified' },
+      outcome: { ...sending.facts, remoteId: file.name, attempts: attempt },
+    });
+    await this.forget(item);
+  }
+
+  /** Waits before another try when the scenario's retries allow one; false when they do not, or when interrupted. */
+  private async waitToRetry(sending: Sending, retryAfterMs: number | undefined, reason: string, attempt: number, startedAt: Date): Promise<boolean> {
+    const { ctx, scenario } = this;
+    const { attempts, backoffMs, maxDelayMs, maxTimeMs } = scenario.retries;
+    const delay = backoffDelay(attempt, backoffMs, maxDelayMs, retryAfterMs);
+    const elapsed = ctx.now().getTime() - startedAt.getTime();
+    if (delay === undefined || attempt >= attempts || elapsed + delay > maxTimeMs || ctx.signal.aborted) return false;
+    ctx.log.warn('engine.retrying', { scenario: scenario.name, file: sending.item.name, reason, attempt, attempts, seconds: Math.round(delay / 100) / 10 });
+    ctx.onEvent({ type: 'wait', scenario: scenario.name, ms: delay, reason: 'backoff' });
+    return pause(delay, ctx.signal);
+  }
+
+  /** The item stays queued for a later run (deferred, or uncertain: checked with the partner first). */
+  private async keepQueued(sending: Sending, status: 'deferred' | 'uncertain', reason: string, attempt: number, log: LogLine): Promise<void> {
+    await this.ledger.settle(sending.item.name, {
+      status,
+      line: this.line(sending, status, { reason, attempts: attempt }),
+      log,
+      outcome: { ...sending.facts, localPath: sending.item.path, reason, attempts: attempt },
+    });
+  }
+
+  /** The item goes to failed/<scenario>/ with `why` (default: `reason`) beside it, and is settled there. */
+  private async setAside(sending: Sending, ending: { status: 'failed' | 'duplicate'; reason: string; why?: string; attempts?: number; log: (where: string) => LogLine }): Promise<void> {
+    const { status, reason } = ending;
+    const where = await moveToFailed(this.ctx.config.root, this.scenario.name, sending.item, ending.why ?? reason);
+    const attempts = ending.attempts === undefined ? {} : { attempts: ending.attempts };
+    await this.ledger.settle(sending.item.name, {
+      status,
+      line: this.line(sending, status, { path: where, reason, ...attempts }),
+      log: ending.log(where),
+      outcome: { ...sending.facts, localPath: where, reason, ...attempts },
+    });
   }
 }
 
+function fileFailed(reason: string): LogLine {
+  return { level: 'error', key: 'engine.fileFailed', params: { reason } };
+}

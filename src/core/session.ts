@@ -36,8 +36,9 @@ export function openEngine(options: EngineOptions): Engine {
     log,
     now,
     runId: randomUUID().slice(0, 8),
-    async close() {
+    close() {
       log.close();
+      return Promise.resolve();
     },
   };
 }

@@ -55,7 +55,8 @@ async function preview(ctx: EngineContext, scenario: ScenarioConfig, file: strin
   try {
     session = (await openSession(ctx, scenario)).session;
     const item = { path: file, name: basename(file), size: (await stat(file)).size, sha256: await sha256File(file) };
-    const receipt = await session.send!(item);
+    if (session.send === undefined) throw new TypeError(`${scenario.protocol}: a session without send()`);
+    const receipt = await session.send(item);
     return { remoteId: receipt.remoteId, size: item.size };
   } catch (error) {
     return { status: 'failed', reason: describeFailure(error) };

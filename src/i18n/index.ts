@@ -1,24 +1,34 @@
-// One message catalog for every user-facing text (output, errors, logs), in French and English.
-// Each domain keeps its messages in its own file under ./catalog; keys are "domain.name".
+// One message catalog for every user-facing text (output, errors, logs), in French and English; keys
+// are "domain.name". The cli, config, engine and naming messages are files of ./catalog, merged here.
+// The protocols keep theirs in their own folders (src/protocols/<name>/messages.ts, with the shared
+// common/ and web/ ones): src/i18n imports nothing from outside it, so src/protocols/registry.ts adds
+// them with addCatalog() when it is loaded. Whatever may render a protocol message loads the registry
+// first (loading the configuration does; src/cli.ts does it for `diagnose --help`).
 import { cliMessages } from './catalog/cli.js';
 import { configMessages } from './catalog/config.js';
 import { engineMessages } from './catalog/engine.js';
 import { namingMessages } from './catalog/naming.js';
-import { protocolMessages } from './catalog/protocols.js';
-import { sftpMessages } from './catalog/sftp.js';
-import { tedecoMessages } from './catalog/tedeco.js';
-import { webMessages } from './catalog/web.js';
 
 import type { Catalog, Lang, Params } from './types.js';
 
 export type { Catalog, Lang, Params } from './types.js';
 
-const catalogs: Catalog[] = [cliMessages, configMessages, engineMessages, namingMessages, protocolMessages, sftpMessages, webMessages, tedecoMessages];
+const LANGS: readonly Lang[] = ['en', 'fr'];
 const merged: Record<Lang, Record<string, string>> = { en: {}, fr: {} };
-for (const c of catalogs) {
-  Object.assign(merged.en, c.en);
-  Object.assign(merged.fr, c.fr);
+
+/**
+ * Merges `catalog` into the messages `t` knows. A key defined twice (by two catalogs, or by the same
+ * one added twice) is a programming error: refused, before anything of `catalog` is merged.
+ */
+export function addCatalog(catalog: Catalog): void {
+  for (const lang of LANGS) {
+    const twice = Object.keys(catalog[lang]).find((key) => Object.hasOwn(merged[lang], key));
+    if (twice !== undefined) throw new Error(`the message ${twice} (${lang}) is defined twice`);
+  }
+  for (const lang of LANGS) Object.assign(merged[lang], catalog[lang]);
 }
+
+for (const catalog of [cliMessages, configMessages, engineMessages, namingMessages]) addCatalog(catalog);
 
 let current: Lang = detectLang(process.env);
 
@@ -34,10 +44,6 @@ export function setLang(lang: Lang): void {
 
 export function getLang(): Lang {
   return current;
-}
-
-export function isLang(value: unknown): value is Lang {
-  return value === 'fr' || value === 'en';
 }
 
 /**
@@ -87,7 +93,7 @@ export function hasMessage(key: string): boolean {
   return Object.hasOwn(merged.en, key);
 }
 
-/** Every key known to the catalog, for the completeness test. */
+/** Every key known to the catalog (the protocols' ones once the registry is loaded), for the completeness test. */
 export function catalogKeys(): { en: string[]; fr: string[] } {
   return { en: Object.keys(merged.en), fr: Object.keys(merged.fr) };
 }

@@ -26,7 +26,7 @@ export async function readCounterTable(file: string): Promise<CounterTable> {
     throw counterError('naming.counter.unreadable', { file, reason: 'not a JSON object' });
   }
   const table: CounterTable = {};
-  for (const [name, value] of Object.entries(parsed)) {
+  for (const [name, value] of Object.entries(parsed as Record<string, unknown>)) {
     // A hand-edited number (42) is accepted; its width is then its number of digits.
     const digits = typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? String(value) : value;
     if (typeof digits !== 'string' || !isCounterDigits(digits)) {

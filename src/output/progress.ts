@@ -70,5 +70,5 @@ export async function createProgress(options: ProgressOptions): Promise<Progress
 async function startSpinner(stream: NodeJS.WritableStream): Promise<Ora> {
   const { default: ora } = await import('ora');
   // discardStdin off: Ctrl-C must reach our own SIGINT handler as a plain signal.
-  return ora({ stream: stream as NodeJS.WriteStream, discardStdin: false, isEnabled: true });
+  return ora({ stream, discardStdin: false, isEnabled: true });
 }

@@ -2,6 +2,9 @@
 // files: they turn a profile's settings into a session and report typed errors; the core decides.
 import type { Params } from '../i18n/index.js';
 import type { CounterStore } from '../naming/counter-store.js';
+import { TransferError } from './transfer-error.js';
+
+export { isTransferError, TransferError, type TransferErrorKind } from './transfer-error.js';
 
 export type Capability =
   /** upload one local file */
@@ -16,61 +19,6 @@ export type Capability =
   | 'check'
   /** tell whether a file sent earlier is complete at the partner (resolves "uncertain" sends) */
   | 'verify';
-
-/**
- * transient: the partner's or the network's trouble (timeouts, resets, 5xx) — retry later, file stays queued.
- * permanent: the file's or the account's trouble (auth refused, 4xx, not authorised) — stop, move aside.
- * unsupported: the protocol cannot do this at all (capability not declared).
- */
-export type TransferErrorKind = 'transient' | 'permanent' | 'unsupported';
-
-export class TransferError extends Error {
-  readonly kind: TransferErrorKind;
-  /** Catalog key of the message (`protocol.<name>.<what>`). */
-  readonly key: string;
-  readonly params: Params;
-  /** The failure came after the whole body left: the partner may have the file. */
-  readonly uncertain: boolean;
-  /** Nothing could be reached at all (DNS, TCP, TLS, authentication): maps to exit code 4 when nothing transferred. */
-  readonly connection: boolean;
-  /** The partner's own words, already free of secrets. */
-  readonly serverMessage: string | undefined;
-  readonly retryAfterMs: number | undefined;
-  /**
-   * The failure is this machine's, not the partner's: writing the downloaded bytes locally failed (disk
-   * full, quota, read-only or failing disk). The entry stays at the partner; the core reports the local folder.
-   */
-  readonly local: boolean;
-
-  constructor(
-    kind: TransferErrorKind,
-    key: string,
-    params: Params = {},
-    options: {
-      uncertain?: boolean;
-      connection?: boolean;
-      serverMessage?: string;
-      retryAfterMs?: number;
-      local?: boolean;
-      cause?: unknown;
-    } = {},
-  ) {
-    super(`${key} ${JSON.stringify(params)}`, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = 'TransferError';
-    this.kind = kind;
-    this.key = key;
-    this.params = params;
-    this.uncertain = options.uncertain ?? false;
-    this.connection = options.connection ?? false;
-    this.serverMessage = options.serverMessage;
-    this.retryAfterMs = options.retryAfterMs;
-    this.local = options.local ?? false;
-  }
-}
-
-export function isTransferError(error: unknown): error is TransferError {
-  return error instanceof TransferError;
-}
 
 /** Failures of this machine's own disk while writing a download: never the partner's trouble. */
 const LOCAL_WRITE_CODES = new Set(['ENOSPC', 'EDQUOT', 'EIO', 'EROFS']);
@@ -96,7 +44,7 @@ export function localWriteError(error: unknown, destPath: string): TransferError
   if (error instanceof TransferError) return error.local ? error : undefined;
   const code = localWriteCode(error);
   if (code === undefined) return undefined;
-  return new TransferError('transient', 'protocol.common.localWrite', { path: destPath, code }, { local: true, cause: error });
+  return new TransferError('transient', 'protocol.common.localWrite', { path: destPath, code }, { fixKey: 'protocol.common.localWrite.fix', local: true, cause: error });
 }
 
 /** An entry of a listing that the protocol will not offer (a link, a folder, a name that is no plain name, a malformed line). */
@@ -205,12 +153,16 @@ export interface ProtocolContext {
   log: ProtocolLog;
 }
 
-/** A protocol as the registry knows it. */
+/**
+ * A protocol as the registry loads it (built from its declaration by `defineProtocol`, protocols/define.ts).
+ * `capabilities` are exactly the methods its sessions have: a session that differs is refused when opened.
+ */
 export interface ProtocolDefinition {
   name: string;
   capabilities: readonly Capability[];
-  /** Validate and normalise settings; return problems as [keyRelativeToBlock, message key, params]. */
+  /** The problems of settings against the protocol's declared options (what opening a session refuses). */
   validate?(profile: Record<string, unknown>, options: Record<string, unknown>): ProtocolSettingProblem[];
+  /** Refuses invalid settings like a connection that cannot be made (permanent, `connection: true`). */
   open(context: ProtocolContext): Promise<ProtocolSession>;
 }
 
@@ -220,6 +172,8 @@ export interface ProtocolSettingProblem {
   key: string;
   messageKey: string;
   params?: Params;
+  /** Catalog key of the advice, when there is some (rendered with the same params). */
+  fixKey?: string;
 }
 
 export function hasCapability(definition: ProtocolDefinition, capability: Capability): boolean {

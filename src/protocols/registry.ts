@@ -1,48 +1,48 @@
-// The explicit list of protocols. The keys each one accepts are declared here, so that the
-// configuration can be validated without loading any protocol code; the code itself is loaded only
-// when a command needs it (start-up stays light).
+// The explicit list of protocols. Each one's declaration (its keys, capabilities and features:
+// <protocol>/options.ts) and its messages (<protocol>/messages.ts) are known here without loading its
+// code, so that the configuration can be checked and shown; the code itself is loaded only when a
+// command needs it (start-up stays light). Loading this module adds every protocol's messages, and
+// those they share (common/, web/), to the catalog: src/i18n cannot import them itself.
+import { addCatalog, type Catalog } from '../i18n/index.js';
+import { commonMessages } from './common/messages.js';
 import type { ProtocolDefinition } from './contract.js';
+import { httpMessages } from './http/messages.js';
+import { httpDeclaration } from './http/options.js';
+import { localMessages } from './local/messages.js';
+import { localDeclaration } from './local/options.js';
+import { declaredKeys, isSecretPart, type OptionPlace, type ProtocolDeclaration } from './options.js';
+import { sftpMessages } from './sftp/messages.js';
+import { sftpDeclaration } from './sftp/options.js';
+import { tedecoMessages } from './tedeco/messages.js';
+import { tedecoDeclaration } from './tedeco/options.js';
+import { webMessages } from './web/messages.js';
+import { xfbMessages } from './xfb/messages.js';
+import { xfbDeclaration } from './xfb/options.js';
 
 export interface RegistryEntry {
-  /** Keys of `profiles.<P>.<protocol>`. */
+  declaration: ProtocolDeclaration;
+  /** Keys of `profiles.<P>.<protocol>`, as declared. */
   profileKeys: readonly string[];
-  /** Keys of `scenarios.<S>.options`. */
+  /** Keys of `scenarios.<S>.options`, as declared. */
   optionKeys: readonly string[];
+  /** Its messages (`protocol.<name>.*`), in the catalog once this module is loaded. */
+  messages: Catalog;
   load(): Promise<ProtocolDefinition>;
 }
 
+function entry(declaration: ProtocolDeclaration, messages: Catalog, load: () => Promise<ProtocolDefinition>): RegistryEntry {
+  return { declaration, profileKeys: declaredKeys(declaration, 'profile'), optionKeys: declaredKeys(declaration, 'options'), messages, load };
+}
+
 const registry: Record<string, RegistryEntry> = {
-  local: {
-    profileKeys: [],
-    optionKeys: ['target', 'inbox', 'afterRetrieve', 'filter'],
-    load: async () => (await import('./local/protocol.js')).localProtocol,
-  },
-  // Keys beyond the fixed ones of docs/configuration.md: docs/protocols/sftp.md.
-  sftp: {
-    profileKeys: ['host', 'port', 'username', 'password', 'privateKey', 'passphrase', 'hostKey', 'knownHosts', 'timeout', 'keepalive', 'serial', 'ciphers'],
-    optionKeys: ['remoteDir', 'inbox', 'filter', 'afterRetrieve', 'createRemoteDir'],
-    load: async () => (await import('./sftp/protocol.js')).sftpProtocol,
-  },
-  // Keys beyond the fixed ones of docs/configuration.md (passphrase, insecure, timeout): docs/protocols/xfb.md.
-  xfb: {
-    profileKeys: ['url', 'user', 'password', 'partner', 'application', 'ca', 'cert', 'key', 'proxy', 'passphrase', 'insecure', 'timeout'],
-    optionKeys: [],
-    load: async () => (await import('./xfb/protocol.js')).xfbProtocol,
-  },
-  // Keys beyond the fixed ones of docs/configuration.md (passphrase, insecure, timeout, method, body, fileField,
-  // successStatus, successPattern): docs/protocols/http.md.
-  http: {
-    profileKeys: ['urls', 'auth', 'ca', 'cert', 'key', 'proxy', 'passphrase', 'insecure', 'timeout', 'method', 'body', 'fileField', 'successStatus', 'successPattern'],
-    optionKeys: ['fileType', 'fields'],
-    load: async () => (await import('./http/protocol.js')).httpProtocol,
-  },
-  // Keys beyond the fixed ones of docs/configuration.md (filter, staleRequestAge): docs/protocols/tedeco.md.
-  tedeco: {
-    profileKeys: ['spool', 'alias', 'ead'],
-    optionKeys: ['type', 'rfa', 'recordLength', 'compression', 'year', 'filter', 'staleRequestAge'],
-    load: async () => (await import('./tedeco/protocol.js')).tedecoProtocol,
-  },
+  local: entry(localDeclaration, localMessages, async () => (await import('./local/protocol.js')).localProtocol),
+  sftp: entry(sftpDeclaration, sftpMessages, async () => (await import('./sftp/protocol.js')).sftpProtocol),
+  xfb: entry(xfbDeclaration, xfbMessages, async () => (await import('./xfb/protocol.js')).xfbProtocol),
+  http: entry(httpDeclaration, httpMessages, async () => (await import('./http/protocol.js')).httpProtocol),
+  tedeco: entry(tedecoDeclaration, tedecoMessages, async () => (await import('./tedeco/protocol.js')).tedecoProtocol),
 };
+
+for (const messages of [commonMessages, webMessages, ...Object.values(registry).map((found) => found.messages)]) addCatalog(messages);
 
 export function protocolNames(): string[] {
   return Object.keys(registry);
@@ -52,6 +52,29 @@ export function registryEntry(name: string): RegistryEntry | undefined {
   return Object.hasOwn(registry, name) ? registry[name] : undefined;
 }
 
+/** The protocol's code, refused when it is not what its declaration says (a bug of the protocol, not of the configuration). */
 export async function loadProtocol(name: string): Promise<ProtocolDefinition | undefined> {
-  return registryEntry(name)?.load();
+  const found = registryEntry(name);
+  if (found === undefined) return undefined;
+  const definition = await found.load();
+  const mismatch = registrationMismatch(found.declaration, definition);
+  if (mismatch !== undefined) throw new Error(mismatch);
+  return definition;
+}
+
+export function registrationMismatch(declaration: ProtocolDeclaration, definition: ProtocolDefinition): string | undefined {
+  if (definition.name !== declaration.name) return `protocol ${declaration.name} is registered with the code of ${definition.name}`;
+  const missing = declaration.capabilities.filter((capability) => !definition.capabilities.includes(capability));
+  const extra = definition.capabilities.filter((capability) => !declaration.capabilities.includes(capability));
+  if (missing.length === 0 && extra.length === 0) return undefined;
+  return `protocol ${declaration.name}: its code declares the capabilities [${definition.capabilities.join(', ')}], its registration [${declaration.capabilities.join(', ')}]`;
+}
+
+/** Whether `path` inside a protocol's block (`['password']`, `['auth', 'token']`) holds a secret its declaration names. */
+export function isDeclaredSecret(protocol: string, where: OptionPlace, path: readonly string[]): boolean {
+  const declaration = registryEntry(protocol)?.declaration;
+  const [name] = path;
+  const option = declaration?.options.find((candidate) => candidate.where === where && candidate.name === name);
+  if (option === undefined) return false;
+  return isSecretPart(option, path.slice(0, 2).join('.'));
 }

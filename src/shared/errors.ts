@@ -1,29 +1,21 @@
-// The one place where failures become the exit codes of docs/cli.md (public API: never renumber).
+// Every error ordo raises on purpose, each stating its exit code. The codes themselves, and how any
+// failure or run becomes one, are in ./exit-codes.ts (ExitCode is re-exported here for these errors' callers).
 import { t, type Params } from '../i18n/index.js';
+import { ExitCode, type ExitCodeValue, type StatesExitCode } from './exit-codes.js';
 
-export const ExitCode = {
-  ok: 0,
-  partial: 1,
-  usage: 2,
-  config: 3,
-  connection: 4,
-  locked: 5,
-  diagnoseFailed: 6,
-  interrupted: 130,
-} as const;
-export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+export { ExitCode, type ExitCodeValue } from './exit-codes.js';
 
 /**
  * Every error ordo raises on purpose: a catalog key + params (so it renders in the user's language),
  * the exit code it maps to, and optionally a catalog key for the fix.
  */
-export class OrdoError extends Error {
+export class OrdoError extends Error implements StatesExitCode {
   readonly key: string;
   readonly params: Params;
   readonly exitCode: ExitCodeValue;
   readonly fixKey: string | undefined;
 
-  constructor(key: string, params: Params, exitCode: ExitCodeValue, options: { fix?: string; cause?: unknown } = {}) {
+  constructor(key: string, params: Params, exitCode: ExitCodeValue, options: { fix?: string | undefined; cause?: unknown } = {}) {
     super(t(key, params, 'en'), options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'OrdoError';
     this.key = key;

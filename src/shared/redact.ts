@@ -4,7 +4,11 @@ import { escapeControls, hasControls } from '../i18n/index.js';
 const MASK = 'XXXXXXXX';
 const knownSecrets = new Set<string>();
 
-/** Key names whose values are secrets wherever they appear. */
+/**
+ * Key names that look like secrets, masked wherever they appear: the net under the protocols' own
+ * declarations (`secret: true`, which config show and the configuration loader use), for the keys no
+ * declaration covers (a hook's words, a legacy INI section, an effective configuration handed over whole).
+ */
 export const SECRET_KEY_PATTERN = /(password|passphrase|passwd|pwd|token|secret|apikey|api_key|authorization|motdepasse|mot_de_passe)$/i;
 
 export function isSecretKey(key: string): boolean {
@@ -36,10 +40,10 @@ export function redact(text: string): string {
   return out;
 }
 
-/** Deep copy of a value with every secret-named key masked and every string redacted. */
+/** Deep copy of a value with every secret-looking key masked and every string redacted. */
 export function redactDeep<T>(value: T): T {
   if (typeof value === 'string') return redact(value) as T;
-  if (Array.isArray(value)) return value.map((v) => redactDeep(v)) as T;
+  if (Array.isArray(value)) return value.map((v: unknown) => redactDeep(v)) as T;
   if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
     const out: Record<string, unknown> = {};
     for (const [key, v] of Object.entries(value as Record<string, unknown>)) {

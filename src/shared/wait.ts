@@ -17,8 +17,16 @@ export function pause(ms: number, signal?: AbortSignal): Promise<boolean> {
   });
 }
 
-/** Exponential backoff for attempt n (1-based), capped, or the partner's Retry-After when longer. */
-export function backoffDelay(attempt: number, baseMs: number, maxMs: number, retryAfterMs?: number): number {
+/**
+ * How long to wait after failed attempt n (1-based) before the next one: `baseMs` doubled at each
+ * attempt and capped at `maxMs`, and never shorter than the partner's Retry-After. A partner that asks
+ * for more than `maxMs` is not waited for: undefined means "not in this run" (the caller leaves the file
+ * queued for a later run rather than wait longer than the scenario allows, or call back too soon).
+ * A Retry-After of zero, negative or not a number counts as absent (docs/engine.md, "Retries").
+ */
+export function backoffDelay(attempt: number, baseMs: number, maxMs: number, retryAfterMs?: number): number | undefined {
   const exponential = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
-  return Math.max(exponential, Math.min(retryAfterMs ?? 0, maxMs));
+  const asked = retryAfterMs !== undefined && retryAfterMs > 0 ? retryAfterMs : 0;
+  if (asked > maxMs) return undefined;
+  return Math.max(exponential, asked);
 }

@@ -68,9 +68,7 @@ export function createHttpHarness(peer: HttpPeer, base: { profile?: Record<strin
     openWith,
     open: () => openWith(),
     openWithMissingTarget: () => openWith({ urls: { ...peer.urls, electionsFR: `${peer.origin}/nowhere` } }),
-    putRemote: async () => {
-      throw new Error('the http peer has nothing to retrieve');
-    },
+    putRemote: () => Promise.reject(new Error('the http peer has nothing to retrieve')),
     async readSent(name) {
       const deposit = first(name);
       return deposit === undefined ? undefined : readFile(deposit.path);
@@ -79,11 +77,11 @@ export function createHttpHarness(peer: HttpPeer, base: { profile?: Record<strin
       const deposit = first(name);
       return deposit === undefined ? undefined : sha256OfFile(deposit.path);
     },
-    listSentNames: async () => peer.endpoint.deposits.map((deposit) => deposit.name),
+    listSentNames: () => Promise.resolve(peer.endpoint.deposits.map((deposit) => deposit.name)),
     faults: {
       cutUploadHalfway: () => peer.faults.cutUploadHalfway(),
       cutDownloadHalfway: () => peer.faults.cutDownloadHalfway(),
     },
-    cleanup: async () => undefined,
+    cleanup: () => Promise.resolve(),
   };
 }

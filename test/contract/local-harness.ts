@@ -101,8 +101,9 @@ async function sentNames(target: string): Promise<string[]> {
   return names;
 }
 
-function afterRetrieveKeeps(options: Record<string, unknown> | undefined): boolean {
-  return String(options?.afterRetrieve ?? 'delete').toLowerCase() === 'keep';
+export function afterRetrieveKeeps(options: Record<string, unknown> | undefined): boolean {
+  const afterRetrieve = options?.afterRetrieve ?? 'delete';
+  return typeof afterRetrieve === 'string' && afterRetrieve.toLowerCase() === 'keep';
 }
 
 /** What this machine's filesystem can store as one file name. */

@@ -24,7 +24,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await peer?.stop();
+  await (peer as typeof peer | undefined)?.stop(); // undefined when beforeAll failed
   await rm(files, { recursive: true, force: true });
 });
 

@@ -11,7 +11,7 @@ import { openCounterStore } from '../../src/naming/index.js';
 import type { ProtocolContext, ProtocolSession } from '../../src/protocols/contract.js';
 import { sftpProtocol } from '../../src/protocols/sftp/protocol.js';
 import { sha256OfFile, writeContent } from './files.js';
-import { canHoldOnThisSystem, type LoggedLine } from './local-harness.js';
+import { afterRetrieveKeeps, canHoldOnThisSystem, type LoggedLine } from './local-harness.js';
 import type { ContractFaults, ContractHarness } from './suite.js';
 
 /** What the contract cuts: half of its 8 MiB transfers. */
@@ -152,7 +152,7 @@ export async function createSftpHarness(
       return (await readdir(inbox, { withFileTypes: true })).filter((entry) => entry.isFile()).length;
     },
     canHoldName: canHoldOnThisSystem,
-    acknowledgedEntriesRemain: String(settings.options?.afterRetrieve ?? 'delete').toLowerCase() === 'keep',
+    acknowledgedEntriesRemain: afterRetrieveKeeps(settings.options),
     faults: peer.faults,
     cleanup: () => rm(base, { recursive: true, force: true }),
   };

@@ -26,7 +26,7 @@ afterEach(async () => {
 });
 afterAll(async () => {
   await unmountAll();
-  await server?.stop();
+  await (server as OpenSshServer | undefined)?.stop(); // undefined when beforeAll failed
 });
 
 describe('sftp: a full local disk while downloading', () => {

@@ -23,5 +23,5 @@ function started(): SftpPeer {
 defineContractSuite('sftp (OpenSSH sshd)', () => createSftpHarness(started()), { faults: true, unfetchableEntries: true });
 defineContractSuite('sftp (OpenSSH sshd, serial, afterRetrieve=keep)', () =>
   createSftpHarness(started(), { options: { afterRetrieve: 'keep' }, profile: { serial: true } }),
-  { faults: true },
+  { faults: true, unfetchableEntries: true },
 );

@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startOpenSshServer, type OpenSshServer } from '../../fixtures/peers/sftp/openssh-server.mjs';
 import { t } from '../../src/i18n/index.js';
+// The protocols' messages join the catalog with the registry.
+import '../../src/protocols/registry.js';
 import type { ProtocolSession } from '../../src/protocols/contract.js';
 import { acceptNewHostKey } from '../../src/protocols/sftp/accept-host-key.js';
 import { sendItem } from './files.js';
@@ -31,7 +33,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await server?.stop();
+  await (server as OpenSshServer | undefined)?.stop(); // undefined when beforeAll failed
 });
 
 beforeEach(async () => {
@@ -180,15 +182,30 @@ describe('unreachable servers', () => {
     expect(error.connection).toBe(true);
   });
 
-  it('a server that never answers times out, transient', async () => {
-    const listening = createServer((socket) => accepted.add(socket));
+  it('a server that never answers times out, transient, and ordo hangs up', async () => {
+    // What the silent peer saw: each connection, what the client said on it, and whether the client
+    // closed it. The test's own timeout is the only bound on time (a hang guard, not an assertion).
+    const seen: Array<{ said: string; closed: Promise<void> }> = [];
+    const listening = createServer((socket) => {
+      accepted.add(socket);
+      const connection = { said: '', closed: new Promise<void>((resolve) => socket.once('close', () => resolve())) };
+      socket.on('data', (chunk: Buffer) => (connection.said += chunk.toString('latin1')));
+      socket.on('error', () => undefined);
+      seen.push(connection);
+    });
     silent = listening;
     await new Promise<void>((resolve) => listening.listen(0, '127.0.0.1', () => resolve()));
     const port = (listening.address() as { port: number }).port;
-    const started = Date.now();
     const error = expectTransferError(await failure((await session({ ...peer.profile, port, timeout: '1s' })).list!()), 'transient');
+    // The SSH session's own timeout fired (the configured 1 s), while waiting for the server's greeting.
     expect(error.key).toBe('protocol.sftp.timeout');
-    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(error.connection).toBe(true);
+    expect(error.params).toMatchObject({ port, stage: 'handshake', seconds: 1 });
+    // One attempt, which really reached the SSH handshake (the client sent its identification), and
+    // which ordo closed itself once it gave up: no connection left hanging at the silent server.
+    expect(seen).toHaveLength(1);
+    expect(seen[0]!.said).toMatch(/^SSH-2\.0-/);
+    await seen[0]!.closed;
   });
 });
 

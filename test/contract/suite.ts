@@ -1,6 +1,7 @@
 // The one contract suite every protocol runs (docs/protocols/contract.md). A capability the protocol
-// does not declare is not skipped: its tests assert that the session lacks the method or refuses with
-// an `unsupported` error.
+// does not declare is not skipped: its tests assert that the session lacks the method (the engine refuses
+// a session whose methods are not exactly its declared capabilities). A test that needs what the peer cannot do (cut a transfer, plant an entry
+// that must not be fetched) is registered as skipped, the reason in its title: never silently absent.
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,11 +14,13 @@ import {
   type ProtocolDefinition,
   type ProtocolSession,
   type RemoteEntry,
-  type SendItem,
   type SkippedEntry,
   type TransferErrorKind,
 } from '../../src/protocols/contract.js';
+import { capabilityMismatch, METHOD_OF } from '../../src/protocols/define.js';
 import { catalogKeys } from '../../src/i18n/index.js';
+// The protocols' messages, checked by expectKnownKey, join the catalog with the registry.
+import '../../src/protocols/registry.js';
 import { largeSendItem, measureMemory, MiB, sendItem, sha256, sha256OfFile, sha256OfZeros } from './files.js';
 
 export interface ContractFaults {
@@ -48,8 +51,11 @@ export interface ContractHarness {
   listSentNames(): Promise<string[]>;
   /** How many entries wait on the retrieve side. */
   remoteCount?(): Promise<number>;
-  /** Whether the peer can store a file under this name at all (a filesystem cannot hold `a/b`). */
-  canHoldName?(name: string): boolean;
+  /**
+   * Whether the peer can store a file under this name at all (a filesystem cannot hold `a/b`), on the
+   * side the suite uses: what we send, or what waits to be retrieved (a peer may differ between them).
+   */
+  canHoldName?(name: string, side: 'send' | 'retrieve'): boolean;
   /** The session from `open()` leaves acknowledged entries in place (afterRetrieve=keep and the like). */
   acknowledgedEntriesRemain?: boolean;
   /**
@@ -84,19 +90,27 @@ export const HOSTILE_NAMES: readonly string[] = [
   'dollar $HOME %PATH%.xml',
 ];
 
-const METHOD_OF: Record<Capability, keyof ProtocolSession> = {
-  send: 'send',
-  list: 'list',
-  fetch: 'fetch',
-  acknowledge: 'acknowledge',
-  check: 'check',
-  verify: 'verify',
-};
+/** Why a peer cannot do something some tests need: those tests are listed as skipped, with this reason. */
+export interface Unable {
+  unable: string;
+}
 
-/** What the peer can do beyond the contract, declared up front so that no test is registered and then skipped. */
+/** A peer ability: `true`, or why not (never silently absent). */
+export type Ability = true | Unable;
+
+export function unable(reason: string): Unable {
+  return { unable: reason };
+}
+
+/**
+ * What the peer can do beyond the contract, declared up front: a test that needs an ability the peer
+ * lacks is registered as skipped with the reason in its title, so the suite's output lists it.
+ */
 export interface PeerTraits {
   /** The peer can cut transfers half-way (the fault tests run, and fail if the harness lacks the hook). */
-  faults?: boolean;
+  faults: Ability;
+  /** The harness can plant an entry that must not be fetched (`putUnfetchable`): the skipping test runs. */
+  unfetchableEntries: Ability;
   /** The partner never accepts an empty file (the XFB gateway answers 400): sending one is a permanent error that leaves nothing. */
   refusesEmptyFiles?: boolean;
   /**
@@ -104,11 +118,9 @@ export interface PeerTraits {
    * list and a second download is refused (permanent), so the bytes must be kept by whoever fetched them.
    */
   downloadTakesEntry?: boolean;
-  /** The harness can plant an entry that must not be fetched (`putUnfetchable`): the skipping test runs. */
-  unfetchableEntries?: boolean;
 }
 
-export function defineContractSuite(name: string, harness: () => Promise<ContractHarness>, traits: PeerTraits = {}): void {
+export function defineContractSuite(name: string, harness: () => Promise<ContractHarness>, traits: PeerTraits): void {
   describe(`${name}: protocol contract`, () => {
     let h: ContractHarness;
     let session: ProtocolSession;
@@ -128,24 +140,25 @@ export function defineContractSuite(name: string, harness: () => Promise<Contrac
       await rm(scratch, { recursive: true, force: true });
     });
 
-    /** A test of one capability; when it is not declared, the test asserts that it is refused instead. */
-    /** Fault-injection tests exist only for peers that declare they can cut a transfer. */
-    function faultIt(capability: Capability, title: string, body: (ctx: TestContext) => Promise<void>): void {
-      if (traits.faults) capabilityIt(capability, title, body);
+    /** A test that needs a peer ability: run when the peer has it, else listed as skipped with the reason. */
+    function abilityIt(ability: Ability, capability: Capability, title: string, body: (ctx: TestContext) => Promise<void>): void {
+      if (ability === true) capabilityIt(capability, title, body);
+      else it.skip(`${title} — skipped: ${ability.unable}`, () => undefined);
     }
 
+    /** A test of one capability; when it is not declared, the test asserts that the session lacks it instead. */
     function capabilityIt(capability: Capability, title: string, body: (ctx: TestContext) => Promise<void>): void {
       it(title, async (ctx) => {
         if (!hasCapability(h.definition, capability)) {
-          await expectUnsupported(session, capability, scratch);
+          expectUnsupported(session, capability);
           return;
         }
         await body(ctx);
       });
     }
 
-    function canHold(remoteName: string): boolean {
-      return h.canHoldName?.(remoteName) ?? true;
+    function canHold(side: 'send' | 'retrieve'): (remoteName: string) => boolean {
+      return (remoteName) => h.canHoldName?.(remoteName, side) ?? true;
     }
 
     async function sentSha256(sentName: string): Promise<string | undefined> {
@@ -162,11 +175,12 @@ export function defineContractSuite(name: string, harness: () => Promise<Contrac
     }
 
     describe('capabilities', () => {
-      it('has a name and implements every capability it declares', () => {
+      it('has a name and implements exactly the capabilities it declares', () => {
         expect(h.definition.name).toMatch(/^[a-z][a-z0-9-]*$/);
         for (const capability of h.definition.capabilities) {
           expect(typeof session[METHOD_OF[capability]], `session.${capability}`).toBe('function');
         }
+        expect(capabilityMismatch(h.definition, session)).toBeUndefined();
       });
 
       it('declares only capabilities that make sense together', () => {
@@ -207,7 +221,7 @@ export function defineContractSuite(name: string, harness: () => Promise<Contrac
       });
 
       capabilityIt('send', 'keeps unusual but legitimate names exactly', async () => {
-        const names = ['Mandat n° 12 [copie] (2).xml', '\u00c9TAT CIVIL 2024.txt', 'e\u0301te\u0301 NFD.xml'].filter(canHold);
+        const names = ['Mandat n° 12 [copie] (2).xml', '\u00c9TAT CIVIL 2024.txt', 'e\u0301te\u0301 NFD.xml'].filter(canHold('send'));
         for (const sentName of names) await session.send!(await sendItem(scratch, sentName, Buffer.from(sentName)));
         for (const sentName of names) expect(await h.readSent(sentName), sentName).toEqual(Buffer.from(sentName));
         expect((await h.listSentNames()).sort()).toEqual([...names].sort());
@@ -305,7 +319,7 @@ export function defineContractSuite(name: string, harness: () => Promise<Contrac
         expectTransferError(error, 'permanent');
       });
 
-      faultIt('send', 'an upload cut half-way is transient and leaves no file under the final name', async () => {
+      abilityIt(traits.faults, 'send', 'an upload cut half-way is transient and leaves no file under the final name', async () => {
         const cut = h.faults?.cutUploadHalfway;
         if (cut === undefined) throw new Error('the harness declares faults but has no cutUploadHalfway');
         const item = await sendItem(scratch, 'cut.bin', Buffer.alloc(8 * MiB, 3));
@@ -356,25 +370,23 @@ export function defineContractSuite(name: string, harness: () => Promise<Contrac
         expect(await session.list!()).toEqual([]);
       });
 
-      if (traits.unfetchableEntries) {
-        capabilityIt('list', 'leaves out an entry that cannot be fetched safely, says so, and lists the others', async () => {
-          if (h.putUnfetchable === undefined) throw new Error('the harness declares unfetchableEntries but has no putUnfetchable');
-          await h.putRemote('AVANT.xml', Buffer.from('<avant/>'));
-          await h.putUnfetchable('PIEGE.xml');
-          await h.putRemote('APRES.xml', Buffer.from('<apres/>'));
-          const skipped: SkippedEntry[] = [];
-          const entries = await session.list!({ onSkipped: (entry) => skipped.push(entry) });
-          expect(entries.map((entry) => entry.name).sort()).toEqual(['APRES.xml', 'AVANT.xml']);
-          expect(skipped).toHaveLength(1);
-          expect(skipped[0]!.name).toContain('PIEGE.xml');
-          expectKnownKey(skipped[0]!.key);
-          // Without a listener, the same listing (the callback is optional).
-          expect((await session.list!()).map((entry) => entry.name).sort()).toEqual(['APRES.xml', 'AVANT.xml']);
-        });
-      }
+      abilityIt(traits.unfetchableEntries, 'list', 'leaves out an entry that cannot be fetched safely, says so, and lists the others', async () => {
+        if (h.putUnfetchable === undefined) throw new Error('the harness declares unfetchableEntries but has no putUnfetchable');
+        await h.putRemote('AVANT.xml', Buffer.from('<avant/>'));
+        await h.putUnfetchable('PIEGE.xml');
+        await h.putRemote('APRES.xml', Buffer.from('<apres/>'));
+        const skipped: SkippedEntry[] = [];
+        const entries = await session.list!({ onSkipped: (entry) => skipped.push(entry) });
+        expect(entries.map((entry) => entry.name).sort()).toEqual(['APRES.xml', 'AVANT.xml']);
+        expect(skipped).toHaveLength(1);
+        expect(skipped[0]!.name).toContain('PIEGE.xml');
+        expectKnownKey(skipped[0]!.key);
+        // Without a listener, the same listing (the callback is optional).
+        expect((await session.list!()).map((entry) => entry.name).sort()).toEqual(['APRES.xml', 'AVANT.xml']);
+      });
 
       capabilityIt('list', 'reports hostile and unicode names exactly as announced (only a name that is a path may be left out, and said)', async () => {
-        const names = HOSTILE_NAMES.filter(canHold);
+        const names = HOSTILE_NAMES.filter(canHold('retrieve'));
         expect(names.length).toBeGreaterThan(5);
         for (const remoteName of names) await h.putRemote(remoteName, Buffer.from(`content of ${JSON.stringify(remoteName)}`));
         const skipped: SkippedEntry[] = [];
@@ -455,7 +467,7 @@ export function defineContractSuite(name: string, harness: () => Promise<Contrac
         expect((await session.list!()).map((listed) => listed.name)).toContain('abort.bin');
       });
 
-      faultIt('fetch', 'a download cut half-way is transient and can be fetched again', async () => {
+      abilityIt(traits.faults, 'fetch', 'a download cut half-way is transient and can be fetched again', async () => {
         const cut = h.faults?.cutDownloadHalfway;
         if (cut === undefined) throw new Error('the harness declares faults but has no cutDownloadHalfway');
         const data = Buffer.alloc(8 * MiB, 5);
@@ -546,20 +558,7 @@ function expectKnownKey(key: string): void {
   expect(fr, `French message for ${key}`).toContain(key);
 }
 
-/** An undeclared capability: the method is absent, or it refuses with an `unsupported` error. */
-async function expectUnsupported(session: ProtocolSession, capability: Capability, scratch: string): Promise<void> {
-  const method = session[METHOD_OF[capability]];
-  if (method === undefined) return;
-  const item: SendItem = { path: join(scratch, 'none'), name: 'none.xml', size: 0, sha256: '' };
-  const entry: RemoteEntry = { id: 'none', name: 'none.xml' };
-  const calls: Record<Capability, () => Promise<unknown>> = {
-    send: () => session.send!(item),
-    list: () => session.list!(),
-    fetch: () => session.fetch!(entry, join(scratch, 'none-fetched')),
-    acknowledge: () => session.acknowledge!(entry),
-    check: () => session.check!(),
-    verify: () => session.verify!(item),
-  };
-  const error = await failure(calls[capability]());
-  expectTransferError(error, 'unsupported');
+/** An undeclared capability: the session has no such method (the engine would refuse the session). */
+function expectUnsupported(session: ProtocolSession, capability: Capability): void {
+  expect(session[METHOD_OF[capability]], `session.${METHOD_OF[capability]} of an undeclared capability`).toBeUndefined();
 }

@@ -1,7 +1,7 @@
 // The `tedeco` protocol's peer for the contract suite: an agent's spool in a temporary directory
 // (`ead/<ead>/` on the request side, `eaa/a001` and `eaa/a020` on the return side), no agent running.
 // A file "sent under a name" is a complete pair whose request names it (`nomfic`).
-import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ProtocolContext, ProtocolDefinition, ProtocolSession } from '../../src/protocols/contract.js';
@@ -53,14 +53,18 @@ export function parseRequestText(bytes: Buffer): Record<string, string> {
   return fields;
 }
 
-export async function createTedecoHarness(settings: { side: TedecoSide; options?: Record<string, unknown> }): Promise<TedecoHarness> {
+/**
+ * `definition` replaces the side's own (the contract suite passes the protocol as the registry loads
+ * it, which is both sides).
+ */
+export async function createTedecoHarness(settings: { side: TedecoSide; options?: Record<string, unknown>; definition?: ProtocolDefinition }): Promise<TedecoHarness> {
   const dir = await mkdtemp(join(tmpdir(), 'ordo-tedeco-'));
   const spool = join(dir, 'spool');
   const requests = join(spool, 'ead', EAD);
   const returns = [join(spool, 'eaa', 'a001'), join(spool, 'eaa', 'a020')];
   const root = join(dir, 'ordo-data');
   for (const folder of [requests, ...returns, root]) await mkdir(folder, { recursive: true });
-  const definition = DEFINITIONS[settings.side];
+  const definition = settings.definition ?? DEFINITIONS[settings.side];
   const logged: LoggedLine[] = [];
   let drops = 0;
 
@@ -118,6 +122,12 @@ export async function createTedecoHarness(settings: { side: TedecoSide; options?
       const path = join(returns[drops++ % returns.length]!, name);
       await writeContent(path, data);
     },
+    async putUnfetchable(name) {
+      // A symbolic link in a return folder to a file of this machine outside the spool: fetching it
+      // would copy that file.
+      await writeContent(join(dir, 'secret.txt'), Buffer.from('not for the agent'));
+      await symlink(join(dir, 'secret.txt'), join(returns[drops++ % returns.length]!, name));
+    },
     readSent: async (name) => (await pairNamed(name))?.data,
     async sentSha256(name) {
       const pair = await pairNamed(name);
@@ -134,7 +144,8 @@ export async function createTedecoHarness(settings: { side: TedecoSide; options?
       for (const folder of returns) count += (await readdir(folder, { withFileTypes: true })).filter((entry) => entry.isFile()).length;
       return count;
     },
-    canHoldName: settings.side === 'return' ? canHoldOnThisSystem : canHoldInRequest,
+    // What is sent travels in a Windows-1252 request; what is retrieved is only a file of a return folder.
+    canHoldName: (name, side) => (side === 'send' ? canHoldInRequest(name) : canHoldOnThisSystem(name)),
     cleanup: () => rm(dir, { recursive: true, force: true }),
   };
 }
@@ -142,7 +153,7 @@ export async function createTedecoHarness(settings: { side: TedecoSide; options?
 /** A name the request can carry exactly: a file name here, written in Windows-1252 as it is (already NFC). */
 function canHoldInRequest(name: string): boolean {
   if (!canHoldOnThisSystem(name) || name !== name.normalize('NFC')) return false;
-  return [...name].every((char) => {
+  return Array.from(name).every((char) => {
     const code = char.codePointAt(0)!;
     return code < 0x80 || (code >= 0xa0 && code <= 0xff) || '€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ'.includes(char);
   });

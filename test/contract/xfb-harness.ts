@@ -57,12 +57,14 @@ export function createXfbHarness(peer: XfbPeer): XfbHarness {
     openWith,
     open: () => openWith({}),
     openWithMissingTarget: () => openWith({ url: `${peer.origin}/nowhere/depot-xt` }),
-    async putRemote(name, data) {
+    putRemote(name, data) {
       peer.gateway.addWaiting(name, data);
+      return Promise.resolve();
     },
-    async putUnfetchable(name) {
+    putUnfetchable(name) {
       // A listing line whose link climbs out of the gateway's path.
       peer.gateway.addListingLine(`<LI><A HREF="${peer.gateway.path}/../${encodeURIComponent(name)}?local_ident=99">${name}</A> <SPAN class="state">B</SPAN></LI>`);
+      return Promise.resolve();
     },
     async readSent(name) {
       const first = kept(name)[0];
@@ -72,12 +74,12 @@ export function createXfbHarness(peer: XfbPeer): XfbHarness {
       const first = kept(name)[0];
       return first === undefined ? undefined : sha256OfFile(first.path);
     },
-    listSentNames: async () => peer.gateway.deposits.filter((deposit) => !deposit.lost).map((deposit) => deposit.name),
-    remoteCount: async () => peer.gateway.waiting.filter((entry) => entry.state === 'B').length,
+    listSentNames: () => Promise.resolve(peer.gateway.deposits.filter((deposit) => !deposit.lost).map((deposit) => deposit.name)),
+    remoteCount: () => Promise.resolve(peer.gateway.waiting.filter((entry) => entry.state === 'B').length),
     faults: {
       cutUploadHalfway: () => peer.faults.cutUploadHalfway(),
       cutDownloadHalfway: () => peer.faults.cutDownloadHalfway(),
     },
-    cleanup: async () => undefined,
+    cleanup: () => Promise.resolve(),
   };
 }

@@ -49,7 +49,7 @@ describe('kill -9 during a cross-volume claim', () => {
     const expected = await sha256(original);
 
     const child = ordoAsync(['run'], { cwd: s.dir });
-    let exited = false;
+    let exited = false as boolean; // set by the exit callback: not narrowable
     const exit = waitExit(child).finally(() => (exited = true));
     const queue = join(s.root, 'queue', 'PES');
     let killedMidClaim = false;

@@ -6,12 +6,14 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { baseEnv, ORDO, ordo, ordoAsync, site, waitExit, type Site } from '../helpers/cli.js';
+import { waitFor } from '../helpers/wait.js';
 
-let s: Site;
+let s: Site | undefined;
 afterEach(() => s?.cleanup());
 
 const version = (JSON.parse(readFileSync(join(ORDO, '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON.parse's own any: the tests read into the --json documents freely
 function json(stdout: string): any {
   return JSON.parse(stdout);
 }
@@ -30,13 +32,13 @@ describe('version and help', () => {
   ];
   it.each(commands.map((c) => [c.join(' ') || '(program)', c]))('%s --help shows real examples, a .bat line and a cron line', (_name, command) => {
     s = site();
-    const r = ordo([...(command as string[]), '--help'], { cwd: s.dir });
+    const r = ordo([...command, '--help'], { cwd: s.dir });
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^Usage: ordo/);
     expect(r.stdout).toContain('Examples:');
-    expect(r.stdout).toMatch(new RegExp(`^  ordo ${(command as string[]).join(' ')}`, 'm'));
-    expect(r.stdout).toMatch(/^  call ordo\.cmd .*--config C:\\taskauto\\automate\.ini/m);
-    expect(r.stdout).toMatch(/^  (@reboot|[0-9*\/,-]+ [0-9*\/,-]+ [0-9*\/,-]+ [0-9*\/,-]+ [0-9*\/,-]+) ordo /m);
+    expect(r.stdout).toMatch(new RegExp(`^  ordo ${command.join(' ')}`, 'm'));
+    expect(r.stdout).toMatch(/^ {2}call ordo\.cmd .*--config C:\\taskauto\\automate\.ini/m);
+    expect(r.stdout).toMatch(/^ {2}(@reboot|[0-9*/,-]+ [0-9*/,-]+ [0-9*/,-]+ [0-9*/,-]+ [0-9*/,-]+) ordo /m);
     expect(r.stdout).toContain('--json');
   });
 
@@ -46,7 +48,21 @@ describe('version and help', () => {
     for (const command of ['scan', 'send', 'retrieve', 'run', 'watch', 'tedeco-request', 'rename', 'logs', 'diagnose', 'config']) {
       expect(r.stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
     }
-    expect(r.stdout).toMatch(/^  130  interrupted/m);
+    expect(r.stdout).toMatch(/^ {2}130 {2}interrupted/m);
+  });
+
+  it('diagnose --help describes --accept-new-host-key with the sftp protocol’s message, in either language', () => {
+    s = site();
+    for (const [args, text] of [
+      [['diagnose', '--help'], 'trust the SFTP server of this scenario'],
+      [['--lang', 'fr', 'help', 'diagnose'], 'approuver le serveur SFTP de ce scénario'],
+    ] as const) {
+      const r = ordo([...args], { cwd: s.dir });
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/^ {2}--accept-new-host-key <scenario> /m);
+      expect(r.stdout.replace(/\s+/g, ' ')).toContain(text);
+      expect(r.stdout).not.toContain('protocol.sftp');
+    }
   });
 
   it('help in French with --lang fr (also written after the command)', () => {
@@ -249,7 +265,7 @@ describe('config check', () => {
     writeFileSync(join(s.dir, 'ordo.config.json'), '{ "root": "./data",\n  "profiles": { }\n  "scenarios": {} }');
     const bad = ordo(['config', 'check'], { cwd: s.dir });
     expect(bad.code).toBe(3);
-    expect(bad.stderr).toMatch(/^  ordo\.config\.json:3: /m);
+    expect(bad.stderr).toMatch(/^ {2}ordo\.config\.json:3: /m);
     const none = ordo(['config', 'check', '--config', join(s.dir, 'missing.ini')], { cwd: s.dir });
     expect(none.code).toBe(3);
     expect(none.stderr).toContain('missing.ini');
@@ -302,7 +318,7 @@ describe('logs', () => {
     const r = ordo(['logs', 'show'], { cwd: s.dir });
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(/^✖ No run has written a log yet \(no last\.log in .*\)\.\n  → Run `ordo run` once/);
+    expect(r.stderr).toMatch(/^✖ No run has written a log yet \(no last\.log in .*\)\.\n {2}→ Run `ordo run` once/);
     expect(ordo(['logs', 'show', '--lang', 'fr'], { cwd: s.dir }).stderr).toMatch(/Aucun passage n’a encore écrit de journal/);
   });
 
@@ -399,12 +415,23 @@ describe('commands that are wired to the engine', () => {
   it('watch stops on SIGINT after the cycle in progress, exit 130', async () => {
     s = site();
     const child = ordoAsync(['watch', '--interval', '200ms', '--json'], { cwd: s.dir });
-    const done = waitExit(child);
-    await new Promise((r) => setTimeout(r, 1200));
+    let exited = false;
+    const done = waitExit(child).finally(() => (exited = true));
+    // --json prints nothing until the end: the run's log says when a first cycle is over (the signal
+    // handlers are installed before the engine opens, so SIGINT is then ordo's to handle).
+    const log = join(s.root, 'logs', 'last.log');
+    await waitFor(() => existsSync(log) && /End of cycle/.test(readFileSync(log, 'utf8')), {
+      what: 'the end of a first watch cycle in logs/last.log',
+      gaveUp: () => (exited ? 'ordo watch exited on its own' : undefined),
+    });
     child.kill('SIGINT');
     const r = await done;
+    expect(r.signal, 'ended by its own handler, not by the signal').toBeNull();
     expect(r.code).toBe(130);
-    expect(json(r.stdout)).toMatchObject({ command: 'watch', interrupted: true });
+    expect(r.stderr).toMatch(/Stopping after the file in progress/);
+    const result = json(r.stdout);
+    expect(result).toMatchObject({ command: 'watch', interrupted: true, exitCode: 130 });
+    expect(result.cycles).toBeGreaterThanOrEqual(1);
   });
 });
 

@@ -5,8 +5,9 @@ import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ordo, ordoAsync, waitExit, site, type Site } from '../helpers/cli.js';
+import { waitFor } from '../helpers/wait.js';
 
-let s: Site;
+let s: Site | undefined;
 afterEach(() => s?.cleanup());
 
 describe('ordo run / send / scan / retrieve (local protocol)', () => {
@@ -56,15 +57,25 @@ describe('ordo run / send / scan / retrieve (local protocol)', () => {
   });
 
   it('a second concurrent run gets exit 5 and names the holder', async () => {
-    s = site({ hooks: { before: 'node -e "setTimeout(()=>{},2500)"' } });
+    // The first run's before-hook holds it (and its lock) until the test drops the release file: no
+    // guess at how long the second run needs.
+    const release = 'release-the-hook';
+    s = site({ hooks: { before: `node -e "const fs=require('fs');const t=setInterval(()=>{if(fs.existsSync('${release}'))clearInterval(t)},10)"` } });
     writeFileSync(join(s.source, 'a.xml'), 'a');
     const first = ordoAsync(['run'], { cwd: s.dir });
-    const firstDone = waitExit(first);
-    const lock = join(s.root, 'locks', 'scenario-PES.lock');
-    for (let i = 0; i < 200 && !existsSync(lock); i++) await new Promise((r) => setTimeout(r, 25));
-    const second = ordo(['run'], { cwd: s.dir });
-    expect(second.code).toBe(5);
-    expect(second.stderr).toMatch(new RegExp(`${first.pid}`));
+    let exited = false;
+    const firstDone = waitExit(first).finally(() => (exited = true));
+    try {
+      const lock = join(s.root, 'locks', 'scenario-PES.lock');
+      await waitFor(() => existsSync(lock), { what: 'the first run holding scenario-PES.lock', gaveUp: () => (exited ? 'the first run exited' : undefined) });
+      const second = ordo(['run'], { cwd: s.dir });
+      expect(second.code).toBe(5);
+      expect(second.stderr).toMatch(new RegExp(`${first.pid}`));
+      expect(exited, 'the first run still holds the lock').toBe(false);
+    } finally {
+      writeFileSync(join(s.dir, release), '');
+      await firstDone;
+    }
     expect((await firstDone).code).toBe(0);
     expect(readdirSync(s.target).filter((n) => n !== '.ordo-part')).toEqual(['a.xml']);
   });

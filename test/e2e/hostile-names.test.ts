@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ordo, site, type Site } from '../helpers/cli.js';
 
-let s: Site;
+let s: Site | undefined;
 afterEach(() => s?.cleanup());
 
 const HOSTILE = [

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cp1252 } from '../helpers/automate-ini.js';
 import { ordo, ordoAsync, waitExit } from '../helpers/cli.js';
+import { waitFor } from '../helpers/wait.js';
 
 const INI = [
   '; automate.ini — compteur des retours (Windows-1252, CRLF)',
@@ -62,12 +63,14 @@ describe('ordo rename with [numrec]', () => {
   it('a process killed mid-way never causes a number to be reused', async () => {
     setup({ a: 300, b: 5 });
     const child = ordoAsync(['rename', '--format', 'LA[numrec].020', ...readdirSync(join(dir, 'a')).map((n) => join('a', n))], { cwd: dir });
-    const done = waitExit(child);
-    for (let i = 0; i < 2000 && readdirSync(join(dir, 'a')).filter((n) => n.startsWith('LA')).length < 20; i++) {
-      await new Promise((r) => setTimeout(r, 5));
-    }
+    let exited = false;
+    const done = waitExit(child).finally(() => (exited = true));
+    await waitFor(() => readdirSync(join(dir, 'a')).filter((n) => n.startsWith('LA')).length >= 20, {
+      what: '20 files renamed',
+      gaveUp: () => (exited ? 'ordo rename exited before' : undefined),
+    });
     child.kill('SIGKILL');
-    await done;
+    expect((await done).signal, 'killed mid-way, not finished').toBe('SIGKILL');
     const usedBeforeKill = readdirSync(join(dir, 'a')).filter((n) => n.startsWith('LA')).map((n) => Number(/\d+/.exec(n)![0]));
     expect(usedBeforeKill.length).toBeGreaterThan(0);
     const stored = Number(/numrec=(\d+)/.exec(readFileSync(join(dir, 'automate.ini'), 'latin1'))![1]);

@@ -24,8 +24,9 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await dila?.stop();
-  await commune?.stop();
+  // Undefined when beforeAll failed before starting them.
+  await (dila as Ssh2SftpServer | undefined)?.stop();
+  await (commune as OpenSshServer | undefined)?.stop();
   rmSync(dilaFiles, { recursive: true, force: true });
 });
 

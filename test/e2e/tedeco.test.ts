@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ordo, ordoAsync, waitExit } from '../helpers/cli.js';
+import { waitFor } from '../helpers/wait.js';
 
 const EAD = 'ECIVIL';
 const RECORD = 8;
@@ -109,15 +110,18 @@ describe('tedeco through bin/ordo', () => {
     const names = Array.from({ length: 60 }, (_, i) => `K${String(i).padStart(3, '0')}.txt`);
     for (const name of names) recordsFile(join(site.dir, 'export'), name, 512);
     const child = ordoAsync(['send', '--scenario', 'EC_A', '--no-retrieve'], { cwd: site.dir });
-    const exited = waitExit(child);
+    let ended = false;
+    const exited = waitExit(child).finally(() => (ended = true));
     // Aim for the worst moment: a data file already there, its request not yet (else after a few pairs).
-    for (let i = 0; i < 2000; i++) {
-      const state = spoolState(site.requests);
-      if (state.dataWithoutRequest.length > 0 || state.pairs.length >= 10) break;
-      await new Promise((r) => setTimeout(r, 2));
-    }
+    await waitFor(
+      () => {
+        const state = spoolState(site.requests);
+        return state.dataWithoutRequest.length > 0 || state.pairs.length >= 10;
+      },
+      { what: 'a data file without its request, or 10 pairs, in the spool', everyMs: 2, gaveUp: () => (ended ? 'the send ended before' : undefined) },
+    );
     child.kill('SIGKILL');
-    await exited;
+    expect((await exited).signal, 'killed mid-run, not finished').toBe('SIGKILL');
 
     const killed = spoolState(site.requests);
     expect(killed.requestsWithoutData).toEqual([]);

@@ -20,7 +20,7 @@ function ordoUnprivileged(site: Site, args: string[]): CliResult {
     encoding: 'utf8',
     timeout: 120_000,
   });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+  return { code: result.status, signal: result.signal, stdout: result.stdout, stderr: result.stderr };
 }
 
 function journalLines(site: Site): Array<Record<string, unknown>> {

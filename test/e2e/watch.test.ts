@@ -6,7 +6,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ordoAsync, waitExit, site, type Site } from '../helpers/cli.js';
 
 let s: Site;
-afterEach(() => s?.cleanup());
+// Undefined before the first test's site().
+afterEach(() => (s as Site | undefined)?.cleanup());
 
 async function until(condition: () => boolean, ms = 20_000): Promise<void> {
   const end = Date.now() + ms;

@@ -29,7 +29,7 @@ beforeAll(async () => {
 afterAll(async () => {
   printTable('full disk');
   try {
-    await server?.stop();
+    await (server as OpenSshServer | undefined)?.stop(); // undefined when beforeAll failed
   } finally {
     await unmountAll();
   }

@@ -27,12 +27,14 @@ describe('a file still being written', () => {
       const path = join(site.source, 'PES_EN_COURS.xml');
       const handle = await open(path, 'w');
       const written: Buffer[] = [];
-      let stop = false;
+      let stop = false as boolean; // set once the run is over, while the producer loops
       const producer = (async () => {
         while (!stop) {
           const block = randomBytes(BLOCK);
           await handle.write(block);
           written.push(block);
+          // The producer's pace is the thing under test, not a wait: a block every 200 ms keeps the
+          // file's size and mtime changing well within the 2 s settle time ordo watches them over.
           await new Promise((resolve) => setTimeout(resolve, EVERY_MS));
         }
         await handle.close();

@@ -75,7 +75,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   printTable('hostile names on retrieve');
-  await server?.stop();
+  await (server as OpenSshServer | undefined)?.stop(); // undefined when beforeAll failed
 });
 
 /** Names that a traversal would create around the folders involved. */

@@ -18,7 +18,7 @@ beforeAll(async () => {
 afterAll(async () => {
   printTable('kill -9, sftp protocol (OpenSSH sshd)');
   try {
-    await server?.stop();
+    await (server as OpenSshServer | undefined)?.stop(); // undefined when beforeAll failed
   } finally {
     await unmountAll();
   }

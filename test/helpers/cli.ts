@@ -9,6 +9,8 @@ export const ORDO = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'b
 
 export interface CliResult {
   code: number | null;
+  /** The signal that ended the process (null when it exited by itself). */
+  signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
 }
@@ -26,7 +28,7 @@ export function ordo(args: string[], options: { cwd: string; env?: Record<string
     encoding: 'utf8',
     timeout: 120_000,
   });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+  return { code: result.status, signal: result.signal, stdout: result.stdout, stderr: result.stderr };
 }
 
 export function ordoAsync(args: string[], options: { cwd: string; env?: Record<string, string> }): ChildProcess {
@@ -39,7 +41,7 @@ export function waitExit(child: ChildProcess): Promise<CliResult> {
     let stderr = '';
     child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
   });
 }
 

@@ -5,7 +5,7 @@ import { temporaryName } from '../../src/shared/temp-names.js';
 
 /** The pid of a process of this host that has ended. */
 export function deadPid(): number {
-  return spawnSync(process.execPath, ['-e', '']).pid!;
+  return spawnSync(process.execPath, ['-e', '']).pid;
 }
 
 /** `temporaryName(name)` as process `pid` of this host writes it. */

@@ -20,7 +20,7 @@ export function smallVolume(size: string, options: { readOnly?: boolean } = {}):
     execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size}${options.readOnly ? ',ro' : ''}`, 'tmpfs', dir], { stdio: 'pipe' });
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });
-    throw new Error(`cannot mount a ${size} tmpfs on ${dir} (this test needs root, as in CI): ${String((error as Error).message)}`);
+    throw new Error(`cannot mount a ${size} tmpfs on ${dir} (this test needs root, as in CI): ${(error as Error).message}`);
   }
   return {
     dir,
@@ -110,7 +110,11 @@ export function otherVolume(bytes: number): OtherVolume {
     const shm = statSync('/dev/shm');
     if (shm.isDirectory() && shm.dev !== spoolDevice) {
       const dir = mkdtempSync('/dev/shm/ordo-fault-');
-      return { dir, how: '/dev/shm (tmpfs)', cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
+      const cleanup = (): Promise<void> => {
+        rmSync(dir, { recursive: true, force: true });
+        return Promise.resolve();
+      };
+      return { dir, how: '/dev/shm (tmpfs)', cleanup };
     }
   } catch {
     // No /dev/shm: mount one.

@@ -109,6 +109,10 @@ export const configMessages: Catalog = {
     'config.ini.conflict.fix': 'Keep either the value (a=…) or the keys under it (a.b=…), not both.',
     'config.ini.badKey': 'The key {key} is malformed.',
     'config.ini.badKey.fix': 'A key is made of names separated by dots, e.g. backup.dir.',
+    'config.protocol.cannotSend': 'The protocol {protocol} cannot send files: {key} has no use here.',
+    'config.protocol.cannotSend.fix': 'Remove {key}, or choose a protocol that sends.',
+    'config.protocol.cannotRetrieve': 'The protocol {protocol} cannot retrieve files: {key} has no effect.',
+    'config.protocol.cannotRetrieve.fix': 'Remove {key}: scenarios on {protocol} only send.',
   },
   fr: {
     'config.invalid': 'La configuration comporte {count} erreur(s) à corriger.',
@@ -223,5 +227,9 @@ export const configMessages: Catalog = {
     'config.ini.conflict.fix': 'Gardez soit la valeur (a=…), soit les paramètres en dessous (a.b=…), mais pas les deux.',
     'config.ini.badKey': 'Le paramètre {key} est mal écrit.',
     'config.ini.badKey.fix': 'Un paramètre est fait de noms séparés par des points, par exemple backup.dir.',
+    'config.protocol.cannotSend': 'Le protocole {protocol} ne sait pas envoyer de fichiers : {key} n’a pas d’usage ici.',
+    'config.protocol.cannotSend.fix': 'Supprimez {key}, ou choisissez un protocole qui envoie.',
+    'config.protocol.cannotRetrieve': 'Le protocole {protocol} ne sait pas récupérer de fichiers : {key} n’a aucun effet.',
+    'config.protocol.cannotRetrieve.fix': 'Supprimez {key} : les scénarios sur {protocol} ne font qu’envoyer.',
   },
 };

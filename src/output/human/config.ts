@@ -25,9 +25,9 @@ export function renderConfigValid(summary: ConfigSummary, cwd: string): Line[] {
 }
 
 export function renderConfigProblems(problems: ConfigProblem[], cwd: string): Line[] {
-  const files = [...new Set(problems.map((p) => p.file))];
-  const heading = files.length === 1
-    ? t('output.config.invalidIn', { count: problems.length, file: displayPath(files[0]!, cwd) })
+  const [file, ...others] = new Set(problems.map((p) => p.file));
+  const heading = file !== undefined && others.length === 0
+    ? t('output.config.invalidIn', { count: problems.length, file: displayPath(file, cwd) })
     : t('output.config.invalid', { count: problems.length });
   const out = [
     line('problem', heading, { mark: MARK.fail, tone: 'fail' }),
@@ -86,14 +86,17 @@ function yamlish(value: unknown, indent: number): string[] {
     }
     return out;
   }
-  return [`${pad}${scalar(value)}`];
+  // Parsed configuration holds no functions: what is neither a list nor a record is a scalar.
+  return [`${pad}${scalar(value as Scalar)}`];
 }
 
-function inlineList(values: unknown[]): string {
+function inlineList(values: Scalar[]): string {
   return `[${values.map(scalar).join(', ')}]`;
 }
 
-function scalar(value: unknown): string {
+type Scalar = string | number | boolean | bigint | symbol | null | undefined;
+
+function scalar(value: Scalar): string {
   if (value === null || value === undefined) return '~';
   if (typeof value === 'string') {
     if (/[\n\r\t]/.test(value)) return JSON.stringify(value);
@@ -105,7 +108,7 @@ function scalar(value: unknown): string {
   return String(value);
 }
 
-function isScalar(value: unknown): boolean {
+function isScalar(value: unknown): value is Scalar {
   return value === null || (typeof value !== 'object' && typeof value !== 'function');
 }
 

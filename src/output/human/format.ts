@@ -1,19 +1,20 @@
 // Small formatting helpers shared by the human renderers.
 import { getLang, t, type Params } from '../../i18n/index.js';
 
-const UNITS = ['B', 'KB', 'MB', 'GB', 'TB'];
+const LARGER_UNITS = ['KB', 'MB', 'GB', 'TB'];
 
 /** 1536 → "1.5 KB" (1 KB = 1024 bytes; French uses a decimal comma and "o" for bytes). */
 export function formatSize(bytes: number): string {
   let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < UNITS.length - 1) {
+  let unit = 'B';
+  for (const larger of LARGER_UNITS) {
+    if (!(value >= 1024)) break; // NaN too stays in bytes
     value /= 1024;
-    unit++;
+    unit = larger;
   }
   const fr = getLang() === 'fr';
-  const number = unit === 0 ? String(value) : value.toFixed(value < 10 ? 1 : 0);
-  const label = fr ? UNITS[unit]!.replace('B', 'o') : UNITS[unit]!;
+  const number = unit === 'B' ? String(value) : value.toFixed(value < 10 ? 1 : 0);
+  const label = fr ? unit.replace('B', 'o') : unit;
   return `${fr ? number.replace('.', ',') : number} ${label}`;
 }
 

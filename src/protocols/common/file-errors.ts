@@ -32,12 +32,13 @@ export function fileSystemError(
   const code = errorCode(error) ?? 'UNKNOWN';
   const connection = options.folderLevel ?? false;
   if (DENIED_CODES.has(code)) {
-    return new TransferError('permanent', 'protocol.local.denied', { path, code }, { connection, cause: error });
+    return new TransferError('permanent', 'protocol.local.denied', { path, code }, { fixKey: 'protocol.local.denied.fix', connection, cause: error });
   }
   if (UNWRITABLE_CODES.has(code)) {
-    return new TransferError('permanent', 'protocol.local.unwritable', { path, code }, { cause: error });
+    return new TransferError('permanent', 'protocol.local.unwritable', { path, code }, { fixKey: 'protocol.local.unwritable.fix', cause: error });
   }
   return new TransferError('transient', 'protocol.local.io', { path, code }, {
+    fixKey: 'protocol.local.io.fix',
     connection,
     uncertain: options.uncertain ?? false,
     cause: error,

@@ -46,10 +46,10 @@ export async function listInbox(settings: LocalSettings, options: TransferOption
   for (let start = 0; start < candidates.length; start += STAT_BATCH) {
     throwIfAborted(options.signal);
     const batch = candidates.slice(start, start + STAT_BATCH);
-    const found = await Promise.all(batch.map((name) => plainFileEntry(inbox, name)));
-    for (const [index, entry] of found.entries()) {
+    const found = await Promise.all(batch.map(async (name) => ({ name, entry: await plainFileEntry(inbox, name) })));
+    for (const { name, entry } of found) {
       if (entry === undefined) continue;
-      if ('key' in entry) options.onSkipped?.({ name: batch[index]!, key: entry.key });
+      if ('key' in entry) options.onSkipped?.({ name, key: entry.key });
       else entries.push(entry);
     }
   }

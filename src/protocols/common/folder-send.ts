@@ -99,7 +99,7 @@ function sendError(error: unknown, item: SendItem, tempPath: string): TransferEr
 }
 
 function existsError(finalPath: string, name: string): TransferError {
-  return new TransferError('permanent', 'protocol.local.exists', { name, path: finalPath });
+  return new TransferError('permanent', 'protocol.local.exists', { name, path: finalPath }, { fixKey: 'protocol.local.exists.fix' });
 }
 
 /** Present only when the final file holds exactly the recorded bytes (size, then sha256). */

@@ -8,7 +8,7 @@ export type FolderRole = 'target' | 'inbox';
 export function requireConfigured(folder: string | undefined, role: FolderRole): string {
   if (folder !== undefined) return folder;
   const key = role === 'target' ? 'protocol.local.noTarget' : 'protocol.local.noInbox';
-  throw new TransferError('permanent', key, {}, { connection: true });
+  throw new TransferError('permanent', key, {}, { fixKey: `${key}.fix`, connection: true });
 }
 
 /** The folder exists and is one; anything else means nothing at all can be transferred. */
@@ -27,9 +27,9 @@ export async function requireExistingFolder(folder: string, keys: { missing: str
     info = await stat(folder);
   } catch (error) {
     if (!isMissing(error)) throw fileSystemError(error, folder, { folderLevel: true });
-    throw new TransferError('permanent', keys.missing, { path: folder }, { connection: true, cause: error });
+    throw new TransferError('permanent', keys.missing, { path: folder }, { fixKey: `${keys.missing}.fix`, connection: true, cause: error });
   }
-  if (!info.isDirectory()) throw new TransferError('permanent', keys.notFolder, { path: folder }, { connection: true });
+  if (!info.isDirectory()) throw new TransferError('permanent', keys.notFolder, { path: folder }, { fixKey: `${keys.notFolder}.fix`, connection: true });
 }
 
 /** Listing hides read failures: open the folder once so that a refusal is reported, not read as "empty". */

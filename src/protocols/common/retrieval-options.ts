@@ -1,4 +1,5 @@
 // Retrieval options several protocols share: the inbox's name filter and what becomes of a fetched entry.
+import { accepted, customType, refused, type Complaint, type OptionType, type Say } from '../options.js';
 
 export type AfterRetrieve = { action: 'delete' } | { action: 'keep' } | { action: 'move'; folder: string };
 
@@ -48,4 +49,22 @@ function splitPatternList(text: string): string[] {
 /** The inbox is listed one level deep: a pattern with a folder in it could only reach elsewhere. */
 export function isPathPattern(pattern: string): boolean {
   return pattern.includes('/') || (process.platform === 'win32' && pattern.includes('\\'));
+}
+
+/** `delete`, `keep` or `move:<folder>` (the folder as written: each protocol says what it is relative to). */
+export function afterRetrieveType(invalid: Say): OptionType<AfterRetrieve> {
+  return customType('action', (value, context) => {
+    const after = parseAfterRetrieve(value);
+    return after === undefined ? refused(invalid(context.key, value)) : accepted(after);
+  });
+}
+
+/** Name patterns; one complaint per pattern that holds a folder (`isFolderPattern`). */
+export function filterType(messages: { invalid: Say; folderIn: (key: string, pattern: string) => Complaint }, isFolderPattern: (pattern: string) => boolean): OptionType<string[]> {
+  return customType('patterns', (value, context) => {
+    const patterns = filterPatterns(value);
+    if (patterns === undefined) return refused(messages.invalid(context.key, value));
+    const withFolder = patterns.filter(isFolderPattern);
+    return withFolder.length === 0 ? accepted(patterns) : refused(...withFolder.map((pattern) => messages.folderIn(context.key, pattern)));
+  });
 }

@@ -49,7 +49,9 @@ export async function copyFileInto(
 
 /** Where the system can, refuse to read through a symbolic link swapped in after the listing. */
 function readFlags(noFollow: boolean): string | number {
-  return noFollow && constants.O_NOFOLLOW !== undefined ? constants.O_RDONLY | constants.O_NOFOLLOW : 'r';
+  // Typed as a number by @types/node, but absent (undefined) on Windows.
+  const noFollowFlag = constants.O_NOFOLLOW as number | undefined;
+  return noFollow && noFollowFlag !== undefined ? constants.O_RDONLY | noFollowFlag : 'r';
 }
 
 async function writeFully(destination: FileHandle, chunk: Buffer): Promise<void> {

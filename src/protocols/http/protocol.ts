@@ -1,24 +1,17 @@
 // The `http` protocol: a generic HTTP(S) upload in the AIREPPNET style — one address per file type,
 // the file raw or as a multipart form, Basic / Bearer / client-certificate authentication.
 // Keys, behaviour and examples: docs/protocols/http.md. Send-only: nothing to list or fetch.
-import { TransferError, type ProtocolContext, type ProtocolDefinition, type ProtocolSession } from '../contract.js';
+import type { ProtocolContext, ProtocolSession } from '../contract.js';
+import { defineProtocol } from '../define.js';
 import { checkEndpoint } from './check.js';
-import { httpSettingProblems, resolveHttpSettings } from './settings.js';
+import { httpDeclaration } from './options.js';
+import { resolveHttpSettings } from './settings.js';
 import { endpointAddress, uploadFile } from './upload.js';
 import { WebClient } from '../web/client.js';
 
-export const httpProtocol: ProtocolDefinition = {
-  name: 'http',
-  capabilities: ['send', 'check'],
-  validate: (profile, options) => httpSettingProblems(profile, options),
-  open: async (context) => openHttpSession(context),
-};
+export const httpProtocol = defineProtocol(httpDeclaration, { open: (context) => openHttpSession(context) });
 
 export async function openHttpSession(context: ProtocolContext): Promise<ProtocolSession> {
-  const [problem] = httpSettingProblems(context.profile, context.options);
-  if (problem !== undefined) {
-    throw new TransferError('permanent', problem.messageKey, { ...problem.params, key: `${problem.where}.${problem.key}` }, { connection: true });
-  }
   const settings = resolveHttpSettings(context.profile, context.options, context.configDir);
   const client = await WebClient.open(settings.web, [endpointAddress(settings)], context.log);
   return {

@@ -27,7 +27,7 @@ export async function uploadFile(client: WebClient, settings: HttpSettings, item
   if (!isSuccess(settings, status)) {
     if (status >= 200 && status < 300) {
       const words = ownWords(await readSnippet(response.body, response.headers));
-      throw new TransferError('transient', 'protocol.http.notConfirmed', { name, host: url.host, status }, { uncertain: true, serverMessage: words });
+      throw new TransferError('transient', 'protocol.http.notConfirmed', { name, host: url.host, status }, { fixKey: 'protocol.http.notConfirmed.fix', uncertain: true, serverMessage: words });
     }
     const words = ownWords(await readSnippet(response.body, response.headers));
     throw statusFailure({ host: url.host, status, serverMessage: words, retryAfter: headerValue(response.headers, 'retry-after'), location, address: `${url.origin}${url.pathname}` });
@@ -40,7 +40,7 @@ export async function uploadFile(client: WebClient, settings: HttpSettings, item
   }
   log.info('protocol.http.answered', { status, answer: ownWords(answer) || '—' });
   if (settings.successPattern !== undefined && !settings.successPattern.test(answer)) {
-    throw new TransferError('transient', 'protocol.http.notConfirmed', { name, host: url.host, status }, { uncertain: true, serverMessage: ownWords(answer) });
+    throw new TransferError('transient', 'protocol.http.notConfirmed', { name, host: url.host, status }, { fixKey: 'protocol.http.notConfirmed.fix', uncertain: true, serverMessage: ownWords(answer) });
   }
   const remoteId = location === undefined ? `${settings.fileType}:${name}@${new Date().toISOString()}` : redact(new URL(location, url).href);
   return { remoteId, state: 'acknowledged', detail: { status } };

@@ -61,8 +61,7 @@ async function folderProblem(id: string, folder: string, role: 'target' | 'inbox
     return undefined;
   } catch (error) {
     if (!isTransferError(error)) throw error;
-    const fixKey = `${error.key}.fix`;
-    return { id, status: 'fail', key: error.key, params: error.params, fixKey };
+    return { id, status: 'fail', key: error.key, params: error.params, ...(error.fixKey === undefined ? {} : { fixKey: error.fixKey }) };
   }
 }
 

@@ -1,30 +1,18 @@
 // The `local` protocol: a folder or a network share on each side. Also the reference implementation
 // of the contract (docs/protocols/contract.md); its behaviour is described in docs/protocols/local.md.
-import { TransferError, type ProtocolContext, type ProtocolDefinition, type ProtocolSession } from '../contract.js';
+import type { ProtocolContext, ProtocolSession } from '../contract.js';
+import { defineProtocol } from '../define.js';
 import { checkFolders } from './check.js';
 import { acknowledgeEntry, fetchFromInbox, listInbox } from '../common/folder-inbox.js';
 import { sendToFolder, verifyInFolder } from '../common/folder-send.js';
 import { TargetTemporaries } from '../common/temporaries.js';
-import { localOptionProblems, resolveLocalSettings, samePath } from '../common/folder-settings.js';
+import { localDeclaration } from './options.js';
+import { resolveLocalSettings } from './settings.js';
 
-export const localProtocol: ProtocolDefinition = {
-  name: 'local',
-  capabilities: ['send', 'list', 'fetch', 'acknowledge', 'check', 'verify'],
-  validate: (_profile, options) => localOptionProblems(options),
-  open: async (context) => openLocalSession(context),
-};
+export const localProtocol = defineProtocol(localDeclaration, { open: (context) => openLocalSession(context) });
 
 export function openLocalSession(context: ProtocolContext): ProtocolSession {
-  const [problem] = localOptionProblems(context.options);
-  if (problem !== undefined) {
-    throw new TransferError('permanent', problem.messageKey, { ...problem.params, key: `options.${problem.key}` }, { connection: true });
-  }
   const settings = resolveLocalSettings(context.options, context.configDir);
-  const after = settings.afterRetrieve;
-  if (after.action === 'move' && settings.inbox !== undefined && samePath(after.folder, settings.inbox)) {
-    // Moved files would be listed, fetched and "moved" again on every run.
-    throw new TransferError('permanent', 'protocol.local.option.moveIntoInbox', { path: after.folder }, { connection: true });
-  }
   const temporaries = new TargetTemporaries(context.log);
   return {
     send: (item, options = {}) => sendToFolder(settings, item, options, context.log, temporaries),

@@ -5,7 +5,9 @@ import { TransferError, type ProtocolContext } from '../contract.js';
 import { scanHostKey } from './connect.js';
 import { hostKeyRefusal, judgeHostKey, loadHostKeyTrust } from './host-keys.js';
 import { recordKnownHost } from './known-hosts.js';
-import { resolveSftpSettings, sftpSettingProblems } from './settings.js';
+import { settingProblems } from '../options.js';
+import { sftpDeclaration } from './options.js';
+import { resolveSftpSettings } from './settings.js';
 
 export interface HostKeyAcceptance {
   host: string;
@@ -20,7 +22,7 @@ export interface HostKeyAcceptance {
 
 export async function acceptNewHostKey(context: Pick<ProtocolContext, 'profileName' | 'profile' | 'configDir' | 'root'>): Promise<HostKeyAcceptance> {
   // Only the connection settings matter here: credentials are not even needed.
-  const problem = sftpSettingProblems(context.profile, {}).find((found) => found.key !== 'password');
+  const problem = settingProblems(sftpDeclaration, { profile: context.profile, options: {} }, context.configDir).find((found) => found.key !== 'password');
   if (problem !== undefined) {
     throw new TransferError('permanent', problem.messageKey, { ...problem.params, key: `profile.${problem.key}` }, { connection: true });
   }

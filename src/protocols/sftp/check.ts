@@ -71,7 +71,7 @@ function passedSteps(trace: ConnectTrace, settings: SftpSettings, failed: Connec
 }
 
 function failure(id: string, error: TransferError): CheckResult {
-  return { id, status: 'fail', key: error.key, params: error.params, fixKey: `${error.key}.fix` };
+  return { id, status: 'fail', key: error.key, params: error.params, ...(error.fixKey === undefined ? {} : { fixKey: error.fixKey }) };
 }
 
 function ok(id: string, key: string, params: Record<string, string | number>): CheckResult {

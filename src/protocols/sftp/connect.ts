@@ -3,7 +3,7 @@
 import { lookup } from 'node:dns/promises';
 import { readFile } from 'node:fs/promises';
 import { connect as tcpConnect, type Socket } from 'node:net';
-import ssh2, { type Algorithms, type ConnectConfig, type SFTPWrapper } from 'ssh2';
+import ssh2, { type Algorithms, type ConnectConfig, type ParsedKey, type SFTPWrapper } from 'ssh2';
 import SftpClient from 'ssh2-sftp-client';
 import { TransferError } from '../contract.js';
 import { isDnsCode, isNetworkCode, errorCodeOf } from './errors.js';
@@ -189,16 +189,17 @@ async function loadPrivateKey(settings: SftpSettings): Promise<Buffer | undefine
   try {
     data = await readFile(path);
   } catch (error) {
-    throw new TransferError('permanent', 'protocol.sftp.keyUnreadable', { path, code: String(errorCodeOf(error) ?? 'UNKNOWN') }, { connection: true, cause: error });
+    throw new TransferError('permanent', 'protocol.sftp.keyUnreadable', { path, code: String(errorCodeOf(error) ?? 'UNKNOWN') }, { fixKey: 'protocol.sftp.keyUnreadable.fix', connection: true, cause: error });
   }
-  const parsed = utils.parseKey(data, settings.passphrase);
+  // @types/ssh2 promises one key or an Error, but an OpenSSH private key file parses to an array of keys.
+  const parsed = utils.parseKey(data, settings.passphrase) as ParsedKey | Error | ParsedKey[];
   const key = Array.isArray(parsed) ? parsed[0] : parsed;
   if (key instanceof Error || key === undefined) {
     const reason = key instanceof Error ? key.message : 'no key';
     const messageKey = /passphrase|decrypt|bad decrypt|integrity/i.test(reason) ? 'protocol.sftp.keyPassphrase' : 'protocol.sftp.keyInvalid';
-    throw new TransferError('permanent', messageKey, { path, reason }, { connection: true });
+    throw new TransferError('permanent', messageKey, { path, reason }, { fixKey: `${messageKey}.fix`, connection: true });
   }
-  if (!key.isPrivateKey()) throw new TransferError('permanent', 'protocol.sftp.keyNotPrivate', { path }, { connection: true });
+  if (!key.isPrivateKey()) throw new TransferError('permanent', 'protocol.sftp.keyNotPrivate', { path }, { fixKey: 'protocol.sftp.keyNotPrivate.fix', connection: true });
   return data;
 }
 
@@ -207,7 +208,7 @@ async function resolveHost(host: string): Promise<string> {
     return (await lookup(host)).address;
   } catch (error) {
     const code = String(errorCodeOf(error) ?? 'UNKNOWN');
-    throw new TransferError('transient', 'protocol.sftp.dnsFailed', { host, code }, { connection: true, cause: error });
+    throw new TransferError('transient', 'protocol.sftp.dnsFailed', { host, code }, { fixKey: 'protocol.sftp.dnsFailed.fix', connection: true, cause: error });
   }
 }
 
@@ -231,7 +232,7 @@ function coalesceWrites(socket: Socket): void {
       process.nextTick(uncork);
     }
     return write(...args);
-  }) as Socket['write'];
+  });
 }
 
 /** TCP_NODELAY right after connecting: ssh2 does not set it, and without it uploads crawl. */
@@ -242,7 +243,7 @@ function openSocket(address: string, settings: SftpSettings): Promise<Socket> {
       clearTimeout(timer);
       socket.destroy();
       const params = { host: settings.host, port: settings.port, code };
-      reject(new TransferError('transient', 'protocol.sftp.unreachable', params, { connection: true, cause }));
+      reject(new TransferError('transient', 'protocol.sftp.unreachable', params, { fixKey: 'protocol.sftp.unreachable.fix', connection: true, cause }));
     };
     const timer = setTimeout(() => fail('ETIMEDOUT'), settings.timeoutMs);
     socket.once('error', (error) => fail(String(errorCodeOf(error) ?? 'UNKNOWN'), error));
@@ -272,19 +273,19 @@ function connectError(
   const reason = cause instanceof Error ? cause.message : String(cause);
   const params = { host: settings.host, port: settings.port, username: settings.username, stage: trace.stage, reason };
   if (level === 'client-authentication') {
-    return new TransferError('permanent', 'protocol.sftp.authRefused', params, { connection: true, cause });
+    return new TransferError('permanent', 'protocol.sftp.authRefused', params, { fixKey: 'protocol.sftp.authRefused.fix', connection: true, cause });
   }
   if (level === 'client-timeout') {
-    return new TransferError('transient', 'protocol.sftp.timeout', { ...params, seconds: Math.round(settings.timeoutMs / 100) / 10 }, { connection: true, cause });
+    return new TransferError('transient', 'protocol.sftp.timeout', { ...params, seconds: Math.round(settings.timeoutMs / 100) / 10 }, { fixKey: 'protocol.sftp.timeout.fix', connection: true, cause });
   }
   const code = errorCodeOf(cause);
   if (isNetworkCode(code) || isDnsCode(code) || level === 'client-socket' || /unexpected (end|close)/i.test(reason)) {
-    return new TransferError('transient', 'protocol.sftp.closedWhileConnecting', params, { connection: true, cause });
+    return new TransferError('transient', 'protocol.sftp.closedWhileConnecting', params, { fixKey: 'protocol.sftp.closedWhileConnecting.fix', connection: true, cause });
   }
   if (trace.stage === 'sftp') {
-    return new TransferError('permanent', 'protocol.sftp.noSubsystem', params, { connection: true, cause });
+    return new TransferError('permanent', 'protocol.sftp.noSubsystem', params, { fixKey: 'protocol.sftp.noSubsystem.fix', connection: true, cause });
   }
-  return new TransferError('permanent', 'protocol.sftp.handshakeFailed', params, { connection: true, cause });
+  return new TransferError('permanent', 'protocol.sftp.handshakeFailed', params, { fixKey: 'protocol.sftp.handshakeFailed.fix', connection: true, cause });
 }
 
 async function closeWithin(client: SftpClient, socket: Socket, ms: number): Promise<void> {
@@ -321,7 +322,7 @@ export async function scanHostKey(settings: SftpSettings, trust: HostKeyTrust): 
         return;
       }
       const params = { host: settings.host, port: settings.port, username: settings.username, stage: 'handshake', reason: error?.message ?? 'timeout' };
-      reject(new TransferError('transient', 'protocol.sftp.closedWhileConnecting', params, { connection: true, cause: error }));
+      reject(new TransferError('transient', 'protocol.sftp.closedWhileConnecting', params, { fixKey: 'protocol.sftp.closedWhileConnecting.fix', connection: true, cause: error }));
     };
     client.on('error', finish);
     client.on('close', () => finish());

@@ -26,7 +26,7 @@ export type FailureKind = 'missing' | 'denied' | 'unsupported' | 'lost' | 'other
 
 export function errorCodeOf(error: unknown): string | number | undefined {
   if (typeof error !== 'object' || error === null || !('code' in error)) return undefined;
-  const code = (error as { code: unknown }).code;
+  const code = error.code;
   return typeof code === 'string' || typeof code === 'number' ? code : undefined;
 }
 
@@ -81,12 +81,12 @@ export function operationError(error: unknown, context: OperationContext): Trans
     case 'missing':
       return new TransferError('permanent', 'protocol.sftp.notFound', params, options);
     case 'denied':
-      return new TransferError('permanent', 'protocol.sftp.denied', params, options);
+      return new TransferError('permanent', 'protocol.sftp.denied', params, { fixKey: 'protocol.sftp.denied.fix', ...options });
     case 'unsupported':
       return new TransferError('permanent', 'protocol.sftp.unsupportedRequest', params, options);
     case 'lost':
       return new TransferError('transient', 'protocol.sftp.connectionLost', params, options);
     case 'other':
-      return new TransferError('transient', 'protocol.sftp.failure', params, options);
+      return new TransferError('transient', 'protocol.sftp.failure', params, { fixKey: 'protocol.sftp.failure.fix', ...options });
   }
 }

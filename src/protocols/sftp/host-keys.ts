@@ -46,13 +46,13 @@ async function readTrustFile(path: string, required: boolean): Promise<string | 
   try {
     const text = await readKnownHosts(path);
     if (text === undefined && required) {
-      throw new TransferError('permanent', 'protocol.sftp.knownHostsMissing', { path }, { connection: true });
+      throw new TransferError('permanent', 'protocol.sftp.knownHostsMissing', { path }, { fixKey: 'protocol.sftp.knownHostsMissing.fix', connection: true });
     }
     return text;
   } catch (error) {
     if (error instanceof TransferError) throw error;
     const code = (error as NodeJS.ErrnoException).code ?? 'UNKNOWN';
-    throw new TransferError('permanent', 'protocol.sftp.knownHostsUnreadable', { path, code }, { connection: true, cause: error });
+    throw new TransferError('permanent', 'protocol.sftp.knownHostsUnreadable', { path, code }, { fixKey: 'protocol.sftp.knownHostsUnreadable.fix', connection: true, cause: error });
   }
 }
 
@@ -71,11 +71,11 @@ export function hostKeyRefusal(
   const params = { host: where.host, port: where.port, profile: where.profile, type: key.type, fingerprint: key.fingerprint };
   switch (verdict.status) {
     case 'unknown':
-      return new TransferError('permanent', 'protocol.sftp.hostKeyUnknown', params, { connection: true });
+      return new TransferError('permanent', 'protocol.sftp.hostKeyUnknown', params, { fixKey: 'protocol.sftp.hostKeyUnknown.fix', connection: true });
     case 'changed':
-      return new TransferError('permanent', 'protocol.sftp.hostKeyChanged', { ...params, expected: verdict.expected.join(', ') }, { connection: true });
+      return new TransferError('permanent', 'protocol.sftp.hostKeyChanged', { ...params, expected: verdict.expected.join(', ') }, { fixKey: 'protocol.sftp.hostKeyChanged.fix', connection: true });
     case 'revoked':
-      return new TransferError('permanent', 'protocol.sftp.hostKeyRevoked', params, { connection: true });
+      return new TransferError('permanent', 'protocol.sftp.hostKeyRevoked', params, { fixKey: 'protocol.sftp.hostKeyRevoked.fix', connection: true });
   }
 }
 

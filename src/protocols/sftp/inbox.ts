@@ -57,9 +57,9 @@ function skipReason(name: string, stat: RemoteListing['stat']): string | undefin
 function inboxError(error: unknown, keeper: LinkKeeper, inbox: string): TransferError {
   const mapped = operationError(error, { path: inbox, connectionLost: keeper.lost });
   if (mapped.key === 'protocol.sftp.notFound') {
-    return new TransferError('permanent', 'protocol.sftp.inboxMissing', { path: inbox }, { connection: true, cause: error });
+    return new TransferError('permanent', 'protocol.sftp.inboxMissing', { path: inbox }, { fixKey: 'protocol.sftp.inboxMissing.fix', connection: true, cause: error });
   }
-  return mapped.kind === 'permanent' ? new TransferError('permanent', mapped.key, mapped.params, { connection: true, cause: error }) : mapped;
+  return mapped.kind === 'permanent' ? new TransferError('permanent', mapped.key, mapped.params, { fixKey: mapped.fixKey, connection: true, cause: error }) : mapped;
 }
 
 function byMtimeThenName(a: RemoteEntry, b: RemoteEntry): number {
@@ -160,7 +160,7 @@ function entryPath(settings: SftpSettings, entry: RemoteEntry): string {
 }
 
 function requireInbox(settings: SftpSettings): string {
-  if (settings.inbox === undefined) throw new TransferError('permanent', 'protocol.sftp.noInbox', {}, { connection: true });
+  if (settings.inbox === undefined) throw new TransferError('permanent', 'protocol.sftp.noInbox', {}, { fixKey: 'protocol.sftp.noInbox.fix', connection: true });
   return settings.inbox;
 }
 

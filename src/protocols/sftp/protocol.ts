@@ -1,26 +1,19 @@
 // The `sftp` protocol: any SFTP partner (DILA télédossiers and flux retours…), through
 // ssh2-sftp-client. Behaviour, keys and errors: docs/protocols/sftp.md.
-import { TransferError, type ProtocolContext, type ProtocolDefinition, type ProtocolSession } from '../contract.js';
+import type { ProtocolContext, ProtocolSession } from '../contract.js';
+import { defineProtocol } from '../define.js';
 import { checkSftp } from './check.js';
 import { acknowledgeEntry, fetchEntry, listInbox } from './inbox.js';
 import { LinkKeeper } from './link-keeper.js';
 import { NextFile } from './next-file.js';
 import { sendFile, verifySent } from './send.js';
-import { resolveSftpSettings, sftpSettingProblems } from './settings.js';
+import { sftpDeclaration } from './options.js';
+import { resolveSftpSettings } from './settings.js';
 
-export const sftpProtocol: ProtocolDefinition = {
-  name: 'sftp',
-  capabilities: ['send', 'list', 'fetch', 'acknowledge', 'check', 'verify'],
-  validate: (profile, options) => sftpSettingProblems(profile, options),
-  open: async (context) => openSftpSession(context),
-};
+export const sftpProtocol = defineProtocol(sftpDeclaration, { open: (context) => openSftpSession(context) });
 
 /** Nothing is connected until the first request: opening never fails for a network reason. */
 export function openSftpSession(context: ProtocolContext): ProtocolSession {
-  const [problem] = sftpSettingProblems(context.profile, context.options);
-  if (problem !== undefined) {
-    throw new TransferError('permanent', problem.messageKey, { ...problem.params, key: `${problem.where}.${problem.key}` }, { connection: true });
-  }
   const settings = resolveSftpSettings(context.profile, context.options, { configDir: context.configDir, root: context.root });
   const keeper = new LinkKeeper(settings, context.profileName, context.log);
   const next = new NextFile(keeper);

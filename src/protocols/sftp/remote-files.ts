@@ -28,9 +28,9 @@ export function sftpRequest<T>(run: (sftp: SFTPWrapper, done: (error: Error | nu
         else resolve(value as T);
       });
     } catch (error) {
-      // ssh2 throws at once when an extension is missing.
+      // ssh2 throws at once when an extension is missing: thrown from the executor, it rejects the promise as is.
       stopListening();
-      reject(error);
+      throw error;
     }
   });
 }
@@ -62,7 +62,7 @@ export async function listFolder(link: SftpLink, path: string): Promise<RemoteLi
 }
 
 export function removeFile(link: SftpLink, path: string): Promise<void> {
-  return sftpRequest<void>((sftp, done) => sftp.unlink(path, done), link);
+  return sftpRequest<undefined>((sftp, done) => sftp.unlink(path, done), link);
 }
 
 /** Never throws: a leftover that cannot be removed is only untidy. Resolves whether it is gone. */
@@ -78,12 +78,12 @@ export async function removeQuietly(link: SftpLink, path: string): Promise<boole
 
 /** The standard SFTP rename: the protocol forbids it to replace a file (OpenSSH honours that atomically). */
 export function renameNoReplace(link: SftpLink, from: string, to: string): Promise<void> {
-  return sftpRequest<void>((sftp, done) => sftp.rename(from, to, done), link);
+  return sftpRequest<undefined>((sftp, done) => sftp.rename(from, to, done), link);
 }
 
 /** `posix-rename@openssh.com`: atomic, and replaces the target if there is one. */
 export function posixRename(link: SftpLink, from: string, to: string): Promise<void> {
-  return sftpRequest<void>((sftp, done) => sftp.ext_openssh_rename(from, to, done), link);
+  return sftpRequest<undefined>((sftp, done) => sftp.ext_openssh_rename(from, to, done), link);
 }
 
 /** Creates the folder and its missing parents, like `mkdir -p`. */

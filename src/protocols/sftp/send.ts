@@ -57,7 +57,8 @@ export async function sendFile(keeper: LinkKeeper, next: NextFile, item: SendIte
     throw operationError(error, { path: tempPath, connectionLost: keeper.lost });
   }
   // The next file's temporary file is opened together with this rename, unless the server is `serial`.
-  const prepareNext = options.nextName === undefined || keeper.settings.serial ? undefined : () => next.prepare(link, dir, options.nextName!);
+  const { nextName } = options;
+  const prepareNext = nextName === undefined || keeper.settings.serial ? undefined : () => next.prepare(link, dir, nextName);
   await publish({ keeper, link, tempPath, finalPath, name, prepareNext });
   return { remoteId: finalPath, state: 'acknowledged' };
 }
@@ -88,7 +89,7 @@ async function uploadInOneRequest(request: OneRequestUpload): Promise<void> {
 
 function requireRemoteDir(keeper: LinkKeeper): string {
   const dir = keeper.settings.remoteDir;
-  if (dir === undefined) throw new TransferError('permanent', 'protocol.sftp.noRemoteDir', {}, { connection: true });
+  if (dir === undefined) throw new TransferError('permanent', 'protocol.sftp.noRemoteDir', {}, { fixKey: 'protocol.sftp.noRemoteDir.fix', connection: true });
   return dir;
 }
 
@@ -99,15 +100,15 @@ export async function ensureRemoteDir(keeper: LinkKeeper, link: SftpLink, dir: s
     const found = await statOrUndefined(link, dir);
     if (found === undefined) {
       if (!keeper.settings.createRemoteDir) {
-        throw new TransferError('permanent', 'protocol.sftp.remoteDirMissing', { path: dir }, { connection: true });
+        throw new TransferError('permanent', 'protocol.sftp.remoteDirMissing', { path: dir }, { fixKey: 'protocol.sftp.remoteDirMissing.fix', connection: true });
       }
       await makeFolders(link, dir);
     } else if (!found.isDirectory) {
-      throw new TransferError('permanent', 'protocol.sftp.notFolder', { path: dir }, { connection: true });
+      throw new TransferError('permanent', 'protocol.sftp.notFolder', { path: dir }, { fixKey: 'protocol.sftp.notFolder.fix', connection: true });
     }
   } catch (error) {
     const mapped = operationError(error, { path: dir, connectionLost: keeper.lost });
-    throw mapped.kind === 'permanent' ? new TransferError('permanent', mapped.key, mapped.params, { connection: true, cause: error }) : mapped;
+    throw mapped.kind === 'permanent' ? new TransferError('permanent', mapped.key, mapped.params, { fixKey: mapped.fixKey, connection: true, cause: error }) : mapped;
   }
   keeper.knownFolders.add(dir);
 }
@@ -119,7 +120,7 @@ async function refuseIfTaken(keeper: LinkKeeper, link: SftpLink, finalPath: stri
   } catch (error) {
     throw operationError(error, { path: finalPath, connectionLost: keeper.lost });
   }
-  if (existing !== undefined) throw new TransferError('permanent', 'protocol.sftp.exists', { name, path: finalPath });
+  if (existing !== undefined) throw new TransferError('permanent', 'protocol.sftp.exists', { name, path: finalPath }, { fixKey: 'protocol.sftp.exists.fix' });
 }
 
 interface Publication {
@@ -148,7 +149,7 @@ async function publish(publication: Publication): Promise<void> {
     if (keeper.lost) throw operationError(error, { path: finalPath, connectionLost: true, uncertain: true });
     const taken = await statOrUndefined(link, finalPath).catch(() => undefined);
     if (await removeQuietly(link, tempPath)) keeper.untrack(tempPath);
-    if (taken !== undefined) throw new TransferError('permanent', 'protocol.sftp.exists', { name, path: finalPath }, { cause: error });
+    if (taken !== undefined) throw new TransferError('permanent', 'protocol.sftp.exists', { name, path: finalPath }, { fixKey: 'protocol.sftp.exists.fix', cause: error });
     throw operationError(error, { path: finalPath, connectionLost: false });
   }
 }
@@ -222,7 +223,7 @@ async function requireRemoteSize(link: SftpLink, tempPath: string, item: SendIte
 
 function requireStoredSize(stored: number | undefined, item: SendItem, tempPath: string): void {
   if (stored === item.size) return;
-  throw new TransferError('transient', 'protocol.sftp.sizeMismatch', { name: item.name, path: tempPath, expected: item.size, actual: stored ?? 0 });
+  throw new TransferError('transient', 'protocol.sftp.sizeMismatch', { name: item.name, path: tempPath, expected: item.size, actual: stored ?? 0 }, { fixKey: 'protocol.sftp.sizeMismatch.fix' });
 }
 
 /** Present only when the final file holds exactly the recorded bytes (size, then sha256 of its content). */

@@ -56,7 +56,7 @@ export async function openForWriting(link: SftpLink, remotePath: string): Promis
 }
 
 export function closeRemoteFile(link: SftpLink, file: OpenRemoteFile): Promise<void> {
-  return sftpRequest<void>((sftp, done) => sftp.close(file.handle, done), link);
+  return sftpRequest<undefined>((sftp, done) => sftp.close(file.handle, done), link);
 }
 
 /**
@@ -68,7 +68,7 @@ export async function writeWholeAndClose(link: SftpLink, file: OpenRemoteFile, c
   const progress = progressReporter(options);
   const { handle } = file;
   const written =
-    content.length === 0 ? Promise.resolve() : sftpRequest<void>((sftp, done) => sftp.write(handle, content, 0, content.length, 0, done), link);
+    content.length === 0 ? Promise.resolve() : sftpRequest<undefined>((sftp, done) => sftp.write(handle, content, 0, content.length, 0, done), link);
   const stored = sftpRequest<Stats>((sftp, done) => sftp.fstat(handle, done), link);
   const closed = closeRemoteFile(link, file);
   const [write, stat, close] = await whileAbortable(link, options.signal, () => Promise.allSettled([written, stored, closed]));

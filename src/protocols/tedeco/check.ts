@@ -101,8 +101,9 @@ async function pairChecks(spool: CheckedSpool): Promise<PairChecks> {
     results.push({ id: 'tedeco.pairs.dataWithoutRequest', status: 'warn', key: 'diagnose.tedeco.dataWithoutRequest', params: { path: folder, count: dataAlone.length, names: shown(dataAlone) }, fixKey: 'diagnose.tedeco.dataWithoutRequest.fix' });
   }
   const stale = waiting.filter((request) => request.age > settings.staleRequestMs).sort((a, b) => b.age - a.age);
-  if (stale.length > 0) {
-    const params = { count: stale.length, names: shown(stale.map((request) => request.name)), hours: Math.floor(stale[0]!.age / 3_600_000), threshold: formatDuration(settings.staleRequestMs) };
+  const oldest = stale[0];
+  if (oldest !== undefined) {
+    const params = { count: stale.length, names: shown(stale.map((request) => request.name)), hours: Math.floor(oldest.age / 3_600_000), threshold: formatDuration(settings.staleRequestMs) };
     results.push({ id: 'tedeco.pending', status: 'fail', key: 'diagnose.tedeco.staleRequests', params, fixKey: 'diagnose.tedeco.staleRequests.fix' });
   } else {
     results.push({ id: 'tedeco.pending', status: 'ok', key: 'diagnose.tedeco.pending', params: { count: waiting.length } });
@@ -137,7 +138,7 @@ async function folderProblem(id: string, folder: string, role: SpoolFolderRole):
     return undefined;
   } catch (error) {
     if (!isTransferError(error)) throw error;
-    return { id, status: 'fail', key: error.key, params: error.params, fixKey: `${error.key}.fix` };
+    return { id, status: 'fail', key: error.key, params: error.params, ...(error.fixKey === undefined ? {} : { fixKey: error.fixKey }) };
   }
 }
 

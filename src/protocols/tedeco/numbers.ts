@@ -39,7 +39,7 @@ export async function takeRequestNumber(counters: CounterStore, ead: string, inU
     if (!inUse.has(numberKey(taken))) return taken;
     log.warn('protocol.tedeco.numberInUse', { number: taken, counter });
   }
-  throw new TransferError('permanent', 'protocol.tedeco.noFreeNumber', { counter, count: MAX_SKIPPED }, { connection: true });
+  throw new TransferError('permanent', 'protocol.tedeco.noFreeNumber', { counter, count: MAX_SKIPPED }, { fixKey: 'protocol.tedeco.noFreeNumber.fix', connection: true });
 }
 
 export async function takeCounter(counters: CounterStore, counter: string, log: ProtocolLog): Promise<string> {

@@ -6,47 +6,42 @@
 // checks each against what it declares: the request side cannot list (the agent consumes what we
 // write), the return side cannot send. The registered protocol is both in one session.
 import { dryRunCounters } from '../../naming/counter-store.js';
-import { TransferError, type CheckResult, type ProtocolContext, type ProtocolDefinition, type ProtocolSession } from '../contract.js';
+import type { CheckResult, ProtocolContext, ProtocolSession } from '../contract.js';
+import { defineProtocol, refuseInvalidSettings } from '../define.js';
 import { checkRequestSide, checkReturnSide, checkSpoolRoot } from './check.js';
+import { tedecoDeclaration } from './options.js';
 import { acknowledgeReturn, fetchReturn, listReturns, type ReturnSide } from './returns.js';
 import { sendPair, verifyPair, type RequestSide } from './send.js';
-import { resolveTedecoSettings, tedecoProblems, type TedecoSettings } from './settings.js';
+import { resolveTedecoSettings } from './settings.js';
 import { spoolLayout, type SpoolLayout } from './spool.js';
 
 type Clock = () => Date;
+const clock: Clock = () => new Date();
 
-export const tedecoRequestSide: ProtocolDefinition = {
-  name: 'tedeco',
+export const tedecoRequestSide = defineProtocol(tedecoDeclaration, {
   capabilities: ['send', 'verify', 'check'],
-  validate: tedecoProblems,
-  open: async (context) => openRequestSide(context),
-};
+  open: (context) => requestSession(sideOf(context, clock)),
+});
 
-export const tedecoReturnSide: ProtocolDefinition = {
-  name: 'tedeco',
+export const tedecoReturnSide = defineProtocol(tedecoDeclaration, {
   capabilities: ['list', 'fetch', 'acknowledge', 'check'],
-  validate: tedecoProblems,
-  open: async (context) => openReturnSide(context),
-};
+  open: (context) => returnSession(sideOf(context, clock)),
+});
 
-export const tedecoProtocol: ProtocolDefinition = {
-  name: 'tedeco',
-  capabilities: ['send', 'verify', 'list', 'fetch', 'acknowledge', 'check'],
-  validate: tedecoProblems,
-  open: async (context) => openTedecoSession(context),
-};
+export const tedecoProtocol = defineProtocol(tedecoDeclaration, { open: (context) => bothSides(sideOf(context, clock)) });
 
-/** `now` is for tests (a year change); sessions otherwise read the clock. */
-export function openRequestSide(context: ProtocolContext, now: Clock = () => new Date()): ProtocolSession {
+/** A side opened with the caller's clock (tests: a year change), its settings checked as the definitions' `open` does. */
+export function openRequestSide(context: ProtocolContext, now: Clock = clock): ProtocolSession {
+  refuseInvalidSettings(tedecoDeclaration, context);
   return requestSession(sideOf(context, now));
 }
 
-export function openReturnSide(context: ProtocolContext): ProtocolSession {
-  return returnSession(sideOf(context, () => new Date()));
+export function openTedecoSession(context: ProtocolContext, now: Clock = clock): ProtocolSession {
+  refuseInvalidSettings(tedecoDeclaration, context);
+  return bothSides(sideOf(context, now));
 }
 
-export function openTedecoSession(context: ProtocolContext, now: Clock = () => new Date()): ProtocolSession {
-  const side = sideOf(context, now);
+function bothSides(side: RequestSide): ProtocolSession {
   return {
     ...requestSession(side),
     ...returnSession(side),
@@ -60,7 +55,7 @@ function requestSession(side: RequestSide): ProtocolSession {
     send: (item, options = {}) => sendPair(side, item, options),
     verify: (item) => verifyPair(side, item),
     check: async (options = {}) => withSpoolRoot(side.layout, () => checkRequestSide(side, options.writeProbe ?? false)),
-    close: async () => undefined,
+    close: () => Promise.resolve(),
   };
 }
 
@@ -70,7 +65,7 @@ function returnSession(side: ReturnSide): ProtocolSession {
     fetch: (entry, destPath, options = {}) => fetchReturn(side, entry, destPath, options),
     acknowledge: (entry) => acknowledgeReturn(side, entry),
     check: async () => withSpoolRoot(side.layout, () => checkReturnSide(side.layout)),
-    close: async () => undefined,
+    close: () => Promise.resolve(),
   };
 }
 
@@ -81,7 +76,7 @@ async function withSpoolRoot(layout: SpoolLayout, rest: () => Promise<CheckResul
 
 /** What both sides work with (the return side needs only part of it). */
 function sideOf(context: ProtocolContext, now: Clock): RequestSide {
-  const settings = settingsOf(context);
+  const settings = resolveTedecoSettings(context.profile, context.options, context.configDir);
   return {
     settings,
     layout: spoolLayout(settings.spool, settings.ead),
@@ -91,14 +86,4 @@ function sideOf(context: ProtocolContext, now: Clock): RequestSide {
     log: context.log,
     now,
   };
-}
-
-/** Invalid settings reaching a session are refused like a connection that cannot be made. */
-function settingsOf(context: ProtocolContext): TedecoSettings {
-  const [problem] = tedecoProblems(context.profile, context.options);
-  if (problem !== undefined) {
-    const key = `${problem.where === 'profile' ? `profiles.${context.profileName}.tedeco` : 'options'}.${problem.key}`;
-    throw new TransferError('permanent', problem.messageKey, { ...problem.params, key }, { connection: true });
-  }
-  return resolveTedecoSettings(context.profile, context.options, context.configDir);
 }

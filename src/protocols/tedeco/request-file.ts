@@ -1,7 +1,7 @@
 // The request file `rqNNNN.<ead>`: ordo's own format (no public specification exists), documented in
 // docs/protocols/tedeco.md — one `key=value` per line, Windows-1252, CRLF, always in this order.
 import type { RequestType } from './rfa.js';
-import { encodeWindows1252 } from './windows-1252.js';
+import { encodeWindows1252 } from '../../shared/windows-1252.js';
 
 export const REQUEST_FORMAT = 'ordo-tedeco-1';
 

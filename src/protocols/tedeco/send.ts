@@ -79,7 +79,7 @@ async function recordsOf(side: RequestSide, item: SendItem, signal: AbortSignal 
       recordLength: side.settings.recordLength,
       records: count.records,
       rest: count.rest,
-    });
+    }, { fixKey: 'protocol.tedeco.partialRecord.fix' });
   }
   return count.records;
 }
@@ -140,7 +140,7 @@ async function requestAlreadyThere(side: RequestSide, item: SendItem, data: Data
     return { remoteId: requestFileName(data.number, side.settings.ead), state: 'acknowledged', detail: { data: data.name } };
   }
   await removeQuietly(dataPath);
-  throw new TransferError('transient', 'protocol.tedeco.requestClash', { request: requestPath, data: data.name });
+  throw new TransferError('transient', 'protocol.tedeco.requestClash', { request: requestPath, data: data.name }, { fixKey: 'protocol.tedeco.requestClash.fix' });
 }
 
 async function requestFields(side: RequestSide, item: SendItem, data: DataFile, records: number): Promise<RequestFields> {
@@ -190,8 +190,10 @@ async function dataWithoutRequest(side: RequestSide, item: SendItem): Promise<Da
   const listing = await readListing(side);
   for (const [key, name] of listing.data) {
     if (listing.requests.has(key)) continue;
-    if (await holdsFile(join(side.layout.requests, name), item)) {
-      return { number: pairFileOf(name, side.settings.ead)!.digits, name };
+    // Always a pair file: the listing holds only the names pairFileOf accepted.
+    const file = pairFileOf(name, side.settings.ead);
+    if (file !== undefined && (await holdsFile(join(side.layout.requests, name), item))) {
+      return { number: file.digits, name };
     }
   }
   return undefined;

@@ -35,6 +35,7 @@ export function returnPattern(ead: string): string {
 }
 
 function caseless(text: string): string {
+  // eslint-disable-next-line @typescript-eslint/no-misused-spread -- code points are the unit wanted: a glob class must not split a surrogate pair, and letter case is per character, not per grapheme.
   return [...text].map((char) => (char.toLowerCase() === char.toUpperCase() ? char : `[${char.toLowerCase()}${char.toUpperCase()}]`)).join('');
 }
 
@@ -47,9 +48,10 @@ export interface PairFile {
 
 /** `rqNNNN.<ead>` or `fiNNNN.<ead>`, in any letter case. */
 export function pairFileOf(name: string, ead: string): PairFile | undefined {
-  const match = /^(rq|fi)([0-9]+)\.(.+)$/i.exec(name);
-  if (match === null || match[3]!.toLowerCase() !== ead.toLowerCase()) return undefined;
-  return { kind: match[1]!.toLowerCase() === 'rq' ? 'request' : 'data', digits: match[2]!, name };
+  // Every group takes part in a match: the undefined checks only narrow the indexing.
+  const [, prefix, digits, suffix] = /^(rq|fi)([0-9]+)\.(.+)$/i.exec(name) ?? [];
+  if (prefix === undefined || digits === undefined || suffix?.toLowerCase() !== ead.toLowerCase()) return undefined;
+  return { kind: prefix.toLowerCase() === 'rq' ? 'request' : 'data', digits, name };
 }
 
 /** Numbers compare by value: `rq042` and `rq0042` are the same request for the agent's counter. */

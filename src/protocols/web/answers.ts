@@ -22,7 +22,7 @@ export async function readPage(body: Body, headers: Headers, limit: number, host
   let size = 0;
   for await (const chunk of body) {
     size += (chunk as Buffer).length;
-    if (size > limit) throw new TransferError('permanent', 'protocol.web.answerTooLarge', { host, limit });
+    if (size > limit) throw new TransferError('permanent', 'protocol.web.answerTooLarge', { host, limit }, { fixKey: 'protocol.web.answerTooLarge.fix' });
     chunks.push(chunk as Buffer);
   }
   return decode(Buffer.concat(chunks), headerValue(headers, 'content-type'));

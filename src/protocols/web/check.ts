@@ -4,8 +4,8 @@
 // expiry date, names) — then whatever the protocol's own probe concluded (credentials, listing…).
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { lookup } from 'node:dns/promises';
-import { isIP } from 'node:net';
-import { connect, type DetailedPeerCertificate, type PeerCertificate, type TLSSocket } from 'node:tls';
+import { isIP, type Socket } from 'node:net';
+import { connect, type Certificate, type DetailedPeerCertificate, type PeerCertificate, type TLSSocket } from 'node:tls';
 import { isTransferError, type CheckResult } from '../contract.js';
 import type { WebClient } from './client.js';
 import { errorCodeOf, proxyHost } from './errors.js';
@@ -20,6 +20,15 @@ interface Observed {
   address?: string;
   tls?: { certificate: DetailedPeerCertificate; protocol: string; authorizationError: string | undefined };
 }
+
+/** The socket undici reports: TLS for `https:`, plain for `http:` (and then not `encrypted`). */
+type ConnectedSocket = TLSSocket | (Socket & { encrypted?: undefined });
+
+/**
+ * A certificate of the chain as Node hands it over: `issuerCertificate` is left out when the chain the
+ * peer sent stops short of a root (a root's own is itself), and a missing certificate is `{}`.
+ */
+type ChainCertificate = Omit<DetailedPeerCertificate, 'issuer' | 'issuerCertificate'> & { issuer?: Certificate; issuerCertificate?: ChainCertificate };
 
 /**
  * @param prefix the protocol's name, which starts every check id (`xfb.tls`, `http.dns`…)
@@ -44,15 +53,15 @@ async function watchedChecks(client: WebClient, url: URL, prefix: string, probe:
   const results: CheckResult[] = [await nameCheck(client, url, prefix)];
   const observed: Observed = {};
   const onConnected = (message: unknown): void => {
-    const { connectParams, socket } = message as { connectParams?: { hostname?: string; port?: string | number }; socket?: TLSSocket };
-    if (socket === undefined || connectParams?.hostname !== url.hostname || String(connectParams.port ?? '') !== String(url.port)) return;
+    const { connectParams, socket } = message as { connectParams?: { hostname?: string; port?: string | number }; socket?: ConnectedSocket };
+    if (socket === undefined || connectParams?.hostname !== url.hostname || String(connectParams.port ?? '') !== url.port) return;
     observed.address = socket.remoteAddress ?? '?';
     if (socket.encrypted) {
       const problem = socket.authorizationError as Error | string | null | undefined;
       observed.tls = {
         certificate: socket.getPeerCertificate(true),
         protocol: socket.getProtocol() ?? '?',
-        authorizationError: problem === null || problem === undefined ? undefined : String(problem instanceof Error ? problem.message : problem),
+        authorizationError: problem === null || problem === undefined ? undefined : problem instanceof Error ? problem.message : problem,
       };
     }
   };
@@ -62,7 +71,8 @@ async function watchedChecks(client: WebClient, url: URL, prefix: string, probe:
   };
   subscribe('undici:client:connected', onConnected);
   subscribe('undici:proxy:connected', onProxy);
-  let outcome: CheckResult[] | unknown;
+  // The probe's checks, or what it threw.
+  let outcome: unknown;
   try {
     outcome = await probe(client);
   } catch (error) {
@@ -110,8 +120,9 @@ function tlsCheck(tls: NonNullable<Observed['tls']>, url: URL, prefix: string, i
 
 function describeCertificate(certificate: PeerCertificate | DetailedPeerCertificate): { subject: string; names: string; chain: string; until: string; days: number } {
   const chain: string[] = [];
-  let current: DetailedPeerCertificate | undefined = certificate as DetailedPeerCertificate;
-  for (let depth = 0; current !== undefined && depth < 8 && Object.keys(current).length > 0; depth += 1) {
+  // Only ever an issuer that is there: the loop stops at a chain's end.
+  let current: ChainCertificate = certificate;
+  for (let depth = 0; depth < 8 && Object.keys(current).length > 0; depth += 1) {
     chain.push(commonName(current.subject));
     if (current.issuerCertificate === undefined || current.issuerCertificate === current) {
       if (current.issuerCertificate === undefined && current.issuer !== undefined) chain.push(commonName(current.issuer));
@@ -140,7 +151,7 @@ function commonName(name: PeerCertificate['subject'] | undefined): string {
 /** A probe that failed: each network failure becomes the check it belongs to, with its fix. */
 async function failureChecks(error: unknown, client: WebClient, url: URL, prefix: string): Promise<CheckResult[]> {
   if (!isTransferError(error)) throw error;
-  const check = (what: string): CheckResult => ({ id: `${prefix}.${what}`, status: 'fail', key: error.key, params: error.params, fixKey: `${error.key}.fix` });
+  const check = (what: string): CheckResult => ({ id: `${prefix}.${what}`, status: 'fail', key: error.key, params: error.params, ...(error.fixKey === undefined ? {} : { fixKey: error.fixKey }) });
   if (error.key === 'protocol.web.dns') return [check('dns')];
   if (error.key.startsWith('protocol.web.proxy')) return [check('proxy')];
   if (error.key === 'protocol.web.unreachable') return [check(client.settings.proxy === undefined ? 'tcp' : 'proxy')];

@@ -45,26 +45,26 @@ export function networkFailure(error: unknown, context: FailureContext): Transfe
   const { host, bodyLeft } = context;
   const proxyStatus = proxyAnswer(error);
   if (proxyStatus !== undefined) return proxyFailure(proxyStatus, context, error);
-  if (DNS_CODES.has(code)) return new TransferError('transient', 'protocol.web.dns', { host, code }, { connection: true, cause: error });
-  if (UNREACHABLE_CODES.has(code)) return new TransferError('transient', 'protocol.web.unreachable', { host, code }, { connection: true, cause: error });
+  if (DNS_CODES.has(code)) return new TransferError('transient', 'protocol.web.dns', { host, code }, { fixKey: 'protocol.web.dns.fix', connection: true, cause: error });
+  if (UNREACHABLE_CODES.has(code)) return new TransferError('transient', 'protocol.web.unreachable', { host, code }, { fixKey: 'protocol.web.unreachable.fix', connection: true, cause: error });
   if (TLS_CODE.test(code)) {
     const detail = error instanceof Error ? redact(error.message) : code;
-    return new TransferError('permanent', 'protocol.web.tls', { host, code, detail }, { connection: true, cause: error });
+    return new TransferError('permanent', 'protocol.web.tls', { host, code, detail }, { fixKey: 'protocol.web.tls.fix', connection: true, cause: error });
   }
   const seconds = Math.round(context.timeoutMs / 100) / 10;
   if (TIMEOUT_CODES.has(code)) {
     const key = bodyLeft ? 'protocol.web.timeoutAfterBody' : 'protocol.web.timeout';
-    return new TransferError('transient', key, { host, seconds }, { uncertain: bodyLeft, cause: error });
+    return new TransferError('transient', key, { host, seconds }, { fixKey: `${key}.fix`, uncertain: bodyLeft, cause: error });
   }
   const key = bodyLeft ? 'protocol.web.cutAfterBody' : 'protocol.web.cut';
-  return new TransferError('transient', key, { host, code }, { uncertain: bodyLeft, cause: error });
+  return new TransferError('transient', key, { host, code }, { fixKey: `${key}.fix`, uncertain: bodyLeft, cause: error });
 }
 
 function proxyFailure(status: number, context: FailureContext, cause: unknown): TransferError {
   const proxy = context.proxy === undefined ? '—' : proxyHost(context.proxy);
-  if (status === 407) return new TransferError('permanent', 'protocol.web.proxyAuth', { proxy }, { connection: true, cause });
+  if (status === 407) return new TransferError('permanent', 'protocol.web.proxyAuth', { proxy }, { fixKey: 'protocol.web.proxyAuth.fix', connection: true, cause });
   const kind = status >= 500 ? 'transient' : 'permanent';
-  return new TransferError(kind, 'protocol.web.proxyRefused', { proxy, host: context.host, status }, { connection: true, cause });
+  return new TransferError(kind, 'protocol.web.proxyRefused', { proxy, host: context.host, status }, { fixKey: 'protocol.web.proxyRefused.fix', connection: true, cause });
 }
 
 export function proxyHost(proxy: string): string {
@@ -94,18 +94,18 @@ export function statusFailure(context: StatusContext): TransferError {
   if (status >= 500 || status === 408 || status === 429) {
     const retryAfterMs = retryAfterToMs(context.retryAfter);
     const key = status >= 500 ? 'protocol.web.serverError' : 'protocol.web.busy';
-    return new TransferError('transient', key, params, { ...words, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) });
+    return new TransferError('transient', key, params, { fixKey: `${key}.fix`, ...words, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) });
   }
-  if (status === 401) return new TransferError('permanent', 'protocol.web.authRefused', params, { ...words, connection: true });
-  if (status === 403) return new TransferError('permanent', 'protocol.web.forbidden', params, { ...words, connection: true });
-  if (status === 404) return new TransferError('permanent', 'protocol.web.notFound', { ...params, address: context.address }, { ...words, connection: true });
-  if (status === 407) return new TransferError('permanent', 'protocol.web.proxyAuth', { proxy: host }, { ...words, connection: true });
+  if (status === 401) return new TransferError('permanent', 'protocol.web.authRefused', params, { fixKey: 'protocol.web.authRefused.fix', ...words, connection: true });
+  if (status === 403) return new TransferError('permanent', 'protocol.web.forbidden', params, { fixKey: 'protocol.web.forbidden.fix', ...words, connection: true });
+  if (status === 404) return new TransferError('permanent', 'protocol.web.notFound', { ...params, address: context.address }, { fixKey: 'protocol.web.notFound.fix', ...words, connection: true });
+  if (status === 407) return new TransferError('permanent', 'protocol.web.proxyAuth', { proxy: host }, { fixKey: 'protocol.web.proxyAuth.fix', ...words, connection: true });
   if (status >= 300 && status < 400) {
     const location = context.location === undefined ? '—' : redact(context.location);
-    return new TransferError('permanent', 'protocol.web.redirect', { ...params, location }, { ...words, connection: true });
+    return new TransferError('permanent', 'protocol.web.redirect', { ...params, location }, { fixKey: 'protocol.web.redirect.fix', ...words, connection: true });
   }
-  if (status >= 400) return new TransferError('permanent', 'protocol.web.rejected', params, words);
-  return new TransferError('permanent', 'protocol.web.unexpectedStatus', params, words);
+  if (status >= 400) return new TransferError('permanent', 'protocol.web.rejected', params, { fixKey: 'protocol.web.rejected.fix', ...words });
+  return new TransferError('permanent', 'protocol.web.unexpectedStatus', params, { fixKey: 'protocol.web.unexpectedStatus.fix', ...words });
 }
 
 /** `Retry-After` in seconds or as an HTTP date; undefined when absent or unreadable. */

@@ -36,8 +36,8 @@ async function readPem(key: string, path: string): Promise<string> {
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new TransferError('permanent', 'protocol.web.tlsFileUnreadable', { key, path, code: errorCode(error) ?? 'UNKNOWN' }, { connection: true, cause: error });
+    throw new TransferError('permanent', 'protocol.web.tlsFileUnreadable', { key, path, code: errorCode(error) ?? 'UNKNOWN' }, { fixKey: 'protocol.web.tlsFileUnreadable.fix', connection: true, cause: error });
   }
-  if (!text.includes('-----BEGIN ')) throw new TransferError('permanent', 'protocol.web.tlsFileNotPem', { key, path }, { connection: true });
+  if (!text.includes('-----BEGIN ')) throw new TransferError('permanent', 'protocol.web.tlsFileNotPem', { key, path }, { fixKey: 'protocol.web.tlsFileNotPem.fix', connection: true });
   return text;
 }

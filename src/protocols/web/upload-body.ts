@@ -67,10 +67,13 @@ export async function openUploadBody(
     get bodyLeft() {
       return state.bodyLeft;
     },
-    close: async () => {
-      reading.destroy();
-      stream.destroy();
-    },
+    // A promise whose executor runs at once: a throw from destroy() rejects it, as in an async function.
+    close: () =>
+      new Promise<void>((resolve) => {
+        reading.destroy();
+        stream.destroy();
+        resolve();
+      }),
   };
 }
 

@@ -21,7 +21,7 @@ export async function checkGateway(client: WebClient, settings: XfbSettings): Pr
     } catch (error) {
       const id = probeCheckId(error);
       if (id === undefined || !isTransferError(error)) throw error;
-      return [{ id, status: 'fail', key: error.key, params: error.params, fixKey: `${error.key}.fix` }];
+      return [{ id, status: 'fail', key: error.key, params: error.params, ...(error.fixKey === undefined ? {} : { fixKey: error.fixKey }) }];
     }
     const waiting = files.filter((file) => file.state === 'B').length;
     return [

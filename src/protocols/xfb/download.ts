@@ -62,7 +62,7 @@ export async function downloadEntry(
     throw interrupted(entry, kept, error);
   }
   if (entry.size !== undefined && bytes !== entry.size) {
-    throw new TransferError('transient', 'protocol.xfb.sizeMismatch', { name: entry.name, bytes, expected: entry.size });
+    throw new TransferError('transient', 'protocol.xfb.sizeMismatch', { name: entry.name, bytes, expected: entry.size }, { fixKey: 'protocol.xfb.sizeMismatch.fix' });
   }
   log.info('protocol.xfb.downloaded', { name: entry.name, bytes });
   return { bytes };
@@ -70,5 +70,5 @@ export async function downloadEntry(
 
 function interrupted(entry: RemoteEntry, bytes: number, error: unknown): TransferError {
   const code = errorCodeOf(error) ?? 'UNKNOWN';
-  return new TransferError('transient', 'protocol.xfb.fetchInterrupted', { name: entry.name, bytes, code }, { cause: error });
+  return new TransferError('transient', 'protocol.xfb.fetchInterrupted', { name: entry.name, bytes, code }, { fixKey: 'protocol.xfb.fetchInterrupted.fix', cause: error });
 }

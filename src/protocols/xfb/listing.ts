@@ -25,7 +25,7 @@ export async function listGateway(client: WebClient, settings: XfbSettings, opti
     throw networkFailure(error, client.failureContext(settings.url, false));
   }
   const { files, skipped, unexpected } = listedFiles(page, settings.url.pathname);
-  if (unexpected !== undefined) throw new TransferError('permanent', 'protocol.xfb.unexpectedListing', { host: settings.url.host, line: unexpected });
+  if (unexpected !== undefined) throw new TransferError('permanent', 'protocol.xfb.unexpectedListing', { host: settings.url.host, line: unexpected }, { fixKey: 'protocol.xfb.unexpectedListing.fix' });
   for (const line of skipped) options.onSkipped?.({ name: line, key: 'protocol.xfb.skippedLine', params: { host: settings.url.host, line } });
   return files;
 }

@@ -5,7 +5,6 @@
 import { decodeEntities, ownWords } from '../web/answers.js';
 
 export const SUCCESS_TITLE = 'File received correctly';
-export const REFUSED_TITLE = 'Transfer refused';
 
 export interface ListedFile {
   name: string;

@@ -21,14 +21,14 @@ export async function gatewayRefusal(
   const serverMessage = words === '' ? {} : { serverMessage: words };
   const { statusCode: status } = response;
   const host = settings.url.host;
-  if (status === 401) return new TransferError('permanent', 'protocol.xfb.badCredentials', { host, status }, { ...serverMessage, connection: true });
+  if (status === 401) return new TransferError('permanent', 'protocol.xfb.badCredentials', { host, status }, { fixKey: 'protocol.xfb.badCredentials.fix', ...serverMessage, connection: true });
   if (status === 403) {
     const params = { host, partner: settings.partner, application: settings.application };
-    return new TransferError('permanent', 'protocol.xfb.partnerNotAuthorised', params, { ...serverMessage, connection: true });
+    return new TransferError('permanent', 'protocol.xfb.partnerNotAuthorised', params, { fixKey: 'protocol.xfb.partnerNotAuthorised.fix', ...serverMessage, connection: true });
   }
-  if (status === 400 && exchange === 'upload') return new TransferError('permanent', 'protocol.xfb.fileRefused', { name: name ?? '', host }, serverMessage);
-  if (status === 410 && exchange === 'download') return new TransferError('permanent', 'protocol.xfb.alreadyTaken', { name: name ?? '', host }, serverMessage);
-  if (status === 404 && exchange === 'download') return new TransferError('permanent', 'protocol.xfb.noSuchFile', { name: name ?? '', host }, serverMessage);
+  if (status === 400 && exchange === 'upload') return new TransferError('permanent', 'protocol.xfb.fileRefused', { name: name ?? '', host }, { fixKey: 'protocol.xfb.fileRefused.fix', ...serverMessage });
+  if (status === 410 && exchange === 'download') return new TransferError('permanent', 'protocol.xfb.alreadyTaken', { name: name ?? '', host }, { fixKey: 'protocol.xfb.alreadyTaken.fix', ...serverMessage });
+  if (status === 404 && exchange === 'download') return new TransferError('permanent', 'protocol.xfb.noSuchFile', { name: name ?? '', host }, { fixKey: 'protocol.xfb.noSuchFile.fix', ...serverMessage });
   return statusFailure({
     host,
     status,

@@ -42,7 +42,7 @@ export async function uploadToGateway(
   const title = pageTitle(page);
   log.info('protocol.xfb.answered', { status: response.statusCode, title: title ?? '—' });
   if (title !== SUCCESS_TITLE) {
-    throw new TransferError('transient', 'protocol.xfb.notConfirmed', { name, host: settings.url.host }, { uncertain: true, serverMessage: gatewayWords(page) });
+    throw new TransferError('transient', 'protocol.xfb.notConfirmed', { name, host: settings.url.host }, { fixKey: 'protocol.xfb.notConfirmed.fix', uncertain: true, serverMessage: gatewayWords(page) });
   }
   return { remoteId: `${settings.url.pathname}/${name}@${uniqueStamp()}`, state: 'acknowledged', detail: { answer: SUCCESS_TITLE } };
 }

@@ -1,8 +1,7 @@
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { findIniKeyLine, iniKeyLine, parseIni, readIniFile } from '../../../src/config/ini.js';
+import { parseIni } from '../../../src/config/ini.js';
 import { decodeText } from '../../../src/config/text-encoding.js';
-import { crlf, tempFolder, windows1252 } from './temp.js';
+import { crlf, windows1252 } from './temp.js';
 
 describe('decodeText', () => {
   it('reads UTF-8 without BOM', () => {
@@ -67,22 +66,11 @@ empty=
     ]);
   });
 
-  it('gives the line of [section] key, case-insensitively', () => {
-    const document = parseIni(text);
-    expect(findIniKeyLine(document, 'scenario:mandats', 'BACKUP.IFEXISTS')).toBe(13);
-    expect(findIniKeyLine(document, 'general', 'share')).toBe(9);
-    expect(findIniKeyLine(document, 'general', 'missing')).toBeUndefined();
-    expect(findIniKeyLine(document, 'nowhere', 'root')).toBeUndefined();
-  });
-
-  it('reads a file from disk in Windows-1252 and finds [DIR:REC] numrec', async () => {
-    const dir = await tempFolder({
-      'automate.ini': windows1252('; compteur de la chaîne\n[general]\nroot=C:\\taskauto\n\n[Dir:Rec]\nNumRec=0042\n'),
-    });
-    const file = join(dir, 'automate.ini');
-    const read = await readIniFile(file);
-    expect(read.encoding).toBe('windows-1252');
-    expect(read.text.startsWith('; compteur de la chaîne\r\n')).toBe(true);
-    expect(await iniKeyLine(file, 'DIR:REC', 'numrec')).toBe(6);
+  it('reads Windows-1252 bytes with CRLF into sections that keep their lines', () => {
+    const bytes = windows1252('; compteur de la chaîne\n[general]\nroot=C:\\taskauto\n\n[Dir:Rec]\nNumRec=0042\n');
+    const { text, encoding } = decodeText(bytes);
+    expect(encoding).toBe('windows-1252');
+    expect(text.startsWith('; compteur de la chaîne\r\n')).toBe(true);
+    expect(parseIni(text).sections[1]).toEqual({ name: 'Dir:Rec', line: 5, entries: [{ key: 'NumRec', value: '0042', line: 6 }], invalidLines: [] });
   });
 });

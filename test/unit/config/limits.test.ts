@@ -97,7 +97,7 @@ describe('YAML aliases and depth', () => {
 describe('values quoted in messages', () => {
   it('a huge bad value is quoted by its first 80 characters, then …', async () => {
     const dir = await tempFolder({
-      'ordo.config.json': JSON.stringify({ ...VALID, scenarios: { PES: { ...VALID.scenarios.PES, retries: { attempts: '${BIG}' }, settle: `${'z'.repeat(300)}` } } }),
+      'ordo.config.json': JSON.stringify({ ...VALID, scenarios: { PES: { ...VALID.scenarios.PES, retries: { attempts: '${BIG}' }, settle: 'z'.repeat(300) } } }),
     });
     const error = await configError(loadConfigFile(join(dir, 'ordo.config.json'), { BIG: 'y'.repeat(10_000_000) }));
     expect(error.problems).toHaveLength(2);

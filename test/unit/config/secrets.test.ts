@@ -1,4 +1,4 @@
-// Secrets never show: not in `config show`, not in any problem message. A stand-in protocol with
+// Secrets never show: not in `config show`, not in any problem message. A stand-in protocol declaring
 // secret keys replaces the registry, since `local` has no profile keys.
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
@@ -8,25 +8,46 @@ import { redact, SECRET_MASK } from '../../../src/shared/redact.js';
 import { setLang } from '../../../src/i18n/index.js';
 import { configError, tempFolder } from './temp.js';
 
-vi.mock('../../../src/protocols/registry.js', () => {
-  const vault = {
+vi.mock('../../../src/protocols/registry.js', async () => {
+  const { declareProtocol, declaredKeys, isSecretPart, say, textType } = await import('../../../src/protocols/options.js');
+  const { localDeclaration } = await import('../../../src/protocols/local/options.js');
+  const text = textType(say('protocol.setting.required', 'key'));
+  const vault = declareProtocol({
     name: 'vault',
     capabilities: [],
+    features: { usesInbox: false },
+    options: [
+      { name: 'url', where: 'profile', type: text, help: 'vault.url' },
+      { name: 'user', where: 'profile', type: text, help: 'vault.user' },
+      { name: 'password', where: 'profile', type: text, secret: true, help: 'vault.password' },
+      { name: 'token', where: 'profile', type: text, secret: true, help: 'vault.token' },
+      { name: 'remoteDir', where: 'options', type: text, help: 'vault.remoteDir' },
+    ],
     // Complains about a short password, quoting it: the loader must mask it.
-    validate: (profile: Record<string, unknown>) =>
-      typeof profile.password === 'string' && profile.password.length < 12
-        ? [{ where: 'profile', key: 'password', messageKey: 'config.value.choice', params: { value: profile.password, accepted: 'longer' } }]
-        : [],
-    open: () => Promise.reject(new Error('not in tests')),
-  };
-  const entries: Record<string, { profileKeys: string[]; optionKeys: string[]; load: () => Promise<unknown> }> = {
-    local: { profileKeys: [], optionKeys: ['target', 'inbox', 'afterRetrieve', 'filter'], load: () => Promise.resolve(undefined) },
-    vault: { profileKeys: ['url', 'user', 'password', 'token'], optionKeys: ['remoteDir'], load: () => Promise.resolve(vault) },
-  };
+    checks: [
+      ({ blocks }) =>
+        typeof blocks.profile.password === 'string' && blocks.profile.password.length < 12
+          ? [{ where: 'profile', key: 'password', messageKey: 'config.value.choice', params: { value: blocks.profile.password, accepted: 'longer' } }]
+          : [],
+    ],
+  });
+  const entries: Record<string, { declaration: typeof localDeclaration | typeof vault; profileKeys: string[]; optionKeys: string[]; load: () => Promise<unknown> }> = {};
+  for (const declaration of [localDeclaration, vault]) {
+    entries[declaration.name] = {
+      declaration,
+      profileKeys: declaredKeys(declaration, 'profile'),
+      optionKeys: declaredKeys(declaration, 'options'),
+      load: () => Promise.reject(new Error('not in tests')),
+    };
+  }
   return {
     protocolNames: () => Object.keys(entries),
     registryEntry: (name: string) => entries[name],
     loadProtocol: (name: string) => entries[name]?.load(),
+    isDeclaredSecret: (protocol: string, where: string, path: readonly string[]) => {
+      const option = entries[protocol]?.declaration.options.find((candidate) => candidate.where === where && candidate.name === path[0]);
+      return option !== undefined && isSecretPart(option, path.slice(0, 2).join('.'));
+    },
   };
 });
 

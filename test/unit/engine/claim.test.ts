@@ -11,11 +11,11 @@ import { otherVolumeDir } from '../../helpers/volumes.js';
 import { deadPid } from '../../helpers/leftovers.js';
 import { scenario, workspace, type Workspace } from '../../helpers/workspace.js';
 
-let ws: Workspace;
+let ws: Workspace | undefined;
 let other: ReturnType<typeof otherVolumeDir>;
 afterEach(() => {
   ws?.cleanup();
-  other?.cleanup();
+  (other as typeof other | undefined)?.cleanup(); // set by cross-volume tests only
 });
 
 const CONTENT = 'x'.repeat(300_000) + 'end';

@@ -14,7 +14,7 @@ import { deadPid } from '../../helpers/leftovers.js';
 import { scenario, workspace, type Workspace } from '../../helpers/workspace.js';
 
 const selection = { scenarios: [], profiles: [] };
-let ws: Workspace;
+let ws: Workspace | undefined;
 const cleanups: Array<() => void> = [];
 afterEach(() => {
   ws?.cleanup();
@@ -139,6 +139,9 @@ describe('queued work', () => {
     const result = await sendOnly(ws);
     expect(result.files.map((f) => [f.name, f.status])).toEqual([['a.xml', 'sent']]);
     expect(readFileSync(join(ws.target, 'a.xml'), 'utf8')).toBe('queued');
+    // No source folder is nothing to look at, not an unreadable one.
+    expect(result.problems).toEqual([]);
+    expect(result.exitCode).toBe(0);
   });
 
   it('temporaries of dead runs are removed from the backup folder and the queue; those of live ones stay', async () => {

@@ -48,7 +48,7 @@ describe('locks and crashes', () => {
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
     let looks = 0;
     let ownerless = 0;
-    let running = true;
+    let running = true as boolean; // cleared by the exit callback: not narrowable
     void exited.then(() => (running = false));
     while (running) {
       if (!existsSync(path)) {

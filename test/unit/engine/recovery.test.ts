@@ -7,7 +7,7 @@ import { send } from '../../../src/core/send.js';
 import { sha256File } from '../../../src/shared/hash.js';
 import { workspace, type Workspace } from '../../helpers/workspace.js';
 
-let ws: Workspace;
+let ws: Workspace | undefined;
 afterEach(() => ws?.cleanup());
 
 async function run(w: Workspace) {

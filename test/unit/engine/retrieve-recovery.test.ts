@@ -10,7 +10,7 @@ import { temporaryName } from '../../../src/shared/temp-names.js';
 import { deadPid, ownTemporary } from '../../helpers/leftovers.js';
 import { workspace, type Workspace } from '../../helpers/workspace.js';
 
-let ws: Workspace;
+let ws: Workspace | undefined;
 afterEach(() => ws?.cleanup());
 
 async function retrieveAll(w: Workspace) {

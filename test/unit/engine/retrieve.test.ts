@@ -6,7 +6,7 @@ import { runCycle, shouldRetrieveInWatch } from '../../../src/core/cycle.js';
 import { readJournal } from '../../../src/core/journal.js';
 import { scenario, workspace, type Workspace } from '../../helpers/workspace.js';
 
-let ws: Workspace;
+let ws: Workspace | undefined;
 afterEach(() => ws?.cleanup());
 const all = { scenarios: [], profiles: [] };
 

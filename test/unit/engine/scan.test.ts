@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { scan } from '../../../src/core/scan.js';
 import { scenario, workspace, type Workspace } from '../../helpers/workspace.js';
 
-let ws: Workspace;
+let ws: Workspace | undefined;
 afterEach(() => ws?.cleanup());
 const runsAsRoot = process.getuid?.() === 0;
 

@@ -1,13 +1,31 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { send } from '../../../src/core/send.js';
 import { readJournal } from '../../../src/core/journal.js';
 import { scenario, workspace, type Workspace } from '../../helpers/workspace.js';
 
 const selection = { scenarios: [], profiles: [] };
-let ws: Workspace;
-afterEach(() => ws?.cleanup());
+let ws: Workspace | undefined;
+afterEach(() => {
+  settling.onPause = undefined;
+  ws?.cleanup();
+});
+
+// The engine's waits, observable: a test can act at the moment the engine starts one (the settle wait
+// between two looks at a source file) instead of guessing when that is with a timer. `onPause` is
+// called with the wait's length and returns true once it has acted (it is then removed).
+const settling = vi.hoisted(() => ({ onPause: undefined as ((ms: number) => boolean) | undefined }));
+vi.mock('../../../src/shared/wait.js', async (importOriginal) => {
+  const original = await importOriginal<typeof import('../../../src/shared/wait.js')>();
+  return {
+    ...original,
+    pause: (ms: number, signal?: AbortSignal): Promise<boolean> => {
+      if (settling.onPause?.(ms) === true) settling.onPause = undefined;
+      return original.pause(ms, signal);
+    },
+  };
+});
 
 async function sendAll(w: Workspace, options: { force?: boolean; dryRun?: boolean; files?: string[]; scenarios?: string[] } = {}) {
   const engine = w.engine({ force: options.force ?? false, dryRun: options.dryRun ?? false });
@@ -152,10 +170,17 @@ describe('send through the local protocol', () => {
     ws = workspace((dir) => [scenario('PES', dir, { settleMs: 300 })]);
     const path = ws.write(ws.source, 'growing.xml', 'part 1');
     const engine = ws.engine();
-    const pending = send(engine, { selection, retrieveAfter: false });
-    setTimeout(() => writeFileSync(path, 'part 1 + part 2'), 100);
-    const result = await pending;
+    // The producer writes more exactly while the engine waits between its two looks at the file.
+    let wroteDuringSettle = false;
+    settling.onPause = (ms) => {
+      if (ms !== 300) return false;
+      writeFileSync(path, 'part 1 + part 2');
+      wroteDuringSettle = true;
+      return true;
+    };
+    const result = await send(engine, { selection, retrieveAfter: false });
     await engine.close();
+    expect(wroteDuringSettle, 'the engine waited the settle time between two looks').toBe(true);
     expect(result.files).toEqual([]);
     expect(readdirSync(ws.source)).toEqual(['growing.xml']);
     const again = await sendAll(ws);

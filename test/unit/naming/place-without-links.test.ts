@@ -10,9 +10,9 @@ vi.mock('node:fs/promises', async (importOriginal) => {
   const actual = await importOriginal<typeof import('node:fs/promises')>();
   return {
     ...actual,
-    link: async () => {
+    link: () => {
       linkCalls.count++;
-      throw Object.assign(new Error('operation not permitted'), { code: 'EPERM' });
+      return Promise.reject(Object.assign(new Error('operation not permitted'), { code: 'EPERM' }));
     },
   };
 });

@@ -21,15 +21,15 @@ function memoryCounters(lastUsed = '0041'): CounterStore & { calls: string[] } {
   const calls: string[] = [];
   return {
     calls,
-    async next(counter: string): Promise<CounterValue> {
+    next(counter: string): Promise<CounterValue> {
       calls.push(`next:${counter}`);
       const value = nextCounterValue(last);
       last = value.value;
-      return value;
+      return Promise.resolve(value);
     },
-    async peek(counter: string): Promise<CounterValue> {
+    peek(counter: string): Promise<CounterValue> {
       calls.push(`peek:${counter}`);
-      return nextCounterValue(last);
+      return Promise.resolve(nextCounterValue(last));
     },
   };
 }

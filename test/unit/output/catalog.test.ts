@@ -1,7 +1,10 @@
-// Every message exists in French and English (all catalogs: cli, config, engine, naming, protocols),
-// with the same placeholders, and the keys the output builds dynamically all exist.
+// Every message exists in French and English (all catalogs: cli, config, engine, naming, and the
+// protocols' own, src/protocols/*/messages.ts), with the same placeholders, and the keys the output
+// builds dynamically all exist.
 import { describe, expect, it } from 'vitest';
 import { catalogKeys, t } from '../../../src/i18n/index.js';
+// The protocols' messages join the catalog with the registry, as in every command that may show one.
+import { protocolNames, registryEntry } from '../../../src/protocols/registry.js';
 import { ExitCode } from '../../../src/shared/errors.js';
 import type { FileStatus } from '../../../src/core/results.js';
 
@@ -32,6 +35,20 @@ describe('message catalogs', () => {
       .filter((k) => keys.fr.includes(k))
       .filter((k) => placeholders(raw(k, 'en')).join() !== placeholders(raw(k, 'fr')).join());
     expect(different).toEqual([]);
+  });
+
+  it('holds the messages of every protocol of the registry, each under its own name, and those they share', () => {
+    for (const lang of ['en', 'fr'] as const) {
+      const known = new Set(keys[lang]);
+      for (const name of protocolNames()) {
+        const own = Object.keys(registryEntry(name)!.messages[lang]);
+        expect(own.length, `${name} ${lang}`).toBeGreaterThan(0);
+        expect(own.filter((key) => !known.has(key)), `${name} ${lang}`).toEqual([]);
+        expect(own.filter((key) => !key.startsWith(`protocol.${name}.`) && !key.startsWith(`diagnose.${name}.`)), `${name} ${lang}`).toEqual([]);
+      }
+      const shared = ['common', 'setting', 'web'].filter((name) => !keys[lang].some((key) => key.startsWith(`protocol.${name}.`)));
+      expect(shared, lang).toEqual([]);
+    }
   });
 
   it('has every message the output builds from a status, an exit code or a command name', () => {

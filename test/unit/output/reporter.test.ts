@@ -87,7 +87,7 @@ describe('routing', () => {
     r.out.cycle(result());
     expect(r.stdout.text).toMatch(/ok\.xml sent[\s\S]*ko\.xml refused[\s\S]*Done:/);
     expect(r.stdout.text).not.toMatch(/unreachable/);
-    expect(r.stderr.text).toMatch(/^✖ PES: https:\/\/agent:XXXXXXXX@gw\.example\/depot-xt unreachable\n  → check the password XXXXXXXX\n$/);
+    expect(r.stderr.text).toMatch(/^✖ PES: https:\/\/agent:XXXXXXXX@gw\.example\/depot-xt unreachable\n {2}→ check the password XXXXXXXX\n$/);
   });
 
   it('--quiet: nothing on stdout, only what failed on stderr', () => {
@@ -195,7 +195,7 @@ describe('failures', () => {
   it('an unexpected error says "internal error", exit 1, the stack only with -v', () => {
     const plain = reporter();
     expect(plain.out.failure(new TypeError('x is not a function'))).toBe(1);
-    expect(plain.stderr.text).toMatch(/^✖ Internal error: x is not a function\n  → .*-v/);
+    expect(plain.stderr.text).toMatch(/^✖ Internal error: x is not a function\n {2}→ .*-v/);
     expect(plain.stderr.text).not.toMatch(/at /);
     const verbose = reporter({ verbose: true });
     verbose.out.failure(new TypeError('x is not a function'));

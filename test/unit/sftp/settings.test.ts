@@ -51,8 +51,8 @@ describe('sftp settings', () => {
       'profile.serial:protocol.sftp.setting.boolean',
       'profile.ciphers:protocol.sftp.setting.list',
       'options.remoteDir:protocol.sftp.setting.text',
-      'options.afterRetrieve:protocol.sftp.setting.afterRetrieve',
       'options.filter:protocol.sftp.setting.filterPath',
+      'options.afterRetrieve:protocol.sftp.setting.afterRetrieve',
       'options.createRemoteDir:protocol.sftp.setting.boolean',
     ]);
     expect(problems.find((problem) => problem.key === 'hostKey')?.params).toEqual({ key: 'hostKey', value: 'MD5:16:27:ac' });

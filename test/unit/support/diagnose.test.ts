@@ -12,7 +12,7 @@ import { deadPid, ownTemporary } from '../../helpers/leftovers.js';
 
 import { scenario, workspace, type Workspace } from '../../helpers/workspace.js';
 
-let ws: Workspace;
+let ws: Workspace | undefined;
 afterEach(() => ws?.cleanup());
 
 const byId = (checks: DiagnoseCheck[], id: string) => checks.filter((c) => c.id === id);

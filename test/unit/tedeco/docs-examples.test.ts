@@ -30,7 +30,7 @@ async function load(page: string, language: 'json' | 'ini') {
   try {
     return await loadConfigFile(file, env);
   } catch (error) {
-    throw new Error(`${page} (${language}): ${(error as ConfigError).problems?.map((p) => `${p.key}: ${p.message}`).join('; ') ?? String(error)}`);
+    throw new Error(`${page} (${language}): ${(error as Partial<ConfigError>).problems?.map((p) => `${p.key}: ${p.message}`).join('; ') ?? String(error)}`);
   }
 }
 

@@ -7,7 +7,7 @@ import { readJournal } from '../../../src/core/journal.js';
 import { tedecoRequest } from '../../../src/core/tedeco-request.js';
 import { scenario, workspace, type Workspace } from '../../helpers/workspace.js';
 
-let ws: Workspace;
+let ws: Workspace | undefined;
 afterEach(() => ws?.cleanup());
 
 function tedecoWorkspace(): Workspace & { requests: string } {

@@ -2,7 +2,6 @@
 import { describe, expect, it } from 'vitest';
 import { encodeRequest, parseRequest, type RequestFields } from '../../../src/protocols/tedeco/request-file.js';
 import { fillRfa, rfaTokenProblems } from '../../../src/protocols/tedeco/rfa.js';
-import { encodeWindows1252 } from '../../../src/protocols/tedeco/windows-1252.js';
 
 const etatCivil: RequestFields = {
   request: '0042',
@@ -58,10 +57,6 @@ describe('request file', () => {
       Buffer.concat([byte(0xc9), text('tat civil d'), byte(0x92), byte(0xce), text('le '), byte(0x96), text(' n'), byte(0xb0), text('2 '), byte(0x80), text(' '), byte(0x9c), text(' ?.txt')]),
     );
     expect(replaced).toEqual(['漢']);
-  });
-
-  it('normalises decomposed accents before encoding them', () => {
-    expect(encodeWindows1252('e\u0301te\u0301').bytes).toEqual(Buffer.from([0xe9, 0x74, 0xe9]));
   });
 });
 

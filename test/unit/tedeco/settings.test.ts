@@ -1,17 +1,21 @@
 // The keys of the `tedeco` protocol: what the configuration check reports, and how values are read.
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { declaredKeys, settingProblems } from '../../../src/protocols/options.js';
 import { registryEntry } from '../../../src/protocols/registry.js';
-import { resolveTedecoSettings, TEDECO_OPTION_KEYS, TEDECO_PROFILE_KEYS, tedecoProblems } from '../../../src/protocols/tedeco/settings.js';
+import { tedecoDeclaration } from '../../../src/protocols/tedeco/options.js';
+import { resolveTedecoSettings } from '../../../src/protocols/tedeco/settings.js';
 import { tedecoProtocol } from '../../../src/protocols/tedeco/protocol.js';
+
+const tedecoProblems = (profile: Record<string, unknown>, options: Record<string, unknown>) => settingProblems(tedecoDeclaration, { profile, options });
 
 const profile = { spool: 'C:\\tedeco', alias: 'INSEE', ead: 'ECIVIL' };
 const options = { type: 'etatcivil', recordLength: 120 };
 
 describe('tedeco settings', () => {
   it('the registry declares the same keys as the protocol', () => {
-    expect(registryEntry('tedeco')?.profileKeys).toEqual([...TEDECO_PROFILE_KEYS]);
-    expect(registryEntry('tedeco')?.optionKeys).toEqual([...TEDECO_OPTION_KEYS]);
+    expect(registryEntry('tedeco')?.profileKeys).toEqual(declaredKeys(tedecoDeclaration, 'profile'));
+    expect(registryEntry('tedeco')?.optionKeys).toEqual(declaredKeys(tedecoDeclaration, 'options'));
   });
 
   it('accepts the documented forms, INI text included', () => {

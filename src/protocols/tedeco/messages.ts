@@ -1,5 +1,7 @@
-// Messages of the `tedeco` protocol (TEDECO / Gex400 spool), its diagnose checks and `ordo tedeco-request`.
-import type { Catalog } from '../types.js';
+// Messages of the `tedeco` protocol (TEDECO / Gex400 spool, docs/protocols/tedeco.md): `protocol.tedeco.*`, its
+// diagnose checks (`diagnose.tedeco.*`) and `ordo tedeco-request`.
+// Data only: src/protocols/registry.ts adds it to the catalog (src/i18n) when it is loaded.
+import type { Catalog } from '../../i18n/types.js';
 
 export const tedecoMessages: Catalog = {
   en: {
@@ -64,6 +66,16 @@ export const tedecoMessages: Catalog = {
     'diagnose.tedeco.agentTemp': 'the agent’s temporary folders are not empty: {folders}',
     'diagnose.tedeco.agentTemp.fix': 'If requests are left waiting, the agent has probably gone silent (after three failed IP connections for Gex400): stop the agent, empty these folders, restart it. Otherwise it may simply be at work: check again later.',
     'diagnose.tedeco.agentTempEmpty': 'the agent’s temporary folders in {path} are empty',
+    'protocol.tedeco.help.spool': 'the agent’s spool folder, relative to the configuration file’s folder when relative',
+    'protocol.tedeco.help.alias': 'the partner as written in the agent’s address book',
+    'protocol.tedeco.help.ead': 'the application space agreed with the partner',
+    'protocol.tedeco.help.type': 'etatcivil or elections: which variables the request carries',
+    'protocol.tedeco.help.recordLength': 'length of one record in bytes, line separators excluded',
+    'protocol.tedeco.help.rfa': 'the application reference, a template with variables',
+    'protocol.tedeco.help.compression': 'written as is into the request; the agents know LempelZiv',
+    'protocol.tedeco.help.year': 'elections: the reference year',
+    'protocol.tedeco.help.staleRequestAge': 'for diagnose: a request the agent has not taken after this long means the agent is stopped',
+    'protocol.tedeco.help.filter': 'which return files to collect: name patterns',
   },
   fr: {
     'protocol.tedeco.profile.spool': 'le dossier de spool de l’agent n’est pas indiqué : donnez le dossier que surveille l’agent TEDECO / Gex400, par exemple C:\\tedeco',
@@ -127,5 +139,15 @@ export const tedecoMessages: Catalog = {
     'diagnose.tedeco.agentTemp': 'les dossiers temporaires de l’agent ne sont pas vides : {folders}',
     'diagnose.tedeco.agentTemp.fix': 'Si des demandes restent en attente, l’agent est sans doute devenu muet (après trois échecs de connexion IP pour Gex400) : arrêtez l’agent, videz ces dossiers, redémarrez-le. Sinon il est peut-être simplement au travail : vérifiez à nouveau plus tard.',
     'diagnose.tedeco.agentTempEmpty': 'les dossiers temporaires de l’agent dans {path} sont vides',
+    'protocol.tedeco.help.spool': 'le dossier de spool de l’agent, relatif au dossier du fichier de configuration s’il est relatif',
+    'protocol.tedeco.help.alias': 'le partenaire tel qu’il figure dans le carnet d’adresses de l’agent',
+    'protocol.tedeco.help.ead': 'l’espace applicatif convenu avec le partenaire',
+    'protocol.tedeco.help.type': 'etatcivil ou elections : les variables que porte la demande',
+    'protocol.tedeco.help.recordLength': 'longueur d’un enregistrement en octets, séparateurs de ligne exclus',
+    'protocol.tedeco.help.rfa': 'la référence applicative, un modèle avec des variables',
+    'protocol.tedeco.help.compression': 'écrit tel quel dans la demande ; les agents connaissent LempelZiv',
+    'protocol.tedeco.help.year': 'élections : l’année de référence',
+    'protocol.tedeco.help.staleRequestAge': 'pour diagnose : une demande que l’agent n’a pas prise au bout de ce délai signifie que l’agent est arrêté',
+    'protocol.tedeco.help.filter': 'les fichiers retour à collecter : des modèles de nom',
   },
 };

@@ -1,18 +1,9 @@
-import type { Catalog } from '../types.js';
+// Messages of the `local` protocol (docs/protocols/local.md): `protocol.local.*`.
+// Data only: src/protocols/registry.ts adds it to the catalog (src/i18n) when it is loaded.
+import type { Catalog } from '../../i18n/types.js';
 
-export const protocolMessages: Catalog = {
+export const localMessages: Catalog = {
   en: {
-    'protocol.common.badName': '“{name}” is not a plain file name (no folder separator, no “.” or “..”, no control character)',
-    'protocol.common.grew': '{name} grew during the download ({actual} bytes instead of {expected}): it is probably still being written and will be fetched again',
-    'protocol.common.localWrite': 'could not write the download into {path} on this machine ({code})',
-    'protocol.common.localWrite.fix': 'Free some space (or fix the disk) where ordo keeps received files; the file stays at the partner meanwhile.',
-    'protocol.common.skipped.link': 'a symbolic link (only plain files are fetched)',
-    'protocol.common.skipped.folder': 'a folder (only plain files are fetched)',
-    'protocol.common.skipped.notFile': 'not a plain file (only plain files are fetched)',
-    'protocol.common.skipped.badName': 'its name holds a folder separator or a control character',
-    'protocol.common.sourceChanged': '{name} no longer matches what was queued ({actual} bytes read, {expected} expected, or different content): not sent',
-    'protocol.common.truncated': 'only {actual} of the {expected} bytes of {name} arrived: it will be fetched again',
-    'protocol.common.unsupported': 'the {protocol} protocol cannot {capability}',
     'protocol.local.changed': '{name} changed after it was downloaded: it was left in the inbox ({path}) and will be fetched again',
     'protocol.local.check.inboxNotReadable': 'the inbox folder {path} cannot be read ({code})',
     'protocol.local.check.inboxNotWritable': 'the inbox folder {path} cannot be written to ({code}): received files could not be deleted or moved afterwards (options.afterRetrieve)',
@@ -55,19 +46,12 @@ export const protocolMessages: Catalog = {
     'protocol.local.tempLeft': 'the file was delivered, but its temporary copy {path} could not be removed; it can be deleted by hand',
     'protocol.local.unwritable': '{path} cannot be written there ({code})',
     'protocol.local.unwritable.fix': 'Check the file against the limits of that disk (4 GiB per file on FAT32, name length) and that no folder has the file’s name.',
+    'protocol.local.help.target': 'folder to send into',
+    'protocol.local.help.inbox': 'folder to retrieve from',
+    'protocol.local.help.afterRetrieve': 'what becomes of a file of the inbox once it is safely received: delete, move:<folder> or keep',
+    'protocol.local.help.filter': 'which files of the inbox to retrieve: name patterns, as a list or one text with ; between them',
   },
   fr: {
-    'protocol.common.badName': '« {name} » n’est pas un simple nom de fichier (ni séparateur de dossier, ni « . » ou « .. », ni caractère de contrôle)',
-    'protocol.common.grew': '{name} a grossi pendant le téléchargement ({actual} octets au lieu de {expected}) : il est sans doute encore en cours d’écriture et sera récupéré à nouveau',
-    'protocol.common.localWrite': 'impossible d’écrire le téléchargement dans {path} sur cette machine ({code})',
-    'protocol.common.localWrite.fix': 'Libérez de la place (ou réparez le disque) là où ordo range les fichiers reçus ; le fichier reste chez le partenaire en attendant.',
-    'protocol.common.skipped.link': 'un lien symbolique (seuls les fichiers ordinaires sont récupérés)',
-    'protocol.common.skipped.folder': 'un dossier (seuls les fichiers ordinaires sont récupérés)',
-    'protocol.common.skipped.notFile': 'pas un fichier ordinaire (seuls les fichiers ordinaires sont récupérés)',
-    'protocol.common.skipped.badName': 'son nom contient un séparateur de dossier ou un caractère de contrôle',
-    'protocol.common.sourceChanged': '{name} ne correspond plus à ce qui a été mis en file d’attente ({actual} octets lus, {expected} attendus, ou contenu différent) : non envoyé',
-    'protocol.common.truncated': 'seuls {actual} des {expected} octets de {name} sont arrivés : il sera récupéré à nouveau',
-    'protocol.common.unsupported': 'le protocole {protocol} ne permet pas de faire ceci : {capability}',
     'protocol.local.changed': '{name} a été modifié après son téléchargement : il est laissé dans le dossier de réception ({path}) et sera récupéré à nouveau',
     'protocol.local.check.inboxNotReadable': 'le dossier de réception {path} est illisible ({code})',
     'protocol.local.check.inboxNotWritable': 'impossible d’écrire dans le dossier de réception {path} ({code}) : les fichiers reçus ne pourraient pas être supprimés ni déplacés ensuite (options.afterRetrieve)',
@@ -110,5 +94,9 @@ export const protocolMessages: Catalog = {
     'protocol.local.tempLeft': 'le fichier a bien été déposé, mais sa copie temporaire {path} n’a pas pu être supprimée ; elle peut être effacée à la main',
     'protocol.local.unwritable': 'impossible d’écrire {path} à cet endroit ({code})',
     'protocol.local.unwritable.fix': 'Vérifiez que le fichier respecte les limites de ce disque (4 Go par fichier en FAT32, longueur des noms) et qu’aucun dossier ne porte son nom.',
+    'protocol.local.help.target': 'dossier dans lequel envoyer',
+    'protocol.local.help.inbox': 'dossier dans lequel récupérer',
+    'protocol.local.help.afterRetrieve': 'ce que devient un fichier du dossier de réception une fois reçu en sûreté : delete, move:<dossier> ou keep',
+    'protocol.local.help.filter': 'les fichiers du dossier de réception à récupérer : des modèles de nom, en liste ou dans un texte où ; les sépare',
   },
 };

@@ -1,6 +1,7 @@
-import type { Catalog } from '../types.js';
+// Messages of the `sftp` protocol (docs/protocols/sftp.md): `protocol.sftp.*`. Never a password or passphrase in them.
+// Data only: src/protocols/registry.ts adds it to the catalog (src/i18n) when it is loaded.
+import type { Catalog } from '../../i18n/types.js';
 
-// Messages of the `sftp` protocol (docs/protocols/sftp.md). Never a password or passphrase in them.
 export const sftpMessages: Catalog = {
   en: {
     'protocol.sftp.accept.alreadyTrusted': 'the key of {host}:{port} ({type} {fingerprint}) is already trusted: nothing to record',
@@ -96,6 +97,23 @@ export const sftpMessages: Catalog = {
     'protocol.sftp.unreachable': 'cannot reach {host}:{port} ({code}); will try again later',
     'protocol.sftp.unreachable.fix': 'Check the host and port, that the server is up, and that no firewall or missing VPN blocks this machine.',
     'protocol.sftp.unsupportedRequest': 'the server does not support the request needed for {path} ({code})',
+    'protocol.sftp.help.host': 'server name or address',
+    'protocol.sftp.help.port': 'TCP port',
+    'protocol.sftp.help.username': 'account on the server',
+    'protocol.sftp.help.password': 'password (also answers keyboard-interactive prompts)',
+    'protocol.sftp.help.privateKey': 'private key file (OpenSSH or PEM format), relative to the configuration file’s folder',
+    'protocol.sftp.help.passphrase': 'passphrase of an encrypted privateKey',
+    'protocol.sftp.help.hostKey': 'the server’s host key fingerprint(s), SHA256:… as OpenSSH shows them, several separated by ;',
+    'protocol.sftp.help.knownHosts': 'an OpenSSH known_hosts file to trust, relative to the configuration file’s folder',
+    'protocol.sftp.help.timeout': 'longest wait to connect, then for the SSH handshake and login',
+    'protocol.sftp.help.keepalive': 'interval of SSH keepalive messages (0: none)',
+    'protocol.sftp.help.serial': 'true: one request at a time, for servers that mishandle parallel transfers',
+    'protocol.sftp.help.ciphers': 'the SSH ciphers allowed, in order of preference',
+    'protocol.sftp.help.remoteDir': 'remote folder to send into',
+    'protocol.sftp.help.inbox': 'remote folder to retrieve from',
+    'protocol.sftp.help.filter': 'which files of the inbox to retrieve: name patterns, case-insensitive',
+    'protocol.sftp.help.afterRetrieve': 'once a file is safely received: delete it on the server, move:<remote folder> it, or keep it',
+    'protocol.sftp.help.createRemoteDir': 'true: create remoteDir (and its parents) when it does not exist',
   },
   fr: {
     'protocol.sftp.accept.alreadyTrusted': 'la clé de {host}:{port} ({type} {fingerprint}) est déjà approuvée : rien à enregistrer',
@@ -191,5 +209,22 @@ export const sftpMessages: Catalog = {
     'protocol.sftp.unreachable': 'impossible de joindre {host}:{port} ({code}) ; nouvel essai plus tard',
     'protocol.sftp.unreachable.fix': 'Vérifiez l’hôte et le port, que le serveur est en service, et qu’aucun pare-feu ni VPN manquant ne bloque cette machine.',
     'protocol.sftp.unsupportedRequest': 'le serveur ne prend pas en charge la requête nécessaire pour {path} ({code})',
+    'protocol.sftp.help.host': 'nom ou adresse du serveur',
+    'protocol.sftp.help.port': 'port TCP',
+    'protocol.sftp.help.username': 'compte sur le serveur',
+    'protocol.sftp.help.password': 'mot de passe (répond aussi aux questions keyboard-interactive)',
+    'protocol.sftp.help.privateKey': 'fichier de clé privée (format OpenSSH ou PEM), relatif au dossier du fichier de configuration',
+    'protocol.sftp.help.passphrase': 'phrase secrète d’une privateKey chiffrée',
+    'protocol.sftp.help.hostKey': 'empreinte(s) de la clé d’hôte du serveur, SHA256:… comme les affiche OpenSSH, plusieurs séparées par ;',
+    'protocol.sftp.help.knownHosts': 'un fichier known_hosts OpenSSH de clés à accepter, relatif au dossier du fichier de configuration',
+    'protocol.sftp.help.timeout': 'attente maximale de la connexion, puis de la négociation SSH et de l’authentification',
+    'protocol.sftp.help.keepalive': 'intervalle des messages keepalive SSH (0 : aucun)',
+    'protocol.sftp.help.serial': 'true : une requête à la fois, pour les serveurs qui gèrent mal les transferts parallèles',
+    'protocol.sftp.help.ciphers': 'les chiffrements SSH autorisés, par ordre de préférence',
+    'protocol.sftp.help.remoteDir': 'dossier distant dans lequel envoyer',
+    'protocol.sftp.help.inbox': 'dossier distant dans lequel récupérer',
+    'protocol.sftp.help.filter': 'les fichiers du dossier de réception à récupérer : des modèles de nom, sans distinction de casse',
+    'protocol.sftp.help.afterRetrieve': 'une fois un fichier reçu en sûreté : le supprimer du serveur (delete), le déplacer (move:<dossier distant>) ou le laisser (keep)',
+    'protocol.sftp.help.createRemoteDir': 'true : créer remoteDir (et ses parents) s’il n’existe pas',
   },
 };
