@@ -84,6 +84,56 @@ say('7. XFB round trip with the Trésorerie: the XFB/Gateway test peer (HTTPS, t
 const xfbCode = await xfbRoundTrip();
 if (xfbCode !== 0) process.exitCode = xfbCode || 1;
 
+say('9. Pastell round trip: a PES goes to the Trésorerie through a tiers de télétransmission; its acquit comes back later');
+const pastellCode = await pastellRoundTrip();
+if (pastellCode !== 0) process.exitCode = pastellCode || 1;
+
+/** The Pastell test peer (HTTPS, test CA): one document created and sent, then the acquit brought back by a later run. */
+async function pastellRoundTrip() {
+  const { startPastellPeer } = await import('../fixtures/peers/peers.mjs');
+  const peer = await startPastellPeer({ tls: true, delayMs: 300 });
+  const pes = 'PESALR2_21400999900017_261123_0930.xml';
+  const exportPastell = join(work, 'finances', 'export-pastell');
+  mkdirSync(exportPastell, { recursive: true });
+  cpSync(join(project, 'fixtures', 'pes', pes), join(exportPastell, pes));
+  process.env.ORDO_DEMO_PASTELL_PASSWORD = peer.account.password;
+  config.profiles.VILLE.pastell = { ...peer.profile, password: '${ORDO_DEMO_PASTELL_PASSWORD}' };
+  config.scenarios.TDT = {
+    profile: 'VILLE',
+    protocol: 'pastell',
+    source: './finances/export-pastell',
+    filter: ['*.xml'],
+    settle: '0s',
+    // In production the acquit comes hours later: ordo asks about a document at most this often.
+    receipts: { every: '1s' },
+    options: { type: 'helios-generique' },
+  };
+  writeFileSync(join(work, 'ordo.config.json'), `${JSON.stringify(config, null, 2)}\n`);
+  const run = async () => {
+    process.stdout.write('$ ordo run TDT\n');
+    const child = spawn(process.execPath, [ordo, 'run', 'TDT'], { cwd: work, stdio: 'inherit', env: { ...process.env } });
+    const [status] = await once(child, 'exit');
+    process.stdout.write(`(exit code ${status})\n`);
+    return status;
+  };
+  try {
+    const sent = await run();
+    for (const doc of peer.api.documents.values()) {
+      process.stdout.write(`Pastell holds document ${doc.id_d} (${doc.type}), state ${doc.actions.at(-1)?.action ?? '?'}: the Trésorerie has not answered yet.\n`);
+    }
+    await peer.api.advance();
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    say('10. Later, the next run follows the document and brings its acquit back');
+    const followed = await run();
+    process.stdout.write(`Received:\n${tree(join(work, 'ordo-data', 'recus'))}\n`);
+    const log = readFileSync(join(work, 'ordo-data', 'logs', 'last.log'), 'utf8');
+    process.stdout.write(log);
+    return sent === 0 ? followed : sent;
+  } finally {
+    await peer.close();
+  }
+}
+
 /** One demo SFTP server plays both sides: DILA's deposit of télédossiers and DILA's folder for the flux retours. */
 async function sftpRoundTrip() {
   const served = join(work, 'serveur-sftp');

@@ -156,6 +156,13 @@ function buildProgram(state: State): Command {
       defer('rename', c, { files, format: o.format }, () => import('./commands/rename.js')),
     );
 
+  sub(program, 'check-pes', 'single')
+    .argument('<file...>', t('cli.arg.pesFiles'))
+    .option('--max-size <size>', t('cli.opt.maxSize'))
+    .action((files: string[], o: { maxSize?: string }, c: Command) =>
+      defer('check-pes', c, { files, maxSize: o.maxSize }, () => import('./commands/check-pes.js')),
+    );
+
   const logs = sub(program, 'logs', 'variadic');
   trackSubcommands(logs, state);
   sub(logs, 'show', 'variadic', 'logs show')

@@ -55,6 +55,12 @@ const EXAMPLES: Record<string, Example[]> = {
     { say: 'cli.ex.bat', lines: [`call ordo.cmd watch --config ${BAT} --interval 60s`] },
     { say: 'cli.ex.cron.reboot', lines: [`@reboot ordo watch --config ${ETC} --quiet >> /var/log/ordo.log 2>&1`] },
   ],
+  'check-pes': [
+    { say: 'cli.ex.checkPes.one', lines: ['ordo check-pes PESALR2_21400999900017_261123_0930.xml'] },
+    { say: 'cli.ex.checkPes.max', lines: ['ordo check-pes --max-size 128MB --json export\\*.xml'] },
+    { say: 'cli.ex.bat', lines: [`call ordo.cmd check-pes C:\\finances\\export\\mandat.xml --config ${BAT} --quiet`, 'if errorlevel 1 goto erreur'] },
+    { say: 'cli.ex.cron', lines: [`55 17 * * 1-5 ordo check-pes --config ${ETC} --quiet /srv/finances/export/*.xml`] },
+  ],
   'tedeco-request': [
     { say: 'cli.ex.tedeco.one', lines: ['ordo tedeco-request ETATCIVIL_202412.txt --scenario INSEE_EC'] },
     { say: 'cli.ex.bat', lines: [`call ordo.cmd tedeco-request C:\\etatcivil\\EC202412.txt --config ${BAT} --scenario INSEE_EC`] },

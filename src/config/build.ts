@@ -2,7 +2,7 @@
 // milliseconds, paths absolute.
 import { dirname, join, resolve } from 'node:path';
 import { DEFAULTS } from './defaults.js';
-import type { NamingPlan, OrdoConfig, ProfileConfig, ScenarioConfig } from './model.js';
+import type { NamingPlan, OrdoConfig, ProfileConfig, ReceiptSettings, ScenarioConfig } from './model.js';
 import type { ConfigFormat } from './read-source.js';
 import { isPlainObject, type ParsedConfig, type ParsedNaming, type ParsedScenario } from './schema.js';
 
@@ -95,7 +95,18 @@ function buildScenario(name: string, s: ParsedScenario, root: string, path: (val
   if (s.hooks?.after !== undefined) scenario.hooks.after = s.hooks.after;
   const naming = partialNaming(s.naming);
   if (naming !== undefined) scenario.naming = naming;
+  if (s.receipts !== undefined) {
+    scenario.receipts = { everyMs: s.receipts.every ?? RECEIPT_DEFAULTS.everyMs, warnAfterMs: s.receipts.warnAfter ?? RECEIPT_DEFAULTS.warnAfterMs };
+  }
   return scenario;
+}
+
+/** Defaults of `receipts` (docs/configuration.md): ask about one pending send at most every 10 minutes; warn after 48 hours. */
+export const RECEIPT_DEFAULTS: Readonly<ReceiptSettings> = { everyMs: 600_000, warnAfterMs: 48 * 3_600_000 };
+
+/** A scenario's receipt settings, defaults filled in. */
+export function receiptsOf(scenario: Pick<ScenarioConfig, 'receipts'>): ReceiptSettings {
+  return scenario.receipts ?? { ...RECEIPT_DEFAULTS };
 }
 
 function partialNaming(naming: ParsedNaming | undefined): Partial<NamingPlan> | undefined {

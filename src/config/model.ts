@@ -24,6 +24,11 @@ export interface ProfileConfig {
   protocols: Record<string, Record<string, unknown>>;
 }
 
+export interface ReceiptSettings {
+  everyMs: number;
+  warnAfterMs: number;
+}
+
 export interface ScenarioConfig {
   name: string;
   enabled: boolean;
@@ -42,6 +47,12 @@ export interface ScenarioConfig {
   delays: { sendMs: number; retrieveMs: number };
   retries: { attempts: number; backoffMs: number; maxDelayMs: number; maxTimeMs: number };
   retrieve: { enabled: boolean; afterSend: boolean; at: string[] };
+  /**
+   * Receipts that come later (`pending` sends, followed by later runs): ask the partner about one send at
+   * most every `everyMs`; `diagnose` warns about one still pending after `warnAfterMs`. Absent: the
+   * defaults (`receiptsOf`, config/build.ts); set only when the configuration writes `receipts`.
+   */
+  receipts?: ReceiptSettings;
   hooks: { before?: string; after?: string; timeoutMs: number };
   /** Overrides of the default naming plan (hconnect.ini) for this scenario's received files. */
   naming?: Partial<NamingPlan>;

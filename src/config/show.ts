@@ -1,11 +1,12 @@
 // `ordo config show`: the effective configuration, with the public key names (docs/configuration.md), defaults
 // filled in, durations readable and every secret masked: the keys protocols declare secret, secret values
 // wherever they appear, and (redactDeep) secret-looking names no declaration covers.
-import { isDeclaredSecret } from '../protocols/registry.js';
+import { isDeclaredSecret, registryEntry } from '../protocols/registry.js';
 import type { OptionPlace } from '../protocols/options.js';
 import { redactDeep, SECRET_MASK } from '../shared/redact.js';
 import { formatDuration } from '../shared/duration.js';
 import type { NamingPlan, OrdoConfig, ProfileConfig, ScenarioConfig } from './model.js';
+import { receiptsOf } from './build.js';
 
 export function effectiveConfig(config: OrdoConfig): Record<string, unknown> {
   const shown = {
@@ -51,10 +52,21 @@ function showScenario(s: ScenarioConfig): Record<string, unknown> {
       maxTime: formatDuration(s.retries.maxTimeMs),
     },
     retrieve: { ...s.retrieve },
+    receipts: followsReceipts(s.protocol) ? showReceipts(s) : undefined,
     hooks: { before: s.hooks.before, after: s.hooks.after, timeout: formatDuration(s.hooks.timeoutMs) },
     naming: s.naming === undefined ? undefined : withoutUndefined(showNaming(s.naming)),
     options: maskDeclaredSecrets(s.protocol, 'options', s.options),
   };
+}
+
+/** Only protocols that follow receipts (pastell, s2low) have `receipts` settings worth showing; defaults filled. */
+function followsReceipts(protocol: string): boolean {
+  return registryEntry(protocol)?.declaration.capabilities.includes('follow') ?? false;
+}
+
+function showReceipts(s: ScenarioConfig): Record<string, string> {
+  const receipts = receiptsOf(s);
+  return { every: formatDuration(receipts.everyMs), warnAfter: formatDuration(receipts.warnAfterMs) };
 }
 
 /** A protocol's block with the values its declaration says are secret masked (parts of groups too: `auth.password`). */

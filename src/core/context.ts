@@ -3,7 +3,7 @@ import type { OrdoConfig } from '../config/model.js';
 import type { Params } from '../i18n/index.js';
 
 export type EngineEvent =
-  | { type: 'scenario'; scenario: string; phase: 'send' | 'retrieve' }
+  | { type: 'scenario'; scenario: string; phase: 'send' | 'retrieve' | 'follow' }
   | { type: 'file-start'; scenario: string; direction: 'send' | 'receive'; name: string; size?: number }
   | { type: 'progress'; scenario: string; name: string; bytes: number; total?: number }
   | { type: 'file-end'; scenario: string; direction: 'send' | 'receive'; name: string; status: string }

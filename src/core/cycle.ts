@@ -1,6 +1,7 @@
 // `run`: one full cycle (recover, scan, send, retrieve). `watch`: cycles every interval until stopped.
 import type { ScenarioConfig } from '../config/model.js';
 import type { EngineContext, Selection } from './context.js';
+import { followScenarios } from './follow.js';
 import { Outcomes } from './outcome.js';
 import type { CycleResult, WatchCycle } from './results.js';
 import { retrieveScenarios } from './retrieve.js';
@@ -49,6 +50,8 @@ async function cycle(
   const outcomes = new Outcomes();
   ctx.log.info('engine.cycleStart', { command: ctx.command });
   const sent = new Set((await sendScenarios(ctx, { selection, retrieveAfter: false }, outcomes)).map((s) => s.name));
+  // The partner's later word on earlier pending sends, at each scenario's `receipts.every`.
+  if (!outcomes.interrupted) await followScenarios(ctx, selectScenarios(ctx.config, selection), outcomes);
   if (!outcomes.interrupted) {
     const toRetrieve = selectScenarios(ctx.config, selection).filter(
       (s) => s.retrieve.enabled && retrieveWanted(s, sent.has(s.name)),
@@ -57,9 +60,9 @@ async function cycle(
   }
   const result = outcomes.result('run', ctx.dryRun, startedAt, ctx.now());
   ctx.log.info('engine.cycleEnd', {
-    sent: result.files.filter((f) => f.status === 'sent' || f.status === 'pending').length,
+    sent: result.files.filter((f) => (f.status === 'sent' || f.status === 'pending') && f.followed !== true).length,
     received: result.files.filter((f) => f.status === 'received').length,
-    failed: result.files.filter((f) => f.status === 'failed' || f.status === 'deferred' || f.status === 'uncertain').length,
+    failed: result.files.filter((f) => f.status === 'failed' || f.status === 'deferred' || f.status === 'uncertain' || f.status === 'refused').length,
     code: result.exitCode,
   });
   return result;

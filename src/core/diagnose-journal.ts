@@ -8,13 +8,16 @@ import { lastSendStates, type JournalEntry } from './journal.js';
 import type { DiagnoseCheck } from './results.js';
 import { exists } from '../shared/exists.js';
 import { localFailureFix } from './local-failure.js';
+import { receiptsOf } from '../config/build.js';
+import { formatDuration } from '../shared/duration.js';
+import { describeFacts } from './follow.js';
 
 /** Older problems whose file is no longer queued are not reported again and again. */
 const RECENT_MS = 30 * 24 * 3600 * 1000;
 
 const READ_REFUSED = new Set(['EACCES', 'EPERM', 'EBUSY']);
 
-const INTERRUPTED = new Set(['sending', 'uncertain', 'resumed']);
+const INTERRUPTED = new Set(['sending', 'uncertain', 'resumed', 'step']);
 
 export async function interruptedChecks(entries: JournalEntry[], scenarios: ScenarioConfig[], now: Date): Promise<DiagnoseCheck[]> {
   const names = new Set(scenarios.map((s) => s.name));
@@ -91,4 +94,36 @@ function localTime(iso: string): string {
   if (Number.isNaN(date.getTime())) return iso;
   const pad = (n: number) => String(n).padStart(2, '0');
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
+}
+
+/**
+ * Sends accepted by the partner whose receipt has not come: one line per scenario that has some, and a
+ * warning for each one older than the scenario's `receipts.warnAfter`, naming the file, the partner's id
+ * and the facts to look it up there (Pastell: the entity and document ids).
+ */
+export function pendingChecks(open: ReadonlyMap<string, ReadonlyArray<{ pending: JournalEntry; latest: JournalEntry }>>, scenarios: ScenarioConfig[], now: Date): DiagnoseCheck[] {
+  const checks: DiagnoseCheck[] = [];
+  for (const scenario of scenarios) {
+    const list = open.get(scenario.name) ?? [];
+    if (list.length === 0) continue;
+    const { warnAfterMs, everyMs } = receiptsOf(scenario);
+    const late = list.filter(({ pending }) => now.getTime() - Date.parse(pending.time) > warnAfterMs);
+    const oldest = list[0]?.pending;
+    if (late.length < list.length && oldest !== undefined) {
+      checks.push(check('journal.pending', 'ok', t('diagnose.journal.pending', { count: list.length - late.length, since: localTime(oldest.time) }), { scope: scenario.name }));
+    }
+    for (const { pending } of late) {
+      const params = {
+        file: pending.file,
+        time: localTime(pending.time),
+        remoteId: pending.remoteId ?? '—',
+        facts: describeFacts(pending.follow) || '—',
+        protocol: scenario.protocol,
+        every: formatDuration(everyMs),
+        warnAfter: formatDuration(warnAfterMs),
+      };
+      checks.push(check('journal.pending', 'warn', t('diagnose.journal.pendingLate', params), { fix: t('diagnose.journal.pendingLate.fix', params), scope: scenario.name }));
+    }
+  }
+  return checks;
 }

@@ -6,12 +6,12 @@ import { t } from '../i18n/index.js';
 import { check } from './diagnose-check.js';
 import { diskCheck } from './diagnose-disk.js';
 import { rootCheck, scenarioFolderChecks, spoolChecks } from './diagnose-folders.js';
-import { fetchFailedChecks, interruptedChecks, lastTransferChecks } from './diagnose-journal.js';
+import { fetchFailedChecks, interruptedChecks, lastTransferChecks, pendingChecks } from './diagnose-journal.js';
 import { lockChecks } from './diagnose-locks.js';
 import { protocolChecks } from './diagnose-protocols.js';
 import { settleChecks } from './diagnose-settle.js';
 import { ExitCode, type ConfigError } from '../shared/errors.js';
-import { diagnoseJournal } from './journal-index-recent.js';
+import { diagnoseJournal, diagnosePendings } from './journal-index-recent.js';
 import type { DiagnoseCheck, DiagnoseResult } from './results.js';
 import { selectScenarios } from './select.js';
 
@@ -36,6 +36,8 @@ export async function diagnose(config: OrdoConfig, options: DiagnoseOptions): Pr
   });
   checks.push(...(await interruptedChecks(journal, scenarios, now)));
   checks.push(...fetchFailedChecks(journal, scenarios, now));
+  const pendings = await diagnosePendings(config.root, scenarios.map((s) => s.name), journal).catch(() => new Map());
+  checks.push(...pendingChecks(pendings, scenarios, now));
   checks.push(...lastTransferChecks(journal, scenarios));
   checks.push(...(await protocolChecks(config, scenarios, { writeProbe: options.writeProbe })));
   return withExitCode(checks);

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { JournalEntry } from './journal.js';
 import {
   COMPLETED,
+  FOLLOW_CLOSED,
   INDEX_VERSION,
   RECEIVED,
   RECORD_SIZE,
@@ -30,6 +31,11 @@ export interface IndexState {
   last: Record<string, LinePointer>;
   /** Per retrieval key whose latest line is `placing` (a run died while placing it): that line. */
   placing: Record<string, LinePointer>;
+  /**
+   * Per scenario, its open pending sends: per queue path, the `pending` line, dropped when a line closes
+   * it (acknowledged, refused, failed). What `follow` asks about, without reading the history.
+   */
+  pending: Record<string, Record<string, LinePointer>>;
 }
 
 export async function readState(indexDir: string): Promise<IndexState | undefined> {
@@ -48,7 +54,16 @@ export async function readState(indexDir: string): Promise<IndexState | undefine
     const months = state.months as Record<string, number>;
     for (const size of Object.values(months)) if (!Number.isSafeInteger(size) || size < 0) return undefined;
     const placing = typeof state.placing === 'object' && state.placing !== null ? state.placing : {};
-    return { version: Number(state.version), generation: state.generation, months, last: state.last as Record<string, LinePointer>, placing: placing as Record<string, LinePointer> };
+    // Indexes written before pending sends were followed have none: no protocol returned `pending` then.
+    const pending = typeof state.pending === 'object' && state.pending !== null ? state.pending : {};
+    return {
+      version: Number(state.version),
+      generation: state.generation,
+      months,
+      last: state.last as Record<string, LinePointer>,
+      placing: placing as Record<string, LinePointer>,
+      pending: pending as Record<string, Record<string, LinePointer>>,
+    };
   } catch {
     return undefined;
   }
@@ -148,7 +163,7 @@ export async function indexMonth(
   month: number,
   from: number,
   writer: BucketWriter,
-  state: Pick<IndexState, 'last' | 'placing'>,
+  state: Pick<IndexState, 'last' | 'placing' | 'pending'>,
 ): Promise<number> {
   let handle: FileHandle;
   try {
@@ -185,7 +200,7 @@ export async function indexMonth(
 
 const LINE_START = Buffer.from('{"time":');
 
-function indexLine(bytes: Buffer, pointer: LinePointer, writer: BucketWriter, state: Pick<IndexState, 'last' | 'placing'>): void {
+function indexLine(bytes: Buffer, pointer: LinePointer, writer: BucketWriter, state: Pick<IndexState, 'last' | 'placing' | 'pending'>): void {
   let entry = parseLine(bytes);
   let at = pointer;
   if (entry === undefined) {
@@ -204,6 +219,23 @@ function indexLine(bytes: Buffer, pointer: LinePointer, writer: BucketWriter, st
   if (entry.direction === 'receive' && typeof entry.key === 'string' && RECEIVED.has(entry.state)) {
     if (entry.state === 'placing') setOwn(state.placing, entry.key, at);
     else Reflect.deleteProperty(state.placing, entry.key);
+  }
+  if (entry.direction === 'send' && typeof entry.path === 'string' && typeof entry.scenario === 'string') notePending(state.pending, entry, at);
+}
+
+/** An open pending send is remembered by its `pending` line until a line of the same queue path closes it. */
+function notePending(pending: IndexState['pending'], entry: JournalEntry, at: LinePointer): void {
+  const scenario = entry.scenario;
+  const path = entry.path ?? '';
+  if (entry.state === 'pending') {
+    let open = ownValue(pending, scenario);
+    if (open === undefined) setOwn(pending, scenario, (open = {}));
+    setOwn(open, path, at);
+  } else if (FOLLOW_CLOSED.has(entry.state)) {
+    const open = ownValue(pending, scenario);
+    if (open === undefined || ownValue(open, path) === undefined) return;
+    Reflect.deleteProperty(open, path);
+    if (Object.keys(open).length === 0) Reflect.deleteProperty(pending, scenario);
   }
 }
 
@@ -234,7 +266,7 @@ export async function newGenerationDir(indexDir: string): Promise<{ generation: 
 }
 
 export function emptyState(generation: string): IndexState {
-  return { version: INDEX_VERSION, generation, months: {}, last: {}, placing: {} };
+  return { version: INDEX_VERSION, generation, months: {}, last: {}, placing: {}, pending: {} };
 }
 
 function syncDir(dir: string): void {

@@ -17,7 +17,20 @@ export const ackKey = (scenario: string, sha256: string): string => `ack:${scena
 /** A remote entry already received (retrieval). */
 export const recvKey = (key: string): string => `recv:${key}`;
 
-const ACKNOWLEDGED = new Set<string>(['sent', 'pending']);
+/**
+ * Lines that say what became of a content at the partner: `sent`, `pending`, and the partner's later word
+ * on a pending send (`acknowledged`, `refused`, `failed` with a `remoteId`: a set-aside `failed` line names
+ * failed/, never the partner). The latest counts: a refused content is no longer "already sent".
+ */
+const ACKNOWLEDGED = new Set<string>(['sent', 'pending', 'acknowledged', 'refused']);
+/** The states of a send after `pending` that close it (no more following). */
+export const FOLLOW_CLOSED = new Set<string>(['acknowledged', 'refused', 'failed', 'sent']);
+/** The latest line of an open pending send: `pending` itself, or a receipt being placed. */
+export const FOLLOW_OPEN = new Set<string>(['pending', 'placing']);
+
+function saysWhatBecame(entry: JournalEntry, state: string): boolean {
+  return ACKNOWLEDGED.has(state) || (state === 'failed' && typeof entry.remoteId === 'string');
+}
 // `placing`: a download being put under its final name (added to JournalState by the retrieve path).
 export const RECEIVED = new Set<string>(['received', 'acknowledged', 'placing']);
 /** Completed transfers: the "last transfer" diagnose shows (kept in state.json, not in buckets). */
@@ -31,7 +44,7 @@ export function entryKeys(entry: JournalEntry): string[] {
   const direction = entry.direction as string;
   if (direction === 'send') {
     if (typeof entry.path === 'string') keys.push(pathKey(entry.path));
-    if (ACKNOWLEDGED.has(state) && typeof entry.sha256 === 'string') keys.push(ackKey(entry.scenario, entry.sha256));
+    if (saysWhatBecame(entry, state) && typeof entry.sha256 === 'string') keys.push(ackKey(entry.scenario, entry.sha256));
   } else if (direction === 'receive') {
     if (RECEIVED.has(state) && typeof entry.key === 'string') keys.push(recvKey(entry.key));
   }

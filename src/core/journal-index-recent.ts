@@ -5,7 +5,7 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readJournal, type JournalEntry } from './journal.js';
 import { JournalIndex } from './journal-index.js';
-import { COMPLETED, pathKey } from './journal-index-keys.js';
+import { COMPLETED, FOLLOW_OPEN, pathKey } from './journal-index-keys.js';
 import { spoolPaths } from '../shared/paths.js';
 
 /** Months read in full: diagnose's recent problems look back 30 days. */
@@ -61,4 +61,36 @@ async function queuedPaths(root: string, scenarios: string[]): Promise<string[]>
     }
   }
   return paths;
+}
+
+/**
+ * The open pending sends of each scenario, for diagnose: from the index as it is (read only), each its
+ * `pending` line and the latest line of its queue path. Without a usable index, from `recent` alone.
+ */
+export async function diagnosePendings(root: string, scenarios: string[], recent: readonly JournalEntry[]): Promise<Map<string, Array<{ pending: JournalEntry; latest: JournalEntry }>>> {
+  const found = new Map<string, Array<{ pending: JournalEntry; latest: JournalEntry }>>();
+  const index = new JournalIndex(root);
+  try {
+    if ((await index.peek()) !== undefined) {
+      for (const scenario of scenarios) found.set(scenario, await index.openPendings(scenario));
+      return found;
+    }
+  } catch {
+    // The journal lines then.
+  } finally {
+    index.close();
+  }
+  const pendingLines = new Map<string, JournalEntry>();
+  const latest = new Map<string, JournalEntry>();
+  for (const entry of recent) {
+    if (entry.direction !== 'send' || entry.path === undefined) continue;
+    latest.set(entry.path, entry);
+    if (entry.state === 'pending') pendingLines.set(entry.path, entry);
+  }
+  for (const scenario of scenarios) found.set(scenario, []);
+  for (const [path, pending] of pendingLines) {
+    const last = latest.get(path);
+    if (last !== undefined && FOLLOW_OPEN.has(last.state)) found.get(pending.scenario)?.push({ pending, latest: last });
+  }
+  return found;
 }

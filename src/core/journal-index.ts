@@ -8,6 +8,7 @@ import { onJournalAppend, type JournalEntry } from './journal.js';
 import { BucketWriter, emptyState, indexMonth, newGenerationDir, ownValue, parseLine, readState, writeState, type IndexState } from './journal-index-build.js';
 import {
   COMPLETED,
+  FOLLOW_OPEN,
   INDEX_VERSION,
   ackKey,
   bucketName,
@@ -161,6 +162,32 @@ export class JournalIndex {
       if (latest?.state === 'placing' && latest.path !== undefined) paths.add(latest.path);
     }
     return paths;
+  }
+
+  /**
+   * The scenario's open pending sends (a `pending` line not closed yet by `acknowledged`, `refused` or
+   * `failed`): each its `pending` line and the latest line of its queue path (`pending`, or `placing` when a
+   * run died while placing the partner's receipt). A lookup per open send, whatever the journal's length.
+   */
+  async openPendings(scenario: string): Promise<Array<{ pending: JournalEntry; latest: JournalEntry }>> {
+    const state = await this.current();
+    const found = new Map<string, JournalEntry>();
+    for (const pointer of Object.values(ownValue(state.pending, scenario) ?? {})) {
+      const entry = await this.readLine(pointer);
+      if (entry?.state === 'pending' && entry.scenario === scenario && entry.direction === 'send' && typeof entry.path === 'string') found.set(entry.path, entry);
+    }
+    // Pending sends this process journaled since its last catch-up.
+    for (const list of this.overlay.values()) {
+      for (const { entry } of list) {
+        if (entry.state === 'pending' && entry.scenario === scenario && entry.direction === 'send' && typeof entry.path === 'string') found.set(entry.path, entry);
+      }
+    }
+    const open: Array<{ pending: JournalEntry; latest: JournalEntry }> = [];
+    for (const [path, pending] of found) {
+      const latest = await this.lookup(pathKey(path));
+      if (latest !== undefined && FOLLOW_OPEN.has(latest.state)) open.push({ pending, latest });
+    }
+    return open.sort((a, b) => a.pending.time.localeCompare(b.pending.time));
   }
 
   /** The latest journal line with `key` (see journal-index-keys.ts). */

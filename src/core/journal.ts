@@ -8,7 +8,12 @@ export type JournalState =
   /** about to send: written (and flushed) before the first byte leaves */
   | 'sending'
   | 'sent'
+  /** accepted by the partner, whose receipt comes later (followed by later runs: `follow`) */
   | 'pending'
+  /** a step of a send made of several requests, done at the partner (`step`: what is needed to continue) */
+  | 'step'
+  /** send, after `pending`: the partner refused the file (its reason; `receipt`: its receipt placed in recus/) */
+  | 'refused'
   | 'failed'
   | 'deferred'
   | 'uncertain'
@@ -18,9 +23,13 @@ export type JournalState =
   | 'forced'
   /** not sent: identical content already acknowledged for the scenario */
   | 'duplicate'
-  /** a download complete and hashed, about to be placed under its final name (`path`: the partial; `wanted`: the name) */
+  /**
+   * receive: a download complete and hashed, about to be placed under its final name (`path`: the partial;
+   * `wanted`: the name). send, after `pending`: the partner's receipt, written to `partial`, about to be placed.
+   */
   | 'placing'
   | 'received'
+  /** receive: the partner was told the file was taken; send, after `pending`: the partner's receipt says accepted */
   | 'acknowledged'
   /** a remote entry whose download failed after the server may have marked it taken */
   | 'fetch-failed';
@@ -49,8 +58,23 @@ export interface JournalEntry {
   code?: string;
   /** With `code`: the folder concerned (the full volume's folder, the unreadable file's folder). */
   folder?: string;
-  /** receive, `placing`: the local name the file is being given. */
+  /** receive, `placing`: the local name the file is being given; send, `placing`: the receipt's. */
   wanted?: string;
+  /** send, `pending`: what the protocol needs to follow the send later (ids at the partner). */
+  follow?: Record<string, string | number>;
+  /** send, `step`: the step the protocol reported (ids, name of the step done). */
+  step?: Record<string, string | number>;
+  /** send, `placing` (a receipt): the hidden partial file in recus/<profile>/ being placed. */
+  partial?: string;
+  /** send, `placing`: the receipt's size and sha256 (`size`/`sha256` stay the sent file's). */
+  receiptSize?: number;
+  receiptSha256?: string;
+  /** send, `placing`: what the partner answered (`acknowledged` or `refused`), finished as such after a crash. */
+  verdict?: 'acknowledged' | 'refused';
+  /** send, `acknowledged`/`refused`: where the partner's receipt was placed (recus/<profile>/…). */
+  receipt?: string;
+  /** send, `failed` after `pending`: what to do, when the protocol says. */
+  fix?: string;
 }
 
 /**
@@ -73,7 +97,7 @@ export class Journal {
   async append(entry: Omit<JournalEntry, 'time' | 'run'>, now = new Date()): Promise<JournalEntry> {
     const full: JournalEntry = { time: now.toISOString(), run: this.run, ...entry };
     const handle = await this.handleFor(spoolPaths({ root: this.root }).journalFile(now));
-    await handle.write(`${JSON.stringify(full)}\n`);
+    await writeWhole(handle, Buffer.from(`${JSON.stringify(full)}\n`));
     await handle.sync();
     for (const listener of appendListeners.get(resolve(this.root)) ?? []) listener(full);
     return full;
@@ -120,6 +144,20 @@ export function onJournalAppend(root: string, listener: AppendListener): () => v
   };
 }
 
+/**
+ * Writes all of `bytes`. A single write may take only part of a line when the volume fills up (the
+ * file's last block had room for its start): the rest is written, or its error (ENOSPC) is thrown, so
+ * that a line never counts as journaled unless it is wholly on disk. A line cut so stays cut (readers
+ * skip it, and the journal index finds a line written right after it).
+ */
+async function writeWhole(handle: FileHandle, bytes: Buffer): Promise<void> {
+  for (let done = 0; done < bytes.length; ) {
+    const { bytesWritten } = await handle.write(bytes, done, bytes.length - done);
+    if (bytesWritten <= 0) throw Object.assign(new Error(`write: no byte of the journal line written (${done} of ${bytes.length})`), { code: 'EIO' });
+    done += bytesWritten;
+  }
+}
+
 async function closeQuietly(file: { handle: Promise<FileHandle> } | undefined): Promise<void> {
   await file?.handle.then((handle) => handle.close()).catch(() => undefined);
 }
@@ -140,14 +178,22 @@ export async function readJournal(root: string, options: { months?: number } = {
     const text = await readFile(join(dir, name), 'utf8');
     for (const line of text.split('\n')) {
       if (line.trim() === '') continue;
-      try {
-        entries.push(JSON.parse(line) as JournalEntry);
-      } catch {
-        // A line cut by a crash mid-write: the state before it stands.
-      }
+      const entry = parsed(line) ?? parsed(line.slice(Math.max(0, line.lastIndexOf('{"time":'))));
+      // A line cut by a crash or a full disk mid-write: the state before it stands (and the line written
+      // right after it, glued to it, is read from its own start, as the journal index does).
+      if (entry !== undefined) entries.push(entry);
     }
   }
   return entries;
+}
+
+function parsed(line: string): JournalEntry | undefined {
+  try {
+    const value = JSON.parse(line) as unknown;
+    return typeof value === 'object' && value !== null ? (value as JournalEntry) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The last state of each queued send, keyed by its queue path. */

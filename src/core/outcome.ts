@@ -2,8 +2,8 @@
 import type { CycleResult, FileOutcome, ScenarioProblem } from './results.js';
 import { exitCodeForRun, type ExitCodeValue } from '../shared/exit-codes.js';
 
-const TRANSFERRED = new Set(['sent', 'pending', 'received']);
-const FAILED = new Set(['failed', 'deferred', 'uncertain']);
+const TRANSFERRED = new Set(['sent', 'pending', 'received', 'acknowledged']);
+const FAILED = new Set(['failed', 'deferred', 'uncertain', 'refused']);
 
 export class Outcomes {
   readonly files: FileOutcome[] = [];
@@ -29,7 +29,7 @@ export class Outcomes {
       locked: this.problems.some((p) => p.lockHeld),
       transferred: this.files.filter((f) => TRANSFERRED.has(f.status)).length,
       failures: this.files.filter((f) => FAILED.has(f.status)).length + this.problems.length,
-      permanentFailure: this.files.some((f) => f.status === 'failed'),
+      permanentFailure: this.files.some((f) => f.status === 'failed' || f.status === 'refused'),
       connectionProblem: this.problems.some((p) => p.connection),
     });
   }

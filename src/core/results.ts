@@ -6,8 +6,12 @@ import type { CheckStatus } from '../protocols/contract.js';
 export type FileStatus =
   /** acknowledged by the partner */
   | 'sent'
-  /** accepted, the partner confirms later (polled by a later run) */
+  /** accepted, the partner confirms later (followed by later runs: `acknowledged` or `refused` then) */
   | 'pending'
+  /** a pending send the partner has now accepted for good (its receipt placed in recus/<profile>/ when it has one) */
+  | 'acknowledged'
+  /** a pending send the partner has now refused (its reason; its receipt placed in recus/<profile>/ when it has one) */
+  | 'refused'
   /** permanently refused: moved to failed/<scenario>/ with a reason file */
   | 'failed'
   /** transient failure after the retries: stays queued for the next run */
@@ -42,6 +46,10 @@ export interface FileOutcome {
   resumed?: boolean;
   /** deferred before its claim: the file is still in (or back in) its source folder, not queued. */
   inSource?: boolean;
+  /** The partner's later word on a file sent earlier and left `pending` (acknowledged, refused, failed). */
+  followed?: boolean;
+  /** Where the partner's receipt (PES Acquit) was placed in recus/<profile>/. */
+  receipt?: string;
   attempts?: number;
   startedAt?: string;
   endedAt?: string;

@@ -1,8 +1,7 @@
 // Retrieval: list → skip what the journal already has → local name by the naming plan → download to a
 // hidden partial file → flush → journal `placing` → place under the final name without overwriting →
 // journal `received` → acknowledge. A run killed in between finishes the placing on the next run.
-import { lstat, mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
-import type { Stats } from 'node:fs';
+import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ScenarioConfig } from '../config/model.js';
 import { t } from '../i18n/index.js';
@@ -15,7 +14,6 @@ import {
   removeLeftoverPartials,
   resolvePlan,
   safeLocalName,
-  withCollisionSuffix,
   type CounterStore,
   type Placement,
 } from '../naming/index.js';
@@ -36,6 +34,8 @@ import { selectScenarios } from './select.js';
 import { describeFailure, failureFix, sessionProblem } from './failure.js';
 import { pause } from '../shared/wait.js';
 import { newItemId } from './queue.js';
+import { findPlaced } from './placed.js';
+import { followScenarios } from './follow.js';
 
 export interface RetrieveRequest {
   selection: Selection;
@@ -45,7 +45,11 @@ export interface RetrieveRequest {
 export async function retrieve(ctx: EngineContext, request: RetrieveRequest): Promise<CycleResult> {
   const startedAt = ctx.now();
   const outcomes = new Outcomes();
-  const scenarios = selectScenarios(ctx.config, request.selection).filter((s) => s.retrieve.enabled);
+  const selected = selectScenarios(ctx.config, request.selection);
+  // Receipts of pending sends come back too (not for a listing, which changes nothing).
+  if (!request.listOnly) await followScenarios(ctx, selected, outcomes);
+  const scenarios = selected.filter((s) => s.retrieve.enabled);
+  if (outcomes.interrupted) return outcomes.result('retrieve', ctx.dryRun || request.listOnly, startedAt, ctx.now());
   await retrieveScenarios(ctx, scenarios, outcomes, { listOnly: request.listOnly, onlyCapable: request.selection.scenarios.length === 0 });
   return outcomes.result('retrieve', ctx.dryRun || request.listOnly, startedAt, ctx.now());
 }
@@ -391,23 +395,3 @@ class Retriever {
     this.outcomes.add(base(scenario, entry, transient ? 'deferred' : 'failed', { reason, ...(kept ? { localPath: kept } : {}) }));
   }
 }
-
-/**
- * The file placed under `wanted` or one of its numbered variants (`name_1.ext`…) in `dir` for which
- * `matches` holds, if any. Reads the folder once.
- */
-async function findPlaced(dir: string, wanted: string, matches: (path: string, info: Stats) => Promise<boolean>): Promise<string | undefined> {
-  const present = new Set(await readdir(dir).catch(() => [] as string[]));
-  for (let n = 0; n <= MAX_COLLISION_SUFFIX && present.size > 0; n += 1) {
-    const name = withCollisionSuffix(wanted, n);
-    if (!present.has(name)) continue;
-    present.delete(name);
-    const path = join(dir, name);
-    const info = await lstat(path).catch(() => undefined);
-    if (info?.isFile() === true && (await matches(path, info))) return path;
-  }
-  return undefined;
-}
-
-/** As placeFile's limit. */
-const MAX_COLLISION_SUFFIX = 9999;

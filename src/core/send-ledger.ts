@@ -1,6 +1,6 @@
-// Where a scenario's sends are written down. Each file's attempt ends here, whichever way it ends: its
-// journal line, its log line, its `file-end` event and its outcome, in that order, so that no ending
-// can forget one of them.
+// Where a scenario's sends are written down. Each file's attempt ends here, whichever way it ends — and
+// so does the partner's later word on a pending send (follow.ts): its journal line, its log line, its
+// `file-end` event and its outcome, in that order, so that no ending can forget one of them.
 import type { ScenarioConfig } from '../config/model.js';
 import type { Params } from '../i18n/index.js';
 import { spoolPaths } from '../shared/paths.js';

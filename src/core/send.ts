@@ -5,13 +5,14 @@ import { open, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { ScenarioConfig } from '../config/model.js';
 import { t } from '../i18n/index.js';
-import { isTransferError, type ProtocolSession, type SendItem, type VerifyResult } from '../protocols/contract.js';
+import { isTransferError, type ProtocolSession, type SendItem, type SendSteps, type VerifyResult } from '../protocols/contract.js';
 import type { EngineContext, Selection } from './context.js';
 import { LockHeldError, UsageError } from '../shared/errors.js';
 import { sha256File } from '../shared/hash.js';
 import { runHook } from './hooks.js';
 import type { JournalEntry, JournalState } from './journal.js';
 import { JournalIndex } from './journal-index.js';
+import { pathKey } from './journal-index-keys.js';
 import { acquireLock } from '../shared/lock.js';
 import { Outcomes } from './outcome.js';
 import { SendLedger, type LogLine, type SendLine } from './send-ledger.js';
@@ -28,6 +29,7 @@ import { findScenario, selectScenarios } from './select.js';
 import { backoffDelay, pause } from '../shared/wait.js';
 import { retrieveScenarios } from './retrieve.js';
 import { describeFailure, failureFix, sessionProblem } from './failure.js';
+import { describeFacts } from './follow.js';
 
 export interface SendRequest {
   selection: Selection;
@@ -122,11 +124,18 @@ class SendHistory {
     return this.index.lastSend(path);
   }
 
+  /** The steps journaled for the queued item at `path` (see stepsOf); read only for an item taken up again. */
+  async steps(path: string): Promise<SendSteps | undefined> {
+    await this.ready();
+    return stepsOf(await this.index.lookupAll(pathKey(path)));
+  }
+
   /** The latest acknowledgement of this content in the scenario, when in the duplicate window (13 calendar months). */
   async acknowledgement(scenario: string, sha256: string): Promise<JournalEntry | undefined> {
     await this.ready();
     const entry = await this.index.acknowledged(scenario, sha256);
-    if (entry === undefined) return undefined;
+    // The partner's latest word on this content may be a refusal (or an error on its side): not "already sent".
+    if (entry === undefined || entry.state === 'refused' || entry.state === 'failed') return undefined;
     const now = this.now();
     const since = new Date(now.getFullYear(), now.getMonth() - (DUPLICATE_WINDOW_MONTHS - 1), 1);
     return Date.parse(entry.time) >= since.getTime() ? entry : undefined;
@@ -358,9 +367,41 @@ async function givenFiles(files: string[], ledger: SendLedger): Promise<Candidat
 /** One queued item on its way: what its journal lines and its outcome repeat. */
 interface Sending {
   item: QueueItem;
+  /** `resume`: the steps journaled so far (earlier runs', and this run's earlier attempts'). */
   file: SendItem;
   /** Outcome fields of every ending: size and sha256; once handed to the protocol, resumed and startedAt too. */
   facts: Partial<FileOutcome>;
+  /** A step the journal could not hold: the send stops on this machine's failure. */
+  stepFailure?: Error;
+}
+
+/** The last states of a send cut before its end: the partner is asked (`verify`) before it goes again. */
+const INTERRUPTED = new Set<string>(['sending', 'uncertain', 'resumed', 'step']);
+
+/** Whether the journal's last word on a queued item says the partner has it (the queued copy is a leftover). */
+function acceptedByPartner(last: JournalEntry): boolean {
+  if (last.state === 'sent' || last.state === 'pending' || last.state === 'acknowledged' || last.state === 'refused') return true;
+  // After `pending`: a receipt being placed, or the partner's error (a `failed` naming the partner's id).
+  return (last.state === 'placing' && last.direction === 'send') || (last.state === 'failed' && last.remoteId !== undefined);
+}
+
+/**
+ * The steps of a send of several requests, from the lines of its queue item: those since the `sending`
+ * line that first handed it to the protocol (the one naming its backup; a later `sending`, after a
+ * deferral, is another attempt of the same transmission), merged in order, later keys winning.
+ */
+export function stepsOf(lines: readonly JournalEntry[]): SendSteps | undefined {
+  let start = 0;
+  lines.forEach((line, at) => {
+    if (line.state === 'sending' && line.backup !== undefined) start = at;
+  });
+  let steps: SendSteps | undefined;
+  for (const line of lines.slice(start)) {
+    // Read back from the journal: the field is not trusted to be an object.
+    const step = line.step as unknown;
+    if (line.state === 'step' && typeof step === 'object' && step !== null) steps = { ...steps, ...(step as SendSteps) };
+  }
+  return steps;
 }
 
 class SendPipeline {
@@ -525,13 +566,19 @@ class SendPipeline {
   private async processHashed(item: QueueItem, fromQueue: boolean, last: JournalEntry | undefined, fresh: boolean, size: number, staging: Promise<StagedBackup> | undefined): Promise<boolean> {
     const sha256 = await sha256File(item.path, size);
     const sending: Sending = { item, file: { path: item.path, name: item.name, size, sha256 }, facts: { size, sha256 } };
-    if (last?.state === 'sent' || last?.state === 'pending') {
-      // Acknowledged before a crash that left the queued copy behind.
+    if (last !== undefined && acceptedByPartner(last)) {
+      // Acknowledged (or accepted, its receipt to come) before a crash that left the queued copy behind.
       await this.forget(item);
       this.ctx.log.info('engine.leftoverRemoved', { scenario: this.scenario.name, file: item.name });
       return false;
     }
-    const resumed = fromQueue && last !== undefined && (last.state === 'sending' || last.state === 'uncertain' || last.state === 'resumed');
+    const resumed = fromQueue && last !== undefined && INTERRUPTED.has(last.state);
+    // A send of several requests taken up again continues from its journaled steps (the same document at
+    // the partner), whether it was cut by a crash, an ambiguous failure or the retries running out.
+    if (!fresh) {
+      const steps = await this.history.steps(item.path);
+      if (steps !== undefined) sending.file.resume = steps;
+    }
     if (resumed) {
       if (await this.verifiedAfterInterruption(sending, last)) return false;
     } else if (fresh && (await this.setAsideIfDuplicate(sending, staging))) {
@@ -553,7 +600,10 @@ class SendPipeline {
     const { ctx, scenario } = this;
     const { item } = sending;
     const verdict = await this.verify(sending.file);
-    if (verdict === 'present') {
+    // A send of several requests whose receipt comes later is finished by the protocol from its steps
+    // (it returns its pending receipt without sending again): only then is it followed.
+    const finishedBySteps = verdict === 'present' && sending.file.resume !== undefined && this.session.follow !== undefined;
+    if (verdict === 'present' && !finishedBySteps) {
       await this.ledger.settle(item.name, {
         status: 'sent',
         line: this.line(sending, 'sent', { remoteId: last.remoteId ?? item.name, reason: 'verified after interruption' }),
@@ -564,6 +614,7 @@ class SendPipeline {
       return true;
     }
     if (verdict === 'unknown') ctx.log.warn('engine.resumeUnverifiable', { scenario: scenario.name, file: item.name, protocol: scenario.protocol });
+    else if (sending.file.resume !== undefined) ctx.log.info('engine.resumingSteps', { scenario: scenario.name, file: item.name, steps: describeFacts(sending.file.resume) });
     else ctx.log.info('engine.resuming', { scenario: scenario.name, file: item.name });
     await this.ledger.record(item.name, this.line(sending, 'resumed'));
     return false;
@@ -607,6 +658,24 @@ class SendPipeline {
     return true;
   }
 
+  /**
+   * `onStep` for the protocol: each step of a send of several requests is journaled, flushed, before the
+   * protocol takes the next one, and kept for the next attempt of this run (`resume`). A step that cannot
+   * be journaled (a full journal disk) stops the send: the protocol rejects with that error, rethrown
+   * by `attempt` as this machine's failure.
+   */
+  private stepRecorder(sending: Sending): (step: SendSteps) => Promise<void> {
+    return async (step) => {
+      try {
+        await this.ledger.record(sending.item.name, this.line(sending, 'step', { step: { ...step } }));
+      } catch (error) {
+        sending.stepFailure = error instanceof Error ? error : new Error(String(error));
+        throw error;
+      }
+      sending.file.resume = { ...sending.file.resume, ...step };
+    };
+  }
+
   /** Hands the item to the protocol, retrying within the scenario's bounds; true when the scenario should stop. */
   private async attempt(sending: Sending, resumed: boolean): Promise<boolean> {
     const { ctx, scenario } = this;
@@ -620,6 +689,7 @@ class SendPipeline {
         await this.deliver(started, attempt);
         return false;
       } catch (error) {
+        if (started.stepFailure !== undefined) throw started.stepFailure;
         const ending = await this.afterFailure(started, error, attempt, startedAt);
         if (ending !== 'retry') return ending;
       }
@@ -631,15 +701,18 @@ class SendPipeline {
     const { ctx, scenario } = this;
     const { item, file } = sending;
     if (this.session.send === undefined) throw new TypeError(`${scenario.protocol}: a session without send()`);
-    const receipt = await this.session.send(file, {
+    const receipt = await this.session.send({ ...file }, {
       ...(this.nextName === undefined ? {} : { nextName: this.nextName }),
       onProgress: (bytes) => ctx.onEvent({ type: 'progress', scenario: scenario.name, name: item.name, bytes, total: file.size }),
+      onStep: this.stepRecorder(sending),
     });
     const state = receipt.state === 'pending' ? 'pending' : 'sent';
     const remoteId = receipt.remoteId;
+    // A pending send is followed by later runs with these facts (journal `pending`, field `follow`).
+    const follow = state === 'pending' ? { follow: { ...receipt.follow } } : {};
     await this.ledger.settle(item.name, {
       status: state,
-      line: this.line(sending, state, { remoteId, attempts: attempt }),
+      line: this.line(sending, state, { remoteId, attempts: attempt, ...follow }),
       log: { level: 'info', key: state === 'sent' ? 'engine.sent' : 'engine.pendingReceipt', params: { remoteId, attempts: attempt } },
       outcome: { ...sending.facts, remoteId, attempts: attempt, endedAt: ctx.now().toISOString() },
     });

@@ -1,5 +1,5 @@
 // One message catalog for every user-facing text (output, errors, logs), in French and English; keys
-// are "domain.name". The cli, config, engine and naming messages are files of ./catalog, merged here.
+// are "domain.name". The cli, config, engine, naming and pes messages are files of ./catalog, merged here.
 // The protocols keep theirs in their own folders (src/protocols/<name>/messages.ts, with the shared
 // common/ and web/ ones): src/i18n imports nothing from outside it, so src/protocols/registry.ts adds
 // them with addCatalog() when it is loaded. Whatever may render a protocol message loads the registry
@@ -8,6 +8,7 @@ import { cliMessages } from './catalog/cli.js';
 import { configMessages } from './catalog/config.js';
 import { engineMessages } from './catalog/engine.js';
 import { namingMessages } from './catalog/naming.js';
+import { pesMessages } from './catalog/pes.js';
 
 import type { Catalog, Lang, Params } from './types.js';
 
@@ -28,7 +29,7 @@ export function addCatalog(catalog: Catalog): void {
   for (const lang of LANGS) Object.assign(merged[lang], catalog[lang]);
 }
 
-for (const catalog of [cliMessages, configMessages, engineMessages, namingMessages]) addCatalog(catalog);
+for (const catalog of [cliMessages, configMessages, engineMessages, namingMessages, pesMessages]) addCatalog(catalog);
 
 let current: Lang = detectLang(process.env);
 

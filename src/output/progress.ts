@@ -7,6 +7,9 @@ import { escapeControls, t } from '../i18n/index.js';
 import { redact } from '../shared/redact.js';
 import { formatSize } from './human/format.js';
 
+/** What the spinner says a scenario is doing. */
+const PHASE_KEY = { send: 'output.progress.sending', retrieve: 'output.progress.retrieving', follow: 'output.progress.following' } as const;
+
 export interface Progress {
   onEvent(event: EngineEvent): void;
   /** Remove the spinner before the result is written. */
@@ -38,7 +41,7 @@ export async function createProgress(options: ProgressOptions): Promise<Progress
     onEvent(event) {
       switch (event.type) {
         case 'scenario':
-          show(`${event.scenario}: ${t(event.phase === 'send' ? 'output.progress.sending' : 'output.progress.retrieving')}`);
+          show(`${event.scenario}: ${t(PHASE_KEY[event.phase])}`);
           break;
         case 'file-start':
           current = { scenario: event.scenario, name: event.name, arrow: event.direction === 'send' ? '↑' : '↓', total: event.size };

@@ -3,12 +3,14 @@
 import type { ChalkInstance } from 'chalk';
 import type { EngineEvent } from '../core/context.js';
 import type { ExitCodeValue } from '../shared/errors.js';
+import type { CheckPesResult } from '../core/check-pes.js';
 import type { LogText, PurgeResult } from '../core/logs.js';
 import type { RenameResult } from '../core/rename.js';
 import type { CycleResult, DiagnoseResult, ScanResult, WatchCycle } from '../core/results.js';
 import { redact, redactDeep } from '../shared/redact.js';
 import { escapeControls } from '../i18n/index.js';
 import { describeError } from './describe-error.js';
+import { renderCheckPes } from './human/check-pes.js';
 import { renderConfigShow, renderConfigValid, type ConfigSummary } from './human/config.js';
 import { renderCycle, renderWatchCycle, renderWatchEnd } from './human/cycle.js';
 import { renderDiagnose } from './human/diagnose.js';
@@ -88,6 +90,10 @@ export class Reporter {
 
   rename(result: RenameResult, dryRun: boolean, exitCode: ExitCodeValue): void {
     this.result({ dryRun, files: result.files, exitCode }, () => renderRename(result, dryRun));
+  }
+
+  checkPes(result: CheckPesResult, exitCode: ExitCodeValue): void {
+    this.result({ ...result, exitCode }, () => renderCheckPes(result));
   }
 
   logText(log: LogText): void {

@@ -18,7 +18,9 @@ export type Capability =
   /** diagnose: reachability, authentication, permissions */
   | 'check'
   /** tell whether a file sent earlier is complete at the partner (resolves "uncertain" sends) */
-  | 'verify';
+  | 'verify'
+  /** follow a send the partner accepted without acknowledging it yet (a `pending` receipt) */
+  | 'follow';
 
 /** Failures of this machine's own disk while writing a download: never the partner's trouble. */
 const LOCAL_WRITE_CODES = new Set(['ENOSPC', 'EDQUOT', 'EIO', 'EROFS']);
@@ -63,7 +65,16 @@ export interface SendItem {
   name: string;
   size: number;
   sha256: string;
+  /**
+   * A send made of several requests that was interrupted: every step the protocol reported through
+   * `onStep` for this item, merged in order (later keys win). The protocol continues from there (the
+   * same Pastell document) and never starts a second transmission.
+   */
+  resume?: SendSteps;
 }
+
+/** What a protocol needs to continue or follow a send: ids and the name of the last step done. */
+export type SendSteps = Record<string, string | number>;
 
 export interface TransferOptions {
   signal?: AbortSignal;
@@ -76,6 +87,13 @@ export interface TransferOptions {
    */
   nextName?: string;
   /**
+   * send: a protocol whose send takes several requests (create a document, set its fields, upload,
+   * trigger the action) reports each step done with what is needed to continue (ids, step name). The
+   * engine journals and flushes it before the promise resolves: only then may the protocol take the
+   * next step. Given back as `SendItem.resume` when the send is resumed after a crash or a cut.
+   */
+  onStep?: (step: SendSteps) => Promise<void>;
+  /**
    * list: called for each entry the protocol leaves out because it cannot be fetched safely (a link, a
    * folder, a name with a separator or a control character, a malformed listing line). The others are
    * still listed; a listing that cannot be read at all is still an error.
@@ -86,11 +104,37 @@ export interface TransferOptions {
 export interface Receipt {
   /** The partner's identifier for the file (remote path, document id, request number…). */
   remoteId: string;
-  /** acknowledged: done. pending: accepted, the partner confirms later (poll). */
+  /** acknowledged: done. pending: accepted, the partner confirms later (`follow`). */
   state: 'acknowledged' | 'pending';
   /** Extra facts worth a journal line (already free of secrets). */
   detail?: Record<string, string | number>;
+  /** pending: what `follow` needs later (Pastell id_e and id_d, S²LOW transaction id), journaled as is. */
+  follow?: SendSteps;
 }
+
+/** A send the partner accepted without acknowledging it yet, as the journal remembers it. */
+export interface PendingSend {
+  /** The file's name at the partner. */
+  name: string;
+  remoteId: string;
+  /** The receipt's `follow` facts. */
+  follow: SendSteps;
+  /** When the partner accepted it. */
+  since: Date;
+}
+
+/**
+ * Where the partner stands on a pending send.
+ * pending: no answer yet. acknowledged: accepted for good. refused: the partner (the Trésorerie, a
+ * refusal by the TdT) said no, with its reason as it wrote it. failed: the partner reports an error on
+ * its side (tdt-error, status -1): the reason, and a fix where there is one.
+ * `receipt`: the partner's receipt (PES Acquit) was written, flushed, to `receiptPath`; its suggested name.
+ */
+export type FollowResult =
+  | { state: 'pending'; detail?: Record<string, string | number> }
+  | { state: 'acknowledged'; receipt?: { name: string; bytes: number }; detail?: Record<string, string | number> }
+  | { state: 'refused'; reason: string; receipt?: { name: string; bytes: number }; detail?: Record<string, string | number> }
+  | { state: 'failed'; key: string; params?: Params; fixKey?: string; serverMessage?: string };
 
 export interface RemoteEntry {
   /** Stable identifier of the entry at the partner (remote path, local_ident…). */
@@ -127,6 +171,12 @@ export interface ProtocolSession {
   check?(options?: { writeProbe?: boolean }): Promise<CheckResult[]>;
   /** After an uncertain send: is the file complete at the partner under `item.name`? */
   verify?(item: SendItem): Promise<VerifyResult>;
+  /**
+   * Where the partner stands on a pending send. When it has a receipt file (the acquit), the protocol
+   * writes it to `receiptPath` (a partial file chosen by the engine), flushed, and names it in the result;
+   * the engine places it. Transient trouble (network, 5xx, 429) is thrown as a TransferError.
+   */
+  follow?(pending: PendingSend, receiptPath: string, options?: TransferOptions): Promise<FollowResult>;
   close(): Promise<void>;
 }
 

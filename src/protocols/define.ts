@@ -42,6 +42,7 @@ export const METHOD_OF: Record<Capability, keyof ProtocolSession> = {
   acknowledge: 'acknowledge',
   check: 'check',
   verify: 'verify',
+  follow: 'follow',
 };
 
 /** What differs between a session's methods and its definition's capabilities (a bug of the protocol), in words for a developer. */

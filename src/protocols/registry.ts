@@ -10,7 +10,11 @@ import { httpMessages } from './http/messages.js';
 import { httpDeclaration } from './http/options.js';
 import { localMessages } from './local/messages.js';
 import { localDeclaration } from './local/options.js';
+import { pastellMessages } from './pastell/messages.js';
+import { pastellDeclaration } from './pastell/options.js';
 import { declaredKeys, isSecretPart, type OptionPlace, type ProtocolDeclaration } from './options.js';
+import { s2lowMessages } from './s2low/messages.js';
+import { s2lowDeclaration } from './s2low/options.js';
 import { sftpMessages } from './sftp/messages.js';
 import { sftpDeclaration } from './sftp/options.js';
 import { tedecoMessages } from './tedeco/messages.js';
@@ -40,6 +44,8 @@ const registry: Record<string, RegistryEntry> = {
   xfb: entry(xfbDeclaration, xfbMessages, async () => (await import('./xfb/protocol.js')).xfbProtocol),
   http: entry(httpDeclaration, httpMessages, async () => (await import('./http/protocol.js')).httpProtocol),
   tedeco: entry(tedecoDeclaration, tedecoMessages, async () => (await import('./tedeco/protocol.js')).tedecoProtocol),
+  pastell: entry(pastellDeclaration, pastellMessages, async () => (await import('./pastell/protocol.js')).pastellProtocol),
+  s2low: entry(s2lowDeclaration, s2lowMessages, async () => (await import('./s2low/protocol.js')).s2lowProtocol),
 };
 
 for (const messages of [commonMessages, webMessages, ...Object.values(registry).map((found) => found.messages)]) addCatalog(messages);

@@ -27,7 +27,7 @@ describe('version and help', () => {
   });
 
   const commands = [
-    [], ['scan'], ['send'], ['retrieve'], ['run'], ['watch'], ['tedeco-request'], ['rename'],
+    [], ['scan'], ['send'], ['retrieve'], ['run'], ['watch'], ['tedeco-request'], ['check-pes'], ['rename'],
     ['logs'], ['logs', 'show'], ['logs', 'purge'], ['diagnose'], ['config'], ['config', 'check'], ['config', 'show'],
   ];
   it.each(commands.map((c) => [c.join(' ') || '(program)', c]))('%s --help shows real examples, a .bat line and a cron line', (_name, command) => {
@@ -45,7 +45,7 @@ describe('version and help', () => {
   it('the program help lists every command and the exit codes', () => {
     s = site();
     const r = ordo(['--help'], { cwd: s.dir });
-    for (const command of ['scan', 'send', 'retrieve', 'run', 'watch', 'tedeco-request', 'rename', 'logs', 'diagnose', 'config']) {
+    for (const command of ['scan', 'send', 'retrieve', 'run', 'watch', 'tedeco-request', 'check-pes', 'rename', 'logs', 'diagnose', 'config']) {
       expect(r.stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
     }
     expect(r.stdout).toMatch(/^ {2}130 {2}interrupted/m);

@@ -17,6 +17,8 @@ interface StatusLook {
 const LOOK: Record<FileStatus, StatusLook> = {
   sent: { mark: MARK.ok, tone: 'ok', kind: 'info' },
   pending: { mark: MARK.wait, tone: 'ok', kind: 'info' },
+  acknowledged: { mark: MARK.ok, tone: 'ok', kind: 'info' },
+  refused: { mark: MARK.fail, tone: 'fail', kind: 'failure' },
   received: { mark: MARK.ok, tone: 'ok', kind: 'info' },
   failed: { mark: MARK.fail, tone: 'fail', kind: 'failure' },
   deferred: { mark: MARK.warn, tone: 'warn', kind: 'failure' },
@@ -29,7 +31,7 @@ const LOOK: Record<FileStatus, StatusLook> = {
 
 /** Order of the counts in the summary line. */
 const SUMMARY_ORDER: FileStatus[] = [
-  'sent', 'pending', 'received', 'waiting', 'would-send', 'would-receive', 'duplicate', 'uncertain', 'deferred', 'failed',
+  'sent', 'pending', 'acknowledged', 'received', 'waiting', 'would-send', 'would-receive', 'duplicate', 'uncertain', 'deferred', 'refused', 'failed',
 ];
 
 export function renderCycle(result: CycleResult, options: CycleRenderOptions): Line[] {
@@ -70,12 +72,15 @@ function describeFile(file: FileOutcome, options: CycleRenderOptions): string {
   };
   // A download that failed is not a file "not sent": receive outcomes have their own wording.
   const receiveKey = `output.file.receive.${file.status}`;
-  const key = file.direction === 'receive' && hasMessage(receiveKey) ? receiveKey : file.inSource === true ? 'output.file.deferredInSource' : `output.file.${file.status}`;
+  // The partner's later word on a pending send: a `failed` one was accepted first, never set aside.
+  const followKey = file.followed === true && file.status === 'failed' ? 'output.file.followFailed' : undefined;
+  const key = followKey ?? (file.direction === 'receive' && hasMessage(receiveKey) ? receiveKey : file.inSource === true ? 'output.file.deferredInSource' : `output.file.${file.status}`);
   let text = t(key, params);
   if (size !== '' && (file.status === 'sent' || file.status === 'pending' || file.status === 'received' || file.status === 'waiting')) {
     text += ` (${size})`;
   }
   if (file.localPath !== undefined && file.status === 'received') text += ` → ${file.localPath}`;
+  if (file.receipt !== undefined) text += ` ${t('output.file.receiptPlaced', { path: file.receipt })}`;
   if (file.localPath !== undefined && (file.status === 'failed' || file.status === 'duplicate')) {
     text += ` ${t('output.file.setAside', { path: file.localPath })}`;
   }

@@ -56,7 +56,8 @@ async function watchedChecks(client: WebClient, url: URL, prefix: string, probe:
     const { connectParams, socket } = message as { connectParams?: { hostname?: string; port?: string | number }; socket?: ConnectedSocket };
     if (socket === undefined || connectParams?.hostname !== url.hostname || String(connectParams.port ?? '') !== url.port) return;
     observed.address = socket.remoteAddress ?? '?';
-    if (socket.encrypted) {
+    // A later connection that resumed the first one's TLS session shows no certificate (`{}`): keep the first.
+    if (socket.encrypted && observed.tls?.certificate.valid_to === undefined) {
       const problem = socket.authorizationError as Error | string | null | undefined;
       observed.tls = {
         certificate: socket.getPeerCertificate(true),

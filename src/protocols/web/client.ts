@@ -12,7 +12,7 @@ import { loadTlsOptions, type TlsOptions } from './tls.js';
 import type { UploadBody } from './upload-body.js';
 
 export interface WebRequest {
-  method: 'GET' | 'HEAD' | 'POST' | 'PUT';
+  method: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   url: URL;
   headers?: Record<string, string>;
   body?: UploadBody;

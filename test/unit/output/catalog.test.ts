@@ -56,7 +56,7 @@ describe('message catalogs', () => {
     const wanted = [
       ...statuses.flatMap((s) => [`output.file.${s}`, `output.count.${s}.one`, `output.count.${s}.other`]),
       ...Object.values(ExitCode).map((code) => `cli.exit.${code}`),
-      ...['scan', 'send', 'retrieve', 'run', 'watch', 'tedeco-request', 'rename', 'logs', 'logs.show', 'logs.purge', 'diagnose', 'config', 'config.check', 'config.show'].map(
+      ...['scan', 'send', 'retrieve', 'run', 'watch', 'tedeco-request', 'check-pes', 'rename', 'logs', 'logs.show', 'logs.purge', 'diagnose', 'config', 'config.check', 'config.show'].map(
         (c) => `cli.cmd.${c}`,
       ),
       ...['missing', 'notFolder', 'notWritable'].flatMap((s) => [`diagnose.folder.${s}`, `diagnose.folder.${s}.fix`]),

@@ -5,13 +5,18 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createTestPki } from '../../../fixtures/peers/tls/pki.mjs';
 import { openCounterStore } from '../../../src/naming/index.js';
 import type { ProtocolContext, ProtocolDefinition, ProtocolSession } from '../../../src/protocols/contract.js';
 import { capabilityMismatch, refuseMismatchedSession } from '../../../src/protocols/define.js';
 import { loadProtocol, protocolNames, registrationMismatch, registryEntry } from '../../../src/protocols/registry.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'ordo-capabilities-'));
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+const pki = createTestPki();
+afterAll(() => {
+  rmSync(scratch, { recursive: true, force: true });
+  pki.remove();
+});
 
 /** Settings each protocol opens a session with, without reaching any partner (nothing connects before the first request). */
 const VALID: Record<string, { profile: Record<string, unknown>; options: Record<string, unknown> }> = {
@@ -20,6 +25,8 @@ const VALID: Record<string, { profile: Record<string, unknown>; options: Record<
   xfb: { profile: { url: 'https://gateway.example/depot-xt', user: 'U', password: 'P', partner: 'X', application: 'Y' }, options: {} },
   http: { profile: { urls: { electionsFR: 'https://insee.example/fr' } }, options: {} },
   tedeco: { profile: { spool: 'spool', alias: 'INSEE', ead: 'ECIVIL' }, options: { type: 'etatcivil', recordLength: 120 } },
+  s2low: { profile: { url: 'https://s2low.example.fr', cert: pki.clientCert, key: pki.clientKey }, options: {} },
+  pastell: { profile: { url: 'https://pastell.example', entity: '42', token: 'T' }, options: { inbox: 'helios-pes-retour' } },
 };
 
 function context(settings: { profile: Record<string, unknown>; options: Record<string, unknown> }): ProtocolContext {
@@ -79,6 +86,6 @@ describe('capabilities', () => {
 
   it('tells the engine which protocols retrieve only from a named inbox', () => {
     const usesInbox = protocolNames().filter((name) => registryEntry(name)!.declaration.features.usesInbox);
-    expect(usesInbox.sort()).toEqual(['local', 'sftp']);
+    expect(usesInbox.sort()).toEqual(['local', 'pastell', 'sftp']);
   });
 });
