@@ -17,7 +17,7 @@ import { spoolPaths } from '../shared/paths.js';
 import { backoffDelay, pause } from '../shared/wait.js';
 import type { EngineContext } from './context.js';
 import { describeFailure, failureFix, sessionProblem } from './failure.js';
-import { runHook } from './hooks.js';
+import { withHooks } from './hooks.js';
 import type { JournalEntry } from './journal.js';
 import { JournalIndex } from './journal-index.js';
 import { isSystemError } from './local-failure.js';
@@ -181,21 +181,6 @@ async function followScenario(ctx: EngineContext, scenario: ScenarioConfig, inde
   } finally {
     await ledger.close();
     await lock.release();
-  }
-}
-
-async function withHooks(ctx: EngineContext, scenario: ScenarioConfig, outcomes: Outcomes, work: () => Promise<void>): Promise<void> {
-  const before = runHook('before', scenario, ctx.log, ctx.config.dir);
-  if (before !== undefined && !(await before).ok) {
-    outcomes.problem({ scenario: scenario.name, message: t('engine.hookBlocked', { scenario: scenario.name }), connection: true });
-    await runHook('after', scenario, ctx.log, ctx.config.dir);
-    return;
-  }
-  try {
-    await work();
-  } finally {
-    const after = runHook('after', scenario, ctx.log, ctx.config.dir);
-    if (after !== undefined) await after;
   }
 }
 

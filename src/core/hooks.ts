@@ -2,7 +2,9 @@
 // hook runs even when sending failed. Their output goes to the run's log, masked.
 import { spawn } from 'node:child_process';
 import type { ScenarioConfig } from '../config/model.js';
-import type { RunLogger } from './context.js';
+import { t } from '../i18n/index.js';
+import type { EngineContext, RunLogger } from './context.js';
+import type { Outcomes } from './outcome.js';
 
 export interface HookResult {
   ok: boolean;
@@ -46,4 +48,20 @@ export function runHook(
       resolve({ ok, code, timedOut });
     });
   });
+}
+
+/** `work` between the scenario's before and after hooks; a before hook that fails blocks the work (a problem of the scenario). */
+export async function withHooks(ctx: EngineContext, scenario: ScenarioConfig, outcomes: Outcomes, work: () => Promise<void>): Promise<void> {
+  const before = runHook('before', scenario, ctx.log, ctx.config.dir);
+  if (before !== undefined && !(await before).ok) {
+    outcomes.problem({ scenario: scenario.name, message: t('engine.hookBlocked', { scenario: scenario.name }), connection: true });
+    await runHook('after', scenario, ctx.log, ctx.config.dir);
+    return;
+  }
+  try {
+    await work();
+  } finally {
+    const after = runHook('after', scenario, ctx.log, ctx.config.dir);
+    if (after !== undefined) await after;
+  }
 }

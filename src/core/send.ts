@@ -9,7 +9,7 @@ import { isTransferError, type ProtocolSession, type SendItem, type SendSteps, t
 import type { EngineContext, Selection } from './context.js';
 import { LockHeldError, UsageError } from '../shared/errors.js';
 import { sha256File } from '../shared/hash.js';
-import { runHook } from './hooks.js';
+import { withHooks } from './hooks.js';
 import type { JournalEntry, JournalState } from './journal.js';
 import { JournalIndex } from './journal-index.js';
 import { pathKey } from './journal-index-keys.js';
@@ -212,21 +212,6 @@ async function sendScenario(
 async function wouldSend(ledger: SendLedger, queued: QueueItem[], candidates: Candidate[]): Promise<void> {
   for (const item of queued) await ledger.settle(item.name, { status: 'would-send', outcome: { localPath: item.path, resumed: true } });
   for (const file of candidates) await ledger.settle(file.name, { status: 'would-send', outcome: { localPath: file.path } });
-}
-
-async function withHooks(ctx: EngineContext, scenario: ScenarioConfig, outcomes: Outcomes, work: () => Promise<void>): Promise<void> {
-  const before = runHook('before', scenario, ctx.log, ctx.config.dir);
-  if (before !== undefined && !(await before).ok) {
-    outcomes.problem({ scenario: scenario.name, message: t('engine.hookBlocked', { scenario: scenario.name }), connection: true });
-    await runHook('after', scenario, ctx.log, ctx.config.dir);
-    return;
-  }
-  try {
-    await work();
-  } finally {
-    const after = runHook('after', scenario, ctx.log, ctx.config.dir);
-    if (after !== undefined) await after;
-  }
 }
 
 function reportSessionFailure(ctx: EngineContext, scenario: ScenarioConfig, outcomes: Outcomes, error: unknown): void {

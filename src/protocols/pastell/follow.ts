@@ -2,12 +2,10 @@
 // with the preset's end states (info-tdt / acquiter-tdt, termine…): `etat_ack` 1 is an acknowledgement,
 // 2 a refusal whose reason is written in the acquit; refus-tdt is a refusal; tdt-error an error on the
 // TdT's side. The acquit (PES Acquit) is downloaded to the engine's partial file, flushed.
-import { once } from 'node:events';
-import { open, readFile, type FileHandle } from 'node:fs/promises';
-import { pipeline } from 'node:stream/promises';
+import { readFile } from 'node:fs/promises';
 import { readAcquit } from '../common/pes-acquit.js';
-import { localWriteError, TransferError, type FollowResult, type PendingSend, type ProtocolLog, type TransferOptions } from '../contract.js';
-import { fileSystemError } from '../common/file-errors.js';
+import { TransferError, type FollowResult, type PendingSend, type ProtocolLog, type TransferOptions } from '../contract.js';
+import { writeBodyToFile } from '../web/body-to-file.js';
 import { networkFailure } from '../web/errors.js';
 import { headerValue } from '../web/answers.js';
 import type { DocumentDetail, PastellApi } from './api.js';
@@ -57,27 +55,9 @@ async function downloadReceipt(api: PastellApi, id_e: string, detail: DocumentDe
   const url = api.address(api.documentPathIn(id_e, detail.info.id_d, 'file', field, '0'));
   const response = await api.request('GET', url, 'download', { signal: options.signal });
   const name = attachmentName(headerValue(response.headers, 'content-disposition')) ?? stored;
-  let handle: FileHandle;
-  try {
-    handle = await open(receiptPath, 'w');
-  } catch (error) {
-    response.body.on('error', () => undefined);
-    response.body.destroy();
-    throw localWriteError(error, receiptPath) ?? fileSystemError(error, receiptPath);
-  }
-  let bytes = 0;
-  response.body.on('data', (chunk: Buffer) => {
-    bytes += chunk.length;
+  const bytes = await writeBodyToFile(response.body, receiptPath, { signal: options.signal }, {
+    interrupted: (error) => networkFailure(error, api.client.failureContext(url, false)),
   });
-  const output = handle.createWriteStream({ flush: true });
-  try {
-    await pipeline(response.body, output);
-  } catch (error) {
-    if (!output.closed) await once(output, 'close').catch(() => undefined);
-    const local = localWriteError(error, receiptPath);
-    if (local !== undefined) throw local;
-    throw networkFailure(error, api.client.failureContext(url, false));
-  }
   const announced = Number(headerValue(response.headers, 'content-length') ?? Number.NaN);
   if (Number.isFinite(announced) && announced !== bytes) {
     throw new TransferError('transient', 'protocol.pastell.receiptTruncated', { id_d: detail.info.id_d, bytes, expected: announced }, { fixKey: 'protocol.pastell.receiptTruncated.fix' });

@@ -7,6 +7,7 @@ import { afterRetrieveType, parseAfterRetrieve } from '../common/retrieval-optio
 import { accepted, booleanType, customType, declareProtocol, enumType, isText, listType, refused, say, textType, type ReadContext } from '../options.js';
 import { certWithKey, webOptions, webUrlComplaint } from '../web/options.js';
 import { PRESET_NAMES } from './presets.js';
+import { FIELD_TOKENS, unusableFieldTokens } from './field-values.js';
 
 const required = say('protocol.web.setting.required', 'key');
 const notText = say('protocol.web.setting.text', 'key');
@@ -30,13 +31,22 @@ const pastellNameType = customType('text', (value, context) =>
   isText(value) && /^[a-z0-9_-]{1,64}$/.test(value.trim()) ? accepted(value.trim()) : refused(notName(context.key, value)),
 );
 
-/** Fields to set on the document: `field = value` (literal; `{name}` and `{stem}` stand for the file's name, without extension). */
+/**
+ * Fields to set on the document: `field = value`, where `{name}` and `{stem}` stand for the file's name
+ * (without extension) and the naming plan's variables of the moment and the file (`[annee]`, `[mois]`,
+ * `[jour]`, `[heure]`, `[min]`, `[sec]`, `[nomprofil]`, `[nomfic]`, `[ext]`) are filled when the file is sent.
+ */
 const fieldsType = customType('group', (value, context) => {
   const entries = typeof value === 'object' && value !== null && !Array.isArray(value) ? Object.entries(value as Record<string, unknown>) : undefined;
   if (entries === undefined || !entries.every(([name, field]) => /^[a-z0-9_]{1,64}$/.test(name) && (typeof field === 'string' || typeof field === 'number' || typeof field === 'boolean'))) {
     return refused({ messageKey: 'protocol.pastell.setting.fields', params: { key: context.key } });
   }
-  return accepted(entries.map(([name, field]): [string, string] => [name, String(field)]));
+  const values = entries.map(([name, field]): [string, string] => [name, String(field)]);
+  for (const [name, field] of values) {
+    const [token] = unusableFieldTokens(field);
+    if (token !== undefined) return refused({ messageKey: 'protocol.pastell.setting.fieldToken', params: { key: `${context.key}.${name}`, token, tokens: FIELD_TOKENS.map((t) => `[${t}]`).join(' ') } });
+  }
+  return accepted(values);
 });
 
 export const pastellDeclaration = declareProtocol({

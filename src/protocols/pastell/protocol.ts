@@ -15,7 +15,7 @@ import { resolvePastellSettings } from './settings.js';
 export const pastellProtocol = defineProtocol(pastellDeclaration, { open: (context) => openPastellSession(context) });
 
 export async function openPastellSession(context: ProtocolContext): Promise<ProtocolSession> {
-  const settings = resolvePastellSettings(context.profile, context.options, context.configDir);
+  const settings = resolvePastellSettings(context.profile, context.options, context.configDir, context.profileName);
   const client = await WebClient.open(settings.web, [settings.api], context.log);
   const api = new PastellApi(client, settings);
   const { log } = context;

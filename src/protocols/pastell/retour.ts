@@ -2,13 +2,10 @@
 // `helios-pes-retour`, created by Pastell's S²LOW connector) still in `creation` or `modification`.
 // Each is offered under its file's name; fetching downloads its `fichier_pes`; acknowledging deletes the
 // document (`afterRetrieve=delete`, the default: Pastell has no "read" flag) or leaves it (`keep`).
-import { once } from 'node:events';
-import { open, stat, type FileHandle } from 'node:fs/promises';
-import { pipeline } from 'node:stream/promises';
-import { abortError, throwIfAborted } from '../../shared/abort.js';
-import { localWriteError, TransferError, type FetchResult, type ProtocolLog, type RemoteEntry, type TransferOptions } from '../contract.js';
-import { fileSystemError } from '../common/file-errors.js';
+import { throwIfAborted } from '../../shared/abort.js';
+import { TransferError, type FetchResult, type ProtocolLog, type RemoteEntry, type TransferOptions } from '../contract.js';
 import { headerValue } from '../web/answers.js';
+import { writeBodyToFile } from '../web/body-to-file.js';
 import { errorCodeOf } from '../web/errors.js';
 import type { DocumentRow, PastellApi } from './api.js';
 import { documentDetail, fileNames } from './send.js';
@@ -16,7 +13,6 @@ import { documentDetail, fileNames } from './send.js';
 /** The file field of a PES Retour document. */
 export const RETOUR_FILE_FIELD = 'fichier_pes';
 const WAITING_STATES = ['creation', 'modification'];
-const WRITE_BUFFER_BYTES = 4 * 1024 * 1024;
 
 /** `<id_d>/<field>/<num>`: what `fetch` and `acknowledge` need. */
 function entryId(id_d: string, index: number): string {
@@ -63,31 +59,10 @@ export async function fetchRetour(api: PastellApi, entry: RemoteEntry, destPath:
   const url = api.address(api.documentPath(where.id_d, 'file', RETOUR_FILE_FIELD, String(where.index)));
   const response = await api.request('GET', url, 'download', { signal: options.signal });
   const announced = Number(headerValue(response.headers, 'content-length') ?? Number.NaN);
-  let handle: FileHandle;
-  try {
-    handle = await open(destPath, 'w');
-  } catch (error) {
-    response.body.on('error', () => undefined);
-    response.body.destroy();
-    throw localWriteError(error, destPath) ?? fileSystemError(error, destPath);
-  }
-  let bytes = 0;
-  response.body.on('data', (chunk: Buffer) => {
-    bytes += chunk.length;
-    options.onProgress?.(bytes);
+  const bytes = await writeBodyToFile(response.body, destPath, options, {
+    interrupted: (error, kept) =>
+      new TransferError('transient', 'protocol.pastell.fetchInterrupted', { name: entry.name, bytes: kept, code: errorCodeOf(error) ?? 'UNKNOWN' }, { fixKey: 'protocol.pastell.fetchInterrupted.fix', cause: error }),
   });
-  const output = handle.createWriteStream({ flush: true, highWaterMark: WRITE_BUFFER_BYTES });
-  try {
-    await pipeline(response.body, output);
-    if (bytes === 0) options.onProgress?.(0);
-  } catch (error) {
-    if (!output.closed) await once(output, 'close').catch(() => undefined);
-    if (options.signal?.aborted === true) throw abortError(options.signal);
-    const local = localWriteError(error, destPath);
-    if (local !== undefined) throw local;
-    const kept = await stat(destPath).then((info) => info.size, () => output.bytesWritten);
-    throw new TransferError('transient', 'protocol.pastell.fetchInterrupted', { name: entry.name, bytes: kept, code: errorCodeOf(error) ?? 'UNKNOWN' }, { fixKey: 'protocol.pastell.fetchInterrupted.fix', cause: error });
-  }
   const expected = entry.size ?? (Number.isFinite(announced) ? announced : undefined);
   if (expected !== undefined && bytes !== expected) {
     throw new TransferError('transient', 'protocol.pastell.sizeMismatch', { name: entry.name, bytes, expected }, { fixKey: 'protocol.pastell.sizeMismatch.fix' });

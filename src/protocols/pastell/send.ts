@@ -12,6 +12,7 @@ import { checkPesAller } from '../common/pes-aller.js';
 import { openUploadBody } from '../web/upload-body.js';
 import type { DocumentDetail, DocumentRow, FormAnswer, PastellApi } from './api.js';
 import { EDITABLE_STATES } from './presets.js';
+import { fieldValue } from './field-values.js';
 
 /** The largest PES Pastell takes in `fichier_pes` (Pastell 4.1). */
 export const PES_MAX_BYTES = 128 * 1024 * 1024;
@@ -76,7 +77,7 @@ export async function sendDocument(api: PastellApi, item: SendItem, options: Tra
   const documentUrl = api.address(api.documentPath(id_d));
 
   if (!done('fields') || detail.info.titre !== subject) {
-    const form: Array<[string, string]> = [['objet', subject], ...api.settings.fields.map(([field, value]): [string, string] => [field, fieldValue(value, name)])];
+    const form: Array<[string, string]> = [['objet', subject], ...api.settings.fields.map(([field, value]): [string, string] => [field, fieldValue(value, name, api.settings.profileName, new Date())])];
     const answer = await api.json<FormAnswer>('PATCH', documentUrl, 'fields', { form, signal });
     if (answer.result !== 'ok') throw unexpected(api, 'fields', answer);
     if (answer.content !== undefined) detail = answer.content;
@@ -147,12 +148,6 @@ export function documentSubject(template: string | undefined, name: string, nomF
   const subject = clean === '' ? stem : clean;
   // Cut in UTF-16 units, never in the middle of a surrogate pair.
   return subject.length <= SUBJECT_MAX ? subject : subject.slice(0, SUBJECT_MAX).replace(/[\uD800-\uDBFF]$/, '');
-}
-
-/** A field's value: literal, with `{name}` and `{stem}` standing for the file's name (and without extension). */
-function fieldValue(value: string, name: string): string {
-  const stem = name.replace(/\.[^.]*$/, '') || name;
-  return value.replaceAll('{name}', name).replaceAll('{stem}', stem);
 }
 
 export function fileNames(detail: DocumentDetail, field: string): string[] {

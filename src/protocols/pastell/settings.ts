@@ -15,8 +15,10 @@ export interface PastellSettings {
   authorization: string;
   presetName: PresetName;
   preset: Preset;
-  /** The checkbox fields the route options set (`on` / `off`), then the scenario's `fields`. */
+  /** The checkbox fields the route options set (`on` / `off`), then the scenario's `fields` (filled when a file is sent: field-values.ts). */
   fields: Array<[string, string]>;
+  /** The profile's name (`[nomprofil]` in field values). */
+  profileName: string;
   /** A template of the document's title (`{name}`, `{stem}`, `{nomfic}`); undefined: the PES's NomFic, else the file name without extension. */
   subject: string | undefined;
   /** The document type retrieved (PES Retour), when the scenario names one. */
@@ -26,7 +28,7 @@ export interface PastellSettings {
 }
 
 /** Call only on settings `settingProblems` found nothing wrong with. */
-export function resolvePastellSettings(profile: Record<string, unknown>, options: Record<string, unknown>, configDir: string): PastellSettings {
+export function resolvePastellSettings(profile: Record<string, unknown>, options: Record<string, unknown>, configDir: string, profileName = ''): PastellSettings {
   const read = readSettings(pastellDeclaration.options, { profile, options }, configDir);
   const { url, entity, user, password, token } = read.profile;
   const api = new URL(url.href);
@@ -63,6 +65,7 @@ export function resolvePastellSettings(profile: Record<string, unknown>, options
     presetName,
     preset,
     fields,
+    profileName,
     subject: o.subject,
     inbox: o.inbox,
     afterRetrieve: o.afterRetrieve,

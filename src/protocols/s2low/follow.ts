@@ -2,13 +2,11 @@
 // 8 (information disponible) mean the PES Acquit can be downloaded (S²LOW reports 3 until it has stored
 // it): it is written to the engine's receipt file and its EtatAck read — 1 accepted, 2 refused with the
 // acquit's reason. -1 is an error at S²LOW, with its message. Every other status is still pending.
-import { once } from 'node:events';
-import { open, readFile, type FileHandle } from 'node:fs/promises';
-import { pipeline } from 'node:stream/promises';
-import { abortError, throwIfAborted } from '../../shared/abort.js';
-import { localWriteError, TransferError, type FollowResult, type PendingSend, type ProtocolLog, type TransferOptions } from '../contract.js';
-import { fileSystemError } from '../common/file-errors.js';
+import { readFile } from 'node:fs/promises';
+import { throwIfAborted } from '../../shared/abort.js';
+import { TransferError, type FollowResult, type PendingSend, type ProtocolLog, type TransferOptions } from '../contract.js';
 import { headerValue } from '../web/answers.js';
+import { writeBodyToFile } from '../web/body-to-file.js';
 import { errorCodeOf } from '../web/errors.js';
 import { dropAnswer, type S2lowApi } from './api.js';
 import { childText } from '../common/xml.js';
@@ -108,28 +106,9 @@ async function downloadAcquit(api: S2lowApi, transaction: string, receiptPath: s
     throw new TransferError('transient', 'protocol.s2low.acquitRedirected', { transaction, host: api.host, location: headerValue(response.headers, 'location') ?? '—' }, { fixKey: 'protocol.s2low.acquitRedirected.fix' });
   }
   if (response.statusCode !== 200) throw await api.statusError(response, url);
-  let handle: FileHandle;
-  try {
-    handle = await open(receiptPath, 'w');
-  } catch (error) {
-    dropAnswer(response);
-    throw localWriteError(error, receiptPath) ?? fileSystemError(error, receiptPath);
-  }
-  let bytes = 0;
-  response.body.on('data', (chunk: Buffer) => {
-    bytes += chunk.length;
-    if (bytes > ACQUIT_LIMIT) response.body.destroy(new TransferError('permanent', 'protocol.web.answerTooLarge', { host: api.host, limit: ACQUIT_LIMIT }, { fixKey: 'protocol.web.answerTooLarge.fix' }));
+  return writeBodyToFile(response.body, receiptPath, { signal: options.signal }, {
+    limit: { bytes: ACQUIT_LIMIT, error: () => new TransferError('permanent', 'protocol.web.answerTooLarge', { host: api.host, limit: ACQUIT_LIMIT }, { fixKey: 'protocol.web.answerTooLarge.fix' }) },
+    interrupted: (error) =>
+      new TransferError('transient', 'protocol.s2low.acquitInterrupted', { transaction, host: api.host, code: errorCodeOf(error) ?? 'UNKNOWN' }, { fixKey: 'protocol.s2low.acquitInterrupted.fix', cause: error }),
   });
-  const output = handle.createWriteStream({ flush: true });
-  try {
-    await pipeline(response.body, output);
-  } catch (error) {
-    if (!output.closed) await once(output, 'close').catch(() => undefined);
-    if (options.signal?.aborted === true) throw abortError(options.signal);
-    if (error instanceof TransferError) throw error;
-    const local = localWriteError(error, receiptPath);
-    if (local !== undefined) throw local;
-    throw new TransferError('transient', 'protocol.s2low.acquitInterrupted', { transaction, host: api.host, code: errorCodeOf(error) ?? 'UNKNOWN' }, { fixKey: 'protocol.s2low.acquitInterrupted.fix', cause: error });
-  }
-  return bytes;
 }

@@ -1,18 +1,14 @@
 // PES Retour, the Trésorerie's business returns: `helios_get_list.php` lists the unread ones,
 // `helios_get_retour.php?id=RID` gives one (or XML `<get_retour>…KO`), `helios_change_status.php?id=RID`
 // marks it read, which takes it off the list.
-import { once } from 'node:events';
-import { open, readFile, rm, stat, type FileHandle } from 'node:fs/promises';
-import { pipeline } from 'node:stream/promises';
-import { abortError, throwIfAborted } from '../../shared/abort.js';
-import { localWriteError, TransferError, type FetchResult, type ProtocolLog, type RemoteEntry, type TransferOptions } from '../contract.js';
-import { fileSystemError } from '../common/file-errors.js';
+import { readFile, rm, stat } from 'node:fs/promises';
+import { throwIfAborted } from '../../shared/abort.js';
+import { TransferError, type FetchResult, type ProtocolLog, type RemoteEntry, type TransferOptions } from '../contract.js';
+import { writeBodyToFile } from '../web/body-to-file.js';
 import { errorCodeOf } from '../web/errors.js';
-import { dropAnswer, type S2lowApi } from './api.js';
+import type { S2lowApi } from './api.js';
 import { childText, children, parseXml } from '../common/xml.js';
 
-/** Disk writes are batched up to this much, so that the network never waits for each one. */
-const WRITE_BUFFER_BYTES = 4 * 1024 * 1024;
 /** A refusal (`<get_retour>…KO`) is a few hundred bytes: only a file this small may be one. */
 const REFUSAL_MAX_BYTES = 4096;
 
@@ -50,31 +46,12 @@ export async function fetchRetour(api: S2lowApi, entry: RemoteEntry, destPath: s
   const url = api.address('retour', { id: entry.id });
   const response = await api.send({ method: 'GET', url, signal: options.signal });
   if (response.statusCode !== 200) throw await api.statusError(response, url);
-  let handle: FileHandle;
-  try {
-    handle = await open(destPath, 'w');
-  } catch (error) {
-    dropAnswer(response);
-    throw localWriteError(error, destPath) ?? fileSystemError(error, destPath);
-  }
-  let bytes = 0;
-  response.body.on('data', (chunk: Buffer) => {
-    bytes += chunk.length;
-    options.onProgress?.(bytes);
+  // Nothing is taken at S²LOW until it is marked read: what arrived can go.
+  const bytes = await writeBodyToFile(response.body, destPath, options, {
+    removeOnFailure: true,
+    interrupted: (error, kept) =>
+      new TransferError('transient', 'protocol.s2low.fetchInterrupted', { name: entry.name, bytes: kept, code: errorCodeOf(error) ?? 'UNKNOWN' }, { fixKey: 'protocol.s2low.fetchInterrupted.fix', cause: error }),
   });
-  const output = handle.createWriteStream({ flush: true, highWaterMark: WRITE_BUFFER_BYTES });
-  try {
-    await pipeline(response.body, output);
-    if (bytes === 0) options.onProgress?.(0);
-  } catch (error) {
-    if (!output.closed) await once(output, 'close').catch(() => undefined);
-    // Nothing is taken at S²LOW until it is marked read: what arrived can go.
-    await rm(destPath, { force: true });
-    if (options.signal?.aborted === true) throw abortError(options.signal);
-    const local = localWriteError(error, destPath);
-    if (local !== undefined) throw local;
-    throw new TransferError('transient', 'protocol.s2low.fetchInterrupted', { name: entry.name, bytes, code: errorCodeOf(error) ?? 'UNKNOWN' }, { fixKey: 'protocol.s2low.fetchInterrupted.fix', cause: error });
-  }
   if (bytes <= REFUSAL_MAX_BYTES) await refuseRefusal(api, entry, destPath);
   log.info('protocol.s2low.fetched', { name: entry.name, bytes });
   return { bytes: (await stat(destPath)).size };

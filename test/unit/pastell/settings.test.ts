@@ -8,6 +8,9 @@ import { pastellWords } from '../../../src/protocols/pastell/api.js';
 import { acquitReason } from '../../../src/protocols/pastell/follow.js';
 import { PRESETS } from '../../../src/protocols/pastell/presets.js';
 import { resolvePastellSettings } from '../../../src/protocols/pastell/settings.js';
+import { fieldValue, unusableFieldTokens } from '../../../src/protocols/pastell/field-values.js';
+import { pastellDeclaration } from '../../../src/protocols/pastell/options.js';
+import { settingProblems } from '../../../src/protocols/options.js';
 
 const profile = { url: 'https://pastell.example/', entity: '42', user: 'api', password: 'p:ss' };
 
@@ -97,5 +100,23 @@ describe('reading Pastell', () => {
     const ok = join(dir, 'ok.xml');
     await writeFile(ok, '<PES_ACQUIT><ACQUIT><ElementACQUIT><EtatAck V="1"/></ElementACQUIT></ACQUIT></PES_ACQUIT>');
     expect(await acquitReason(ok)).toBeUndefined();
+  });
+});
+
+describe('field values', () => {
+  it('fill {name}, {stem} and the naming plan’s variables of the moment and the file', () => {
+    const at = new Date(2026, 2, 4, 9, 7, 5);
+    expect(fieldValue('{stem} [nomprofil] [annee]-[mois]-[jour] [heure]:[min]:[sec] [NOMFIC].[ext] {name}', 'PESALR2_X.xml', 'VILLE', at)).toBe(
+      'PESALR2_X VILLE 2026-03-04 09:07:05 PESALR2_X.xml PESALR2_X.xml',
+    );
+  });
+
+  it('refuse a counter, a received-name lookup or an unknown token, naming the field', () => {
+    const problems = settingProblems(pastellDeclaration, {
+      profile: { url: 'https://x.example/pastell', entity: '1', token: 'T' },
+      options: { fields: { commentaire: 'PES [numrec]', autre: 'ok [annee]' } },
+    });
+    expect(problems).toEqual([expect.objectContaining({ where: 'options', key: 'fields', messageKey: 'protocol.pastell.setting.fieldToken', params: expect.objectContaining({ key: 'fields.commentaire', token: '[numrec]' }) })]);
+    expect(unusableFieldTokens('[recherche] [anne] [annee]')).toEqual(['[anne]', '[recherche]']);
   });
 });

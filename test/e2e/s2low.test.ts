@@ -7,10 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startS2lowPeer } from '../../../fixtures/peers/peers.mjs';
-import { ordoAsync, waitExit, type CliResult } from '../../helpers/cli.js';
+import { startS2lowPeer } from '../../fixtures/peers/peers.mjs';
+import { ordoAsync, waitExit, type CliResult } from '../helpers/cli.js';
 
-const PES = fileURLToPath(new URL('../../../fixtures/pes/PESALR2_21400999900017_261123_0930.xml', import.meta.url));
+const PES = fileURLToPath(new URL('../../fixtures/pes/PESALR2_21400999900017_261123_0930.xml', import.meta.url));
 const PES_NAME = 'PESALR2_21400999900017_261123_0930.xml';
 const ACK_NAME = 'PESALR2_21400999900017_261123_0930_ACK.xml';
 

@@ -1,0 +1,61 @@
+// An answer's body streamed into the partial file the engine chose, flushed before the promise resolves:
+// what every HTTP protocol does to download a file (a retour, an acquit). Back-pressure comes from the
+// pipeline; the write stream owns the file (flushes and closes it at the end, closes it on failure).
+import { once } from 'node:events';
+import { open, rm, stat, type FileHandle } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { abortError } from '../../shared/abort.js';
+import { fileSystemError } from '../common/file-errors.js';
+import { localWriteError, TransferError, type TransferOptions } from '../contract.js';
+
+/** Disk writes are batched up to this much, so that the network never waits for each one. */
+const WRITE_BUFFER_BYTES = 4 * 1024 * 1024;
+
+export interface BodyToFile {
+  /** The transfer was cut after `kept` bytes (those in the file, or those that arrived when it is removed): the protocol's own transient error. */
+  interrupted(error: unknown, kept: number): TransferError;
+  /** Remove what arrived when the transfer fails (the source is untouched); default: keep it for the engine. */
+  removeOnFailure?: boolean;
+  /** A body larger than this is refused with this error (small answers such as acquits). */
+  limit?: { bytes: number; error: () => TransferError };
+}
+
+/** The number of bytes written. */
+export async function writeBodyToFile(
+  body: Readable,
+  destPath: string,
+  options: { signal?: AbortSignal | undefined; onProgress?: TransferOptions['onProgress'] },
+  how: BodyToFile,
+): Promise<number> {
+  let handle: FileHandle;
+  try {
+    handle = await open(destPath, 'w');
+  } catch (error) {
+    body.on('error', () => undefined);
+    body.destroy();
+    throw localWriteError(error, destPath) ?? fileSystemError(error, destPath);
+  }
+  let bytes = 0;
+  body.on('data', (chunk: Buffer) => {
+    bytes += chunk.length;
+    if (how.limit !== undefined && bytes > how.limit.bytes) body.destroy(how.limit.error());
+    options.onProgress?.(bytes);
+  });
+  const output = handle.createWriteStream({ flush: true, highWaterMark: WRITE_BUFFER_BYTES });
+  try {
+    await pipeline(body, output);
+    if (bytes === 0) options.onProgress?.(0);
+  } catch (error) {
+    if (!output.closed) await once(output, 'close').catch(() => undefined);
+    if (how.removeOnFailure === true) await rm(destPath, { force: true });
+    if (options.signal?.aborted === true) throw abortError(options.signal);
+    if (error instanceof TransferError) throw error;
+    const local = localWriteError(error, destPath);
+    if (local !== undefined) throw local;
+    // Removed: how much had arrived; kept: how much the file holds.
+    const kept = how.removeOnFailure === true ? bytes : await stat(destPath).then((info) => info.size, () => output.bytesWritten);
+    throw how.interrupted(error, kept);
+  }
+  return bytes;
+}
