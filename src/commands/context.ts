@@ -1,5 +1,6 @@
 // What a command module gets: the merged options, the reporter, the configuration loader, and an
 // engine opened with the interruption signal and the progress display, closed whatever happens.
+import type { PartnerSecrets } from '../config/expand.js';
 import type { OrdoConfig } from '../config/model.js';
 import type { Selection } from '../core/context.js';
 import { registerSecrets } from '../shared/redact.js';
@@ -40,13 +41,21 @@ export class CommandContext {
     return { scenarios: this.options.scenarios, profiles: this.options.profiles };
   }
 
-  /** Loads the configuration (--config, $ORDO_CONFIG, or searched upward); throws ConfigError. */
-  async loadConfig(): Promise<OrdoConfig> {
+  /**
+   * Loads the configuration (--config, $ORDO_CONFIG, or searched upward); throws ConfigError.
+   * `needs` is the command's declaration: 'partners' (the default) for the commands that connect to a
+   * partner, or prepare or check what will (run, send, retrieve, watch, tedeco-request, diagnose, scan,
+   * config check): a variable a partner's setting uses and that is not set stops them (exit 3). 'local'
+   * for those that never do (logs show, logs purge, config show, rename): partners' secrets not needed.
+   */
+  async loadConfig(needs: 'partners' | 'local' = 'partners'): Promise<OrdoConfig> {
     const { loadConfig } = await import('../config/load.js');
+    const partnerSecrets: PartnerSecrets = needs === 'partners' ? 'required' : 'optional';
     const config = await loadConfig({
       ...(this.options.config === undefined ? {} : { config: this.options.config }),
       cwd: this.io.cwd,
       env: this.io.env,
+      partnerSecrets,
     });
     registerSecrets(config.secrets);
     // --lang wins; else the configuration's language; else the environment's (already applied).

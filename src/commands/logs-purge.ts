@@ -5,7 +5,7 @@ import { durationOption } from './duration-option.js';
 
 export async function run(ctx: CommandContext, input: { olderThan: string }): Promise<number> {
   const olderThanMs = durationOption('--older-than', input.olderThan);
-  const config = await ctx.loadConfig();
+  const config = await ctx.loadConfig('local');
   const result = await purgeLogs(config, { olderThanMs, dryRun: ctx.options.dryRun, now: new Date() });
   ctx.out.purge(result, input.olderThan);
   return result.exitCode;

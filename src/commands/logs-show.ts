@@ -3,7 +3,7 @@ import { showLog } from '../core/logs.js';
 import type { CommandContext } from './context.js';
 
 export async function run(ctx: CommandContext, input: { date: string | undefined }): Promise<number> {
-  const config = await ctx.loadConfig();
+  const config = await ctx.loadConfig('local');
   ctx.out.logText(await showLog(config, { date: input.date }));
   return 0;
 }

@@ -1,16 +1,25 @@
 // Resolves `${NAME}` (and `%NAME%` in INI) in every value of the tree, and gathers the secrets:
 // values of the keys protocols declare secret and of secret-named keys (password, token…), and the
 // variables they, or any secret-named variable, brought in.
+//
+// A reference to a variable that is not set is a problem (exit 3, naming the variable and the key),
+// except, with `partnerSecrets: 'optional'`, in secrets (passwords, tokens: only a partner's
+// connection uses them): the commands that never connect (logs, config show, rename) load the
+// configuration that way, and the reference stays as written, unused (and masked by config show).
+// Any other value (a folder, a code a file name is made of) still needs its variable.
 import { isDeclaredSecret } from '../protocols/registry.js';
 import { isSecretKey } from '../shared/redact.js';
 import { expandEnvRefs } from './env-refs.js';
 import type { KeyPath, ProblemList } from './problems.js';
 import { isPlainObject } from './schema.js';
 
+/** Whether the variables secrets use must be set ('required': the commands that connect to a partner). */
+export type PartnerSecrets = 'required' | 'optional';
+
 export function expandTree(
   tree: unknown,
   env: NodeJS.ProcessEnv,
-  options: { percent: boolean },
+  options: { percent: boolean; partnerSecrets?: PartnerSecrets },
   problems: ProblemList,
   secrets: Set<string>,
 ): unknown {
@@ -22,7 +31,7 @@ export function expandTree(
     if (typeof value === 'string') {
       const expansion = expandEnvRefs(value, env, options);
       const [first, ...others] = expansion.missing;
-      if (first !== undefined) {
+      if (first !== undefined && !(secret && options.partnerSecrets === 'optional')) {
         problems.add({
           path,
           message: others.length === 0 ? 'config.env.missing' : 'config.env.missingMany',

@@ -5,7 +5,7 @@ import { dirname, resolve } from 'node:path';
 import { registerSecrets } from '../shared/redact.js';
 import { buildConfig } from './build.js';
 import { findConfigFile } from './discovery.js';
-import { expandTree } from './expand.js';
+import { expandTree, type PartnerSecrets } from './expand.js';
 import type { OrdoConfig } from './model.js';
 import { KeyLocator, ProblemList } from './problems.js';
 import { formatOf, readSource } from './read-source.js';
@@ -14,11 +14,16 @@ import { reportSchemaIssues } from './schema-issues.js';
 import { configSchema } from './schema.js';
 import { configWarnings } from './warnings.js';
 
-export async function loadConfig(options: { config?: string | undefined; cwd: string; env: NodeJS.ProcessEnv }): Promise<OrdoConfig> {
-  return loadConfigFile(await findConfigFile(options), options.env);
+export interface LoadOptions {
+  /** Default 'required': a variable used by a partner's setting and not set is a configuration error. */
+  partnerSecrets?: PartnerSecrets;
 }
 
-export async function loadConfigFile(file: string, env: NodeJS.ProcessEnv): Promise<OrdoConfig> {
+export async function loadConfig(options: { config?: string | undefined; cwd: string; env: NodeJS.ProcessEnv } & LoadOptions): Promise<OrdoConfig> {
+  return loadConfigFile(await findConfigFile(options), options.env, options);
+}
+
+export async function loadConfigFile(file: string, env: NodeJS.ProcessEnv, options: LoadOptions = {}): Promise<OrdoConfig> {
   const path = resolve(file);
   const secrets = new Set<string>();
   const locator = new KeyLocator(path);
@@ -31,7 +36,7 @@ export async function loadConfigFile(file: string, env: NodeJS.ProcessEnv): Prom
   const source = await readSource(path, format, locator, problems);
   if (source === undefined) throw problems.toError();
 
-  const tree = expandTree(source, env, { percent: format === 'ini' }, problems, secrets);
+  const tree = expandTree(source, env, { percent: format === 'ini', partnerSecrets: options.partnerSecrets ?? 'required' }, problems, secrets);
   const parsed = configSchema.safeParse(tree);
   if (!parsed.success) reportSchemaIssues(parsed.error.issues, problems);
   checkReferences(tree, format, problems, dirname(path));

@@ -3,6 +3,7 @@
 import type { ConfigProblem } from '../shared/errors.js';
 import type { OrdoConfig, ScenarioConfig } from './model.js';
 import { KeyLocator, ProblemList } from './problems.js';
+import { windowsPaths } from './windows-paths.js';
 
 /**
  * `settle: 0s` takes a file as soon as it appears: a producer still writing it gets it sent in
@@ -25,5 +26,19 @@ export function configWarnings(config: OrdoConfig, locator: KeyLocator = new Key
       params: { scenario: scenario.name },
     });
   }
+  for (const found of windowsPaths(config)) {
+    warnings.add({
+      path: found.path,
+      message: 'config.warning.windowsPath',
+      fix: 'config.warning.windowsPath.fix',
+      params: { value: found.value, system: systemName(process.platform) },
+    });
+  }
   return warnings.toArray();
+}
+
+function systemName(platform: NodeJS.Platform): string {
+  if (platform === 'linux') return 'Linux';
+  if (platform === 'darwin') return 'macOS';
+  return platform;
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { OrdoConfig } from '../config/model.js';
 import { t } from '../i18n/index.js';
 import { check } from './diagnose-check.js';
+import { localTime } from '../shared/local-time.js';
 import { readLock } from '../shared/lock.js';
 import { spoolPaths } from '../shared/paths.js';
 import type { DiagnoseCheck } from './results.js';
@@ -23,7 +24,7 @@ export async function lockChecks(config: OrdoConfig): Promise<DiagnoseCheck[]> {
     const state = await readLock(path);
     if (state === undefined) continue;
     const scope = name.replace(/\.lock$/, '');
-    const params = { path, pid: state.owner.pid, host: state.owner.host, since: state.owner.since, command: state.owner.command ?? '?' };
+    const params = { path, pid: state.owner.pid, host: state.owner.host, since: localTime(state.owner.since), command: state.owner.command ?? '?' };
     if (state.stale) {
       checks.push(check('locks', 'warn', t('diagnose.lock.stale', params), { fix: t('diagnose.lock.stale.fix', params), scope }));
     } else {

@@ -1,11 +1,11 @@
 // The redacted text report of `ordo diagnose --report <file>`, to attach to a support ticket.
 import { arch, release, type } from 'node:os';
 import { escapeControls, t } from '../i18n/index.js';
+import { localTime } from '../shared/local-time.js';
 import { redact, redactDeep } from '../shared/redact.js';
 import type { DiagnoseResult } from '../core/results.js';
 import { renderConfigShow } from './human/config.js';
 import { checkLines, diagnoseSummary } from './human/diagnose.js';
-import { formatTime } from './human/format.js';
 import { paintLine } from './paint.js';
 import { paletteFor } from './terminal.js';
 
@@ -30,7 +30,7 @@ export function renderReport(input: ReportInput): string {
     `${t('output.report.version')}: ${input.version}`,
     `Node.js: ${process.version}`,
     `${t('output.report.os')}: ${type()} ${release()} (${arch()})`,
-    `${t('output.report.date')}: ${formatTime(input.date)} (${input.date.toISOString()})`,
+    `${t('output.report.date')}: ${localTime(input.date, 'local')}`,
     `${t('output.report.command')}: ${input.commandLine}`,
     `${t('output.report.config')}: ${input.configFile ?? '—'}`,
     ...section(t('output.report.checks')),

@@ -23,6 +23,7 @@ import type { Line } from './lines.js';
 import { paintLine } from './paint.js';
 import { createProgress, type Progress } from './progress.js';
 import { colorEnabled, paletteFor } from './terminal.js';
+import { setTimeStyle } from '../shared/local-time.js';
 
 export interface OutputStream {
   write(text: string): unknown;
@@ -48,6 +49,8 @@ export class Reporter {
 
   constructor(options: ReporterOptions) {
     this.options = options;
+    // Times in messages: local with the offset for people, ISO UTC inside a --json document.
+    setTimeStyle(options.json ? 'utc' : 'local');
     this.outPalette = paletteFor(colorEnabled(options.stdout, options.env));
     this.errPalette = paletteFor(colorEnabled(options.stderr, options.env));
   }

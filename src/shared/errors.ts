@@ -2,6 +2,7 @@
 // failure or run becomes one, are in ./exit-codes.ts (ExitCode is re-exported here for these errors' callers).
 import { t, type Params } from '../i18n/index.js';
 import { ExitCode, type ExitCodeValue, type StatesExitCode } from './exit-codes.js';
+import { localTime } from './local-time.js';
 
 export { ExitCode, type ExitCodeValue } from './exit-codes.js';
 
@@ -78,7 +79,8 @@ export class LockHeldError extends OrdoError {
   readonly owner: LockOwner;
 
   constructor(lock: string, owner: LockOwner) {
-    super('engine.lockHeld', { lock, pid: owner.pid, host: owner.host, since: owner.since }, ExitCode.locked, {
+    // People read the time as local time with its offset; `lock.since` in --json keeps the ISO UTC value.
+    super('engine.lockHeld', { lock, pid: owner.pid, host: owner.host, since: localTime(owner.since) }, ExitCode.locked, {
       fix: 'engine.lockHeld.fix',
     });
     this.name = 'LockHeldError';

@@ -44,6 +44,11 @@ export const configMessages: Catalog = {
     'config.warning.settleZero.fix':
       'This is safe only if the producer writes each file elsewhere and moves it into the source folder once complete, or with doneMarker (the producer writes <file>.done when it has finished). Otherwise give settle a few seconds (the default is 2s).',
 
+    'config.warning.windowsPath':
+      '{value} looks like a Windows path, but ordo runs on {system} here: this path will not be found (here a \\ is part of a name, not a separator).',
+    'config.warning.windowsPath.fix':
+      'Write the path as this system writes it (with /, e.g. /srv/finances/export or a mounted share), or run ordo on Windows.',
+
     'config.key.required': 'The key {key} is missing.',
     'config.key.required.fix': 'This key is required: add it.',
     'config.key.unknown': 'Unknown key {key}.',
@@ -157,6 +162,11 @@ export const configMessages: Catalog = {
       "Scénario {scenario} : {key} vaut 0, un fichier est donc pris dès qu'il apparaît ; un fichier que son producteur écrit encore peut arriver chez le partenaire coupé en deux.",
     'config.warning.settleZero.fix':
       "Ce n'est sûr que si le producteur écrit chaque fichier ailleurs et le déplace dans le dossier source une fois complet, ou avec doneMarker (le producteur écrit <fichier>.done quand il a fini). Sinon donnez à settle quelques secondes (2s par défaut).",
+
+    'config.warning.windowsPath':
+      '{value} ressemble à un chemin Windows, mais ordo fonctionne ici sous {system} : ce chemin ne sera pas trouvé (ici, un \\ fait partie d’un nom, ce n’est pas un séparateur).',
+    'config.warning.windowsPath.fix':
+      'Écrivez le chemin comme ce système l’écrit (avec /, par exemple /srv/finances/export ou un partage monté), ou faites tourner ordo sous Windows.',
 
     'config.key.required': 'Le paramètre {key} est absent.',
     'config.key.required.fix': 'Ce paramètre est obligatoire : ajoutez-le.',

@@ -2,7 +2,8 @@
 import { hasMessage, t } from '../../i18n/index.js';
 import type { CycleResult, FileOutcome, FileStatus, ScenarioProblem, WatchCycle } from '../../core/results.js';
 import { line, MARK, type Line, type LineKind, type Tone } from '../lines.js';
-import { formatElapsed, formatSize, formatTime, plural } from './format.js';
+import { formatElapsed, formatSize, plural } from './format.js';
+import { localTime } from '../../shared/local-time.js';
 
 export interface CycleRenderOptions {
   verbose: boolean;
@@ -40,7 +41,7 @@ export function renderCycle(result: CycleResult, options: CycleRenderOptions): L
 
 export function renderWatchCycle(cycle: WatchCycle, options: CycleRenderOptions): Line[] {
   const { result } = cycle;
-  const heading = line('info', t('output.watch.cycle', { cycle: cycle.cycle, time: formatTime(result.startedAt) }), { tone: 'bold' });
+  const heading = line('info', t('output.watch.cycle', { cycle: cycle.cycle, time: localTime(result.startedAt) }), { tone: 'bold' });
   if (result.files.length === 0 && result.problems.length === 0) {
     return [line('info', `${heading.text} ${t('output.watch.idle')}`, { tone: 'dim' })];
   }

@@ -1,5 +1,6 @@
 // Small formatting helpers shared by the human renderers.
 import { getLang, t, type Params } from '../../i18n/index.js';
+import { localStamp } from '../../shared/local-time.js';
 
 const LARGER_UNITS = ['KB', 'MB', 'GB', 'TB'];
 
@@ -18,12 +19,9 @@ export function formatSize(bytes: number): string {
   return `${fr ? number.replace('.', ',') : number} ${label}`;
 }
 
-/** An ISO time as local "AAAA-MM-JJ HH:MM:SS" (what the logs show too). */
+/** An ISO time as local "AAAA-MM-JJ HH:MM:SS" (what the logs show too), for columns. */
 export function formatTime(iso: string | Date): string {
-  const date = typeof iso === 'string' ? new Date(iso) : iso;
-  if (Number.isNaN(date.getTime())) return String(iso);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
+  return localStamp(iso);
 }
 
 /** 3400 → "3.4 s", 125000 → "2 min 5 s". */
