@@ -49,6 +49,14 @@ const ordoRun = (...args) => {
   process.stdout.write(`(exit code ${result.status})\n`);
   return result.status;
 };
+/** The same, without blocking this process (a test peer it started must go on answering). */
+const ordoRunAsync = async (...args) => {
+  process.stdout.write(`$ ordo ${args.join(' ')}\n`);
+  const child = spawn(process.execPath, [ordo, ...args], { cwd: work, stdio: 'inherit', env: { ...process.env } });
+  const [status] = await once(child, 'exit');
+  process.stdout.write(`(exit code ${status})\n`);
+  return status;
+};
 const tree = (dir) => {
   const out = [];
   const walk = (d) => {
@@ -109,13 +117,7 @@ async function pastellRoundTrip() {
     options: { type: 'helios-generique' },
   };
   writeFileSync(join(work, 'ordo.config.json'), `${JSON.stringify(config, null, 2)}\n`);
-  const run = async () => {
-    process.stdout.write('$ ordo run TDT\n');
-    const child = spawn(process.execPath, [ordo, 'run', 'TDT'], { cwd: work, stdio: 'inherit', env: { ...process.env } });
-    const [status] = await once(child, 'exit');
-    process.stdout.write(`(exit code ${status})\n`);
-    return status;
-  };
+  const run = () => ordoRunAsync('run', 'TDT');
   try {
     const sent = await run();
     for (const doc of peer.api.documents.values()) {
@@ -209,10 +211,7 @@ async function xfbRoundTrip() {
   };
   writeFileSync(join(work, 'ordo.config.json'), `${JSON.stringify(config, null, 2)}\n`);
   try {
-    process.stdout.write('$ ordo run HELIOS\n');
-    const child = spawn(process.execPath, [ordo, 'run', 'HELIOS'], { cwd: work, stdio: 'inherit', env: { ...process.env } });
-    const [status] = await once(child, 'exit');
-    process.stdout.write(`(exit code ${status})\n`);
+    const status = await ordoRunAsync('run', 'HELIOS');
     for (const deposit of peer.gateway.deposits) {
       process.stdout.write(`The gateway received ${deposit.name} (${deposit.size} bytes, partner ${deposit.partner}, application ${deposit.application}).\n`);
     }

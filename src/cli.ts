@@ -25,10 +25,6 @@ export async function main(argv: string[]): Promise<void> {
   process.stdout.on('error', ignoreBrokenPipe);
   const flags = earlyFlags(argv.slice(2));
   if (flags.lang !== undefined) setLang(flags.lang);
-  // diagnose describes its --accept-new-host-key with an sftp message: the protocols' messages come with
-  // their registry, loaded before the program is built when diagnose may be the command (`help diagnose`
-  // included), and for no other help.
-  if (argv.slice(2).includes('diagnose')) await import('./protocols/registry.js');
   const state: State = { path: ['ordo'], pending: undefined };
   let code: number;
   try {
@@ -178,7 +174,7 @@ function buildProgram(state: State): Command {
     .argument('[scenario...]', t('cli.arg.scenarios'))
     .option('--report <file>', t('cli.opt.report'))
     .option('--write-probe', t('cli.opt.writeProbe'))
-    .option('--accept-new-host-key <scenario>', t('protocol.sftp.cli.acceptNewHostKey'))
+    .option('--accept-new-host-key <scenario>', t('cli.opt.acceptNewHostKey'))
     .action((scenarios: string[], o: { report?: string; writeProbe?: boolean; acceptNewHostKey?: string }, c: Command) =>
       defer(
         'diagnose',

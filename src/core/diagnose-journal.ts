@@ -11,6 +11,7 @@ import { localFailureFix } from './local-failure.js';
 import { receiptsOf } from '../config/build.js';
 import { formatDuration } from '../shared/duration.js';
 import { describeFacts } from './follow.js';
+import { localStamp } from '../shared/local-time.js';
 
 /** Older problems whose file is no longer queued are not reported again and again. */
 const RECENT_MS = 30 * 24 * 3600 * 1000;
@@ -27,7 +28,7 @@ export async function interruptedChecks(entries: JournalEntry[], scenarios: Scen
     if (!names.has(entry.scenario)) continue;
     if (!INTERRUPTED.has(entry.state) && entry.state !== 'deferred') continue;
     const queued = await exists(path);
-    const params = { scenario: entry.scenario, file: entry.file, state: entry.state, time: localTime(entry.time), reason: entry.reason ?? '—', path };
+    const params = { scenario: entry.scenario, file: entry.file, state: entry.state, time: localStamp(entry.time), reason: entry.reason ?? '—', path };
     if (entry.state === 'deferred' && entry.code !== undefined) {
       // Held back by this machine (full disk, unreadable file): in the queue or still in the source folder.
       // A file left unreadable in its source folder is tested again, live, by the folder checks.
@@ -62,7 +63,7 @@ export function fetchFailedChecks(entries: JournalEntry[], scenarios: ScenarioCo
   for (const entry of last.values()) {
     if (entry.state !== 'fetch-failed' || !names.has(entry.scenario)) continue;
     if (now.getTime() - Date.parse(entry.time) > RECENT_MS) continue;
-    const params = { scenario: entry.scenario, file: entry.file, time: localTime(entry.time), reason: entry.reason ?? '—' };
+    const params = { scenario: entry.scenario, file: entry.file, time: localStamp(entry.time), reason: entry.reason ?? '—' };
     checks.push(check('journal.fetchFailed', 'fail', t('diagnose.journal.fetchFailed', params), {
       fix: t('diagnose.journal.fetchFailed.fix', params),
       scope: entry.scenario,
@@ -81,20 +82,14 @@ export function lastTransferChecks(entries: JournalEntry[], scenarios: ScenarioC
     const start = mine.find((e) => e.run === done.run && e.file === done.file && e.direction === done.direction) ?? done;
     const params = {
       file: done.file,
-      start: localTime(start.time),
-      end: localTime(done.time),
+      start: localStamp(start.time),
+      end: localStamp(done.time),
       what: t(`diagnose.journal.what.${done.state}`),
     };
     return check('journal.lastTransfer', 'ok', t('diagnose.journal.last', params), { scope: scenario.name });
   });
 }
 
-function localTime(iso: string): string {
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return iso;
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
-}
 
 /**
  * Sends accepted by the partner whose receipt has not come: one line per scenario that has some, and a
@@ -110,12 +105,12 @@ export function pendingChecks(open: ReadonlyMap<string, ReadonlyArray<{ pending:
     const late = list.filter(({ pending }) => now.getTime() - Date.parse(pending.time) > warnAfterMs);
     const oldest = list[0]?.pending;
     if (late.length < list.length && oldest !== undefined) {
-      checks.push(check('journal.pending', 'ok', t('diagnose.journal.pending', { count: list.length - late.length, since: localTime(oldest.time) }), { scope: scenario.name }));
+      checks.push(check('journal.pending', 'ok', t('diagnose.journal.pending', { count: list.length - late.length, since: localStamp(oldest.time) }), { scope: scenario.name }));
     }
     for (const { pending } of late) {
       const params = {
         file: pending.file,
-        time: localTime(pending.time),
+        time: localStamp(pending.time),
         remoteId: pending.remoteId ?? '—',
         facts: describeFacts(pending.follow) || '—',
         protocol: scenario.protocol,

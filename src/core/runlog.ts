@@ -5,6 +5,7 @@ import { escapeControls, t, type Params } from '../i18n/index.js';
 import { redact } from '../shared/redact.js';
 import { spoolPaths } from '../shared/paths.js';
 import type { LogLevel, RunLogger } from './context.js';
+import { localStamp } from '../shared/local-time.js';
 
 const LEVEL_LABEL: Record<LogLevel, string> = { debug: 'DEBUG', info: 'INFO ', warn: 'WARN ', error: 'ERROR' };
 
@@ -30,7 +31,7 @@ export function openRunLog(options: {
   // that nothing but ordo can start a line of the log.
   const write = (level: LogLevel, message: string) => {
     const parts = redact(message).split(/\r?\n/).map(escapeControls);
-    const stamp = formatStamp(options.now());
+    const stamp = localStamp(options.now());
     const lines = parts.map((line) => `${stamp} ${LEVEL_LABEL[level]} ${line}\n`).join('');
     for (const fd of fds) writeSync(fd, lines);
     options.onLine(level, parts.join('\n'));
@@ -48,9 +49,4 @@ export function openRunLog(options: {
       for (const fd of fds.splice(0)) closeSync(fd);
     },
   };
-}
-
-function formatStamp(date: Date): string {
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
 }

@@ -9,7 +9,7 @@ import { openCounterStore } from '../../src/naming/index.js';
 import type { ProtocolContext, ProtocolSession } from '../../src/protocols/contract.js';
 import { httpProtocol } from '../../src/protocols/http/protocol.js';
 import { sha256OfFile } from './files.js';
-import type { LoggedLine } from './local-harness.js';
+import { recordingLog, type LoggedLine } from './local-harness.js';
 import type { ContractHarness } from './suite.js';
 
 export type HttpPeer = Awaited<ReturnType<typeof startHttpPeer>>;
@@ -50,11 +50,7 @@ export function createHttpHarness(peer: HttpPeer, base: { profile?: Record<strin
     root: process.cwd(),
     counters: openCounterStore({ root: tmpdir(), counters: { kind: 'file', path: join(tmpdir(), 'ordo-http-unused-counters.json') } }),
     dryRun: false,
-    log: {
-      debug: (key, params) => logged.push({ level: 'debug', key, params }),
-      info: (key, params) => logged.push({ level: 'info', key, params }),
-      warn: (key, params) => logged.push({ level: 'warn', key, params }),
-    },
+    log: recordingLog(logged),
   });
   const openWith = (extraProfile: Record<string, unknown> = {}, extraOptions: Record<string, unknown> = {}): Promise<ProtocolSession> =>
     httpProtocol.open(context({ ...profile, ...extraProfile }, { ...options, ...extraOptions }));

@@ -2,7 +2,7 @@
 import { mkdir, mkdtemp, readdir, readFile, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ProtocolContext, ProtocolDefinition, ProtocolSession } from '../../src/protocols/contract.js';
+import type { ProtocolContext, ProtocolDefinition, ProtocolLog, ProtocolSession } from '../../src/protocols/contract.js';
 import { openCounterStore } from '../../src/naming/index.js';
 import { localProtocol } from '../../src/protocols/local/protocol.js';
 import { TEMP_FOLDER } from '../../src/protocols/common/temporaries.js';
@@ -13,6 +13,15 @@ export interface LoggedLine {
   level: 'debug' | 'info' | 'warn';
   key: string;
   params: Record<string, unknown> | undefined;
+}
+
+/** A protocol log that keeps every line in `logged`, for the tests to read. */
+export function recordingLog(logged: LoggedLine[]): ProtocolLog {
+  return {
+    debug: (key, params) => logged.push({ level: 'debug', key, params }),
+    info: (key, params) => logged.push({ level: 'info', key, params }),
+    warn: (key, params) => logged.push({ level: 'warn', key, params }),
+  };
 }
 
 export interface LocalHarness extends ContractHarness {
@@ -46,11 +55,7 @@ export async function createLocalHarness(
     root: join(root, 'ordo-data'),
     counters: openCounterStore({ root: join(root, 'ordo-data'), counters: { kind: 'file', path: join(root, 'ordo-data', 'counters.json') } }),
     dryRun: false,
-    log: {
-      debug: (key, params) => logged.push({ level: 'debug', key, params }),
-      info: (key, params) => logged.push({ level: 'info', key, params }),
-      warn: (key, params) => logged.push({ level: 'warn', key, params }),
-    },
+    log: recordingLog(logged),
   });
   const openWith = (options: Record<string, unknown>): Promise<ProtocolSession> => definition.open(context(options));
 

@@ -10,7 +10,7 @@ import { openCounterStore } from '../../src/naming/index.js';
 import type { ProtocolContext, ProtocolSession } from '../../src/protocols/contract.js';
 import { pastellProtocol } from '../../src/protocols/pastell/protocol.js';
 import { sha256OfFile } from './files.js';
-import type { LoggedLine } from './local-harness.js';
+import { recordingLog, type LoggedLine } from './local-harness.js';
 import type { ContractHarness } from './suite.js';
 
 export type PastellPeer = Awaited<ReturnType<typeof startPastellPeer>>;
@@ -50,11 +50,7 @@ export function createPastellHarness(peer: PastellPeer, baseOptions: Record<stri
     root: process.cwd(),
     counters: openCounterStore({ root: tmpdir(), counters: { kind: 'file', path: join(tmpdir(), 'ordo-pastell-unused-counters.json') } }),
     dryRun: false,
-    log: {
-      debug: (key, params) => logged.push({ level: 'debug', key, params }),
-      info: (key, params) => logged.push({ level: 'info', key, params }),
-      warn: (key, params) => logged.push({ level: 'warn', key, params }),
-    },
+    log: recordingLog(logged),
   });
   const openWith = (settings: Record<string, unknown> = {}, options: Record<string, unknown> = {}, merge = true): Promise<ProtocolSession> =>
     pastellProtocol.open(context(merge ? withoutUndefined({ ...profile, ...settings }) : settings, merge ? withoutUndefined({ ...baseOptions, ...options }) : options));

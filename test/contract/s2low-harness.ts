@@ -11,7 +11,7 @@ import { openCounterStore } from '../../src/naming/index.js';
 import type { ProtocolContext, ProtocolSession } from '../../src/protocols/contract.js';
 import { s2lowProtocol } from '../../src/protocols/s2low/protocol.js';
 import { sha256OfFile } from './files.js';
-import type { LoggedLine } from './local-harness.js';
+import { recordingLog, type LoggedLine } from './local-harness.js';
 import type { ContractHarness } from './suite.js';
 
 export type S2lowPeer = Awaited<ReturnType<typeof startS2lowPeer>>;
@@ -38,11 +38,7 @@ export function createS2lowHarness(peer: S2lowPeer, defaults: Record<string, unk
     root: process.cwd(),
     counters: openCounterStore({ root: tmpdir(), counters: { kind: 'file', path: join(tmpdir(), 'ordo-s2low-unused-counters.json') } }),
     dryRun: false,
-    log: {
-      debug: (key, params) => logged.push({ level: 'debug', key, params }),
-      info: (key, params) => logged.push({ level: 'info', key, params }),
-      warn: (key, params) => logged.push({ level: 'warn', key, params }),
-    },
+    log: recordingLog(logged),
   });
   const openWith = (settings: Record<string, unknown>, options: Record<string, unknown> = {}, merge = true): Promise<ProtocolSession> =>
     s2lowProtocol.open(context(merge ? { ...profile, ...settings } : settings, { ...defaults, ...options }));

@@ -11,7 +11,7 @@ import { openCounterStore } from '../../src/naming/index.js';
 import type { ProtocolContext, ProtocolSession } from '../../src/protocols/contract.js';
 import { sftpProtocol } from '../../src/protocols/sftp/protocol.js';
 import { sha256OfFile, writeContent } from './files.js';
-import { afterRetrieveKeeps, canHoldOnThisSystem, type LoggedLine } from './local-harness.js';
+import { afterRetrieveKeeps, canHoldOnThisSystem, recordingLog, type LoggedLine } from './local-harness.js';
 import type { ContractFaults, ContractHarness } from './suite.js';
 
 /** What the contract cuts: half of its 8 MiB transfers. */
@@ -114,11 +114,7 @@ export async function createSftpHarness(
     root,
     counters: openCounterStore({ root, counters: { kind: 'file', path: join(root, 'counters.json') } }),
     dryRun: false,
-    log: {
-      debug: (key, params) => logged.push({ level: 'debug', key, params }),
-      info: (key, params) => logged.push({ level: 'info', key, params }),
-      warn: (key, params) => logged.push({ level: 'warn', key, params }),
-    },
+    log: recordingLog(logged),
   });
   const openWith = (options: Record<string, unknown>, profile?: Record<string, unknown>): Promise<ProtocolSession> =>
     sftpProtocol.open(context(options, profile));

@@ -8,7 +8,7 @@ import type { ProtocolContext, ProtocolDefinition, ProtocolSession } from '../..
 import { openCounterStore } from '../../src/naming/index.js';
 import { tedecoProtocol, tedecoRequestSide, tedecoReturnSide } from '../../src/protocols/tedeco/protocol.js';
 import { sha256OfFile, writeContent } from './files.js';
-import { canHoldOnThisSystem, type LoggedLine } from './local-harness.js';
+import { canHoldOnThisSystem, recordingLog, type LoggedLine } from './local-harness.js';
 import type { ContractHarness } from './suite.js';
 
 export type TedecoSide = 'request' | 'return' | 'both';
@@ -76,11 +76,7 @@ export async function createTedecoHarness(settings: { side: TedecoSide; options?
     root,
     counters: openCounterStore({ root, counters: { kind: 'file', path: join(root, 'counters.json') } }),
     dryRun: given.dryRun ?? false,
-    log: {
-      debug: (key, params) => logged.push({ level: 'debug', key, params }),
-      info: (key, params) => logged.push({ level: 'info', key, params }),
-      warn: (key, params) => logged.push({ level: 'warn', key, params }),
-    },
+    log: recordingLog(logged),
   });
   const openWith: TedecoHarness['openWith'] = (given) => definition.open(context(given));
 

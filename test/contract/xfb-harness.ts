@@ -8,7 +8,7 @@ import { openCounterStore } from '../../src/naming/index.js';
 import type { ProtocolContext, ProtocolSession } from '../../src/protocols/contract.js';
 import { xfbProtocol } from '../../src/protocols/xfb/protocol.js';
 import { sha256OfFile } from './files.js';
-import type { LoggedLine } from './local-harness.js';
+import { recordingLog, type LoggedLine } from './local-harness.js';
 import type { ContractHarness } from './suite.js';
 
 export type XfbPeer = Awaited<ReturnType<typeof startXfbPeer>>;
@@ -40,11 +40,7 @@ export function createXfbHarness(peer: XfbPeer): XfbHarness {
     root: process.cwd(),
     counters: openCounterStore({ root: tmpdir(), counters: { kind: 'file', path: join(tmpdir(), 'ordo-xfb-unused-counters.json') } }),
     dryRun: false,
-    log: {
-      debug: (key, params) => logged.push({ level: 'debug', key, params }),
-      info: (key, params) => logged.push({ level: 'info', key, params }),
-      warn: (key, params) => logged.push({ level: 'warn', key, params }),
-    },
+    log: recordingLog(logged),
   });
   const openWith = (settings: Record<string, unknown>, merge = true): Promise<ProtocolSession> =>
     xfbProtocol.open(context(merge ? { ...profile, ...settings } : settings));
