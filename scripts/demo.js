@@ -1,19 +1,87 @@
 #!/usr/bin/env node
 // `npm run demo`: a full local cycle on the bundled sample files, in a temporary folder.
 // The "partner" is a plain folder (the local protocol), then an SFTP server started on 127.0.0.1
-// for the demo, so nothing leaves this machine.
-import { cpSync, mkdtempSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+// for the demo, so nothing leaves this machine. It speaks the language ordo chooses (ORDO_LANG, else
+// the system's locale, else French) and removes its folder when it ends, however it ends, unless
+// ORDO_DEMO_KEEP=1.
+import { cpSync, mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const project = join(here, '..');
 const ordo = join(project, 'bin', 'ordo.js');
+// The resolver ordo itself uses (built by `npm run demo`): the narration and ordo speak the same language.
+const { resolveLang } = await import(pathToFileURL(join(project, 'dist', 'i18n', 'resolve-lang.js')).href);
+const lang = resolveLang({ env: process.env });
+const NARRATION = {
+  en: {
+    folder: (dir) => `Demo folder: ${dir}`,
+    exitCode: (code) => `(exit code ${code})`,
+    journalIndex: "the journal's index",
+    step1: '1. What is ready to send (the .tmp file is a temporary file of the producing software: ignored)',
+    step2: '2. One full cycle: recover, scan, send (backup + journal), retrieve (naming plan)',
+    step3: '3. Files afterwards',
+    step4: '4. logs/last.log',
+    step5: '5. A second run: nothing to do (exit code 0), nothing sent twice',
+    step6: '6. SFTP round trip with DILA: an SFTP server started for the demo on 127.0.0.1 holds a télédossier; a status return goes back',
+    step7: '7. XFB round trip with the Trésorerie: the XFB/Gateway test peer (HTTPS, test CA) receives a PES file; the return waiting there comes back, renamed by the naming plan',
+    step8: '8. logs/last.log of that run (the credentials are masked, as the historical log did)',
+    step9: '9. Pastell round trip: a PES goes to the Trésorerie through a tiers de télétransmission; its acquit comes back later',
+    step10: '10. Later, the next run follows the document and brings its acquit back',
+    pastellHolds: (id, type, state) => `Pastell holds document ${id} (${type}), state ${state}: the Trésorerie has not answered yet.`,
+    received: 'Received:',
+    sftpServed: "SFTP server's folder afterwards (the télédossier was taken, the status return arrived):",
+    gatewayReceived: (d) => `The gateway received ${d.name} (${d.size} bytes, partner ${d.partner}, application ${d.application}).`,
+    gatewayState: (name, state) => `${name} is now in state ${state} at the gateway.`,
+    removed: (dir) => `Demo folder ${dir} removed (ORDO_DEMO_KEEP=1 keeps it).`,
+    kept: (dir) => `Demo folder kept (ORDO_DEMO_KEEP=1): ${dir}`,
+  },
+  fr: {
+    folder: (dir) => `Dossier de la démonstration\u00a0: ${dir}`,
+    exitCode: (code) => `(code de sortie ${code})`,
+    journalIndex: 'l’index du journal',
+    step1: '1. Ce qui est prêt à envoyer (le fichier .tmp est un fichier temporaire du logiciel producteur\u00a0: ignoré)',
+    step2: '2. Un passage complet\u00a0: reprise, détection, envoi (sauvegarde + journal), récupération (plan de nommage)',
+    step3: '3. Les fichiers après le passage',
+    step4: '4. logs/last.log',
+    step5: '5. Un second passage\u00a0: rien à faire (code de sortie 0), rien n’est envoyé deux fois',
+    step6: '6. Aller-retour SFTP avec la DILA\u00a0: un serveur SFTP lancé pour la démonstration sur 127.0.0.1 détient un télédossier\u00a0; un retour d’état repart',
+    step7: '7. Aller-retour XFB avec la Trésorerie\u00a0: la passerelle XFB de test (HTTPS, autorité de test) reçoit un fichier PES\u00a0; le retour qui y attend revient, renommé par le plan de nommage',
+    step8: '8. logs/last.log de ce passage (les identifiants sont masqués, comme le faisait le journal historique)',
+    step9: '9. Aller-retour Pastell\u00a0: un PES part à la Trésorerie par un tiers de télétransmission\u00a0; son acquit revient plus tard',
+    step10: '10. Plus tard, le passage suivant suit le document et rapporte son acquit',
+    pastellHolds: (id, type, state) => `Pastell détient le document ${id} (${type}), étape ${state}\u00a0: la Trésorerie n’a pas encore répondu.`,
+    received: 'Reçus\u00a0:',
+    sftpServed: 'Le dossier du serveur SFTP après le passage (le télédossier a été pris, le retour d’état est arrivé)\u00a0:',
+    gatewayReceived: (d) => `La passerelle a reçu ${d.name} (${d.size} octets, partenaire ${d.partner}, application ${d.application}).`,
+    gatewayState: (name, state) => `${name} est maintenant à l’état ${state} sur la passerelle.`,
+    removed: (dir) => `Dossier de la démonstration ${dir} supprimé (ORDO_DEMO_KEEP=1 le conserve).`,
+    kept: (dir) => `Dossier de la démonstration conservé (ORDO_DEMO_KEEP=1)\u00a0: ${dir}`,
+  },
+};
+const text = NARRATION[lang];
+
 const work = mkdtempSync(join(tmpdir(), 'ordo-demo-'));
+const keep = process.env.ORDO_DEMO_KEEP === '1';
+// However the demo ends (done, failed, Ctrl-C), its folder goes, unless asked to keep it.
+let cleaned = false;
+const cleanUp = () => {
+  if (cleaned) return;
+  cleaned = true;
+  if (keep) {
+    process.stdout.write(`\n${text.kept(work)}\n`);
+    return;
+  }
+  rmSync(work, { recursive: true, force: true, maxRetries: 3 });
+  process.stdout.write(`\n${text.removed(work)}\n`);
+};
+process.on('exit', cleanUp);
+for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]]) process.on(signal, () => process.exit(code));
 
 const dirs = {
   export: join(work, 'finances', 'export'),
@@ -46,7 +114,7 @@ const say = (text) => process.stdout.write(`\n\u001b[1m${text}\u001b[0m\n`);
 const ordoRun = (...args) => {
   process.stdout.write(`$ ordo ${args.join(' ')}\n`);
   const result = spawnSync(process.execPath, [ordo, ...args], { cwd: work, stdio: 'inherit', env: { ...process.env } });
-  process.stdout.write(`(exit code ${result.status})\n`);
+  process.stdout.write(`${text.exitCode(result.status)}\n`);
   return result.status;
 };
 /** The same, without blocking this process (a test peer it started must go on answering). */
@@ -54,7 +122,7 @@ const ordoRunAsync = async (...args) => {
   process.stdout.write(`$ ordo ${args.join(' ')}\n`);
   const child = spawn(process.execPath, [ordo, ...args], { cwd: work, stdio: 'inherit', env: { ...process.env } });
   const [status] = await once(child, 'exit');
-  process.stdout.write(`(exit code ${status})\n`);
+  process.stdout.write(`${text.exitCode(status)}\n`);
   return status;
 };
 const tree = (dir) => {
@@ -63,7 +131,7 @@ const tree = (dir) => {
     for (const name of readdirSync(d).sort()) {
       const path = join(d, name);
       // The journal index is derived data (its bucket files say nothing to a reader): shown as one line.
-      if (name === 'journal-index') out.push(`  ${relative(work, path)}/ (the journal's index)`);
+      if (name === 'journal-index') out.push(`  ${relative(work, path)}/ (${text.journalIndex})`);
       else if (statSync(path).isDirectory()) walk(path);
       else out.push(`  ${relative(work, path)}`);
     }
@@ -72,27 +140,27 @@ const tree = (dir) => {
   return out.join('\n');
 };
 
-say(`Demo folder: ${work}`);
-say('1. What is ready to send (the .tmp file is a temporary file of the producing software: ignored)');
+say(text.folder(work));
+say(text.step1);
 ordoRun('scan');
-say('2. One full cycle: recover, scan, send (backup + journal), retrieve (naming plan)');
+say(text.step2);
 const code = ordoRun('run');
-say('3. Files afterwards');
+say(text.step3);
 process.stdout.write(`${tree(work)}\n`);
-say('4. logs/last.log');
+say(text.step4);
 process.stdout.write(readFileSync(join(work, 'ordo-data', 'logs', 'last.log'), 'utf8'));
-say('5. A second run: nothing to do (exit code 0), nothing sent twice');
+say(text.step5);
 ordoRun('run');
 
-say('6. SFTP round trip with DILA: an SFTP server started for the demo on 127.0.0.1 holds a télédossier; a status return goes back');
+say(text.step6);
 const sftpCode = await sftpRoundTrip();
 process.exitCode = code === 0 && sftpCode === 0 ? 0 : (code ?? 1) || 1;
 
-say('7. XFB round trip with the Trésorerie: the XFB/Gateway test peer (HTTPS, test CA) receives a PES file; the return waiting there comes back, renamed by the naming plan');
+say(text.step7);
 const xfbCode = await xfbRoundTrip();
 if (xfbCode !== 0) process.exitCode = xfbCode || 1;
 
-say('9. Pastell round trip: a PES goes to the Trésorerie through a tiers de télétransmission; its acquit comes back later');
+say(text.step9);
 const pastellCode = await pastellRoundTrip();
 if (pastellCode !== 0) process.exitCode = pastellCode || 1;
 
@@ -121,13 +189,13 @@ async function pastellRoundTrip() {
   try {
     const sent = await run();
     for (const doc of peer.api.documents.values()) {
-      process.stdout.write(`Pastell holds document ${doc.id_d} (${doc.type}), state ${doc.actions.at(-1)?.action ?? '?'}: the Trésorerie has not answered yet.\n`);
+      process.stdout.write(`${text.pastellHolds(doc.id_d, doc.type, doc.actions.at(-1)?.action ?? '?')}\n`);
     }
     await peer.api.advance();
     await new Promise((resolve) => setTimeout(resolve, 1100));
-    say('10. Later, the next run follows the document and brings its acquit back');
+    say(text.step10);
     const followed = await run();
-    process.stdout.write(`Received:\n${tree(join(work, 'ordo-data', 'recus'))}\n`);
+    process.stdout.write(`${text.received}\n${tree(join(work, 'ordo-data', 'recus'))}\n`);
     const log = readFileSync(join(work, 'ordo-data', 'logs', 'last.log'), 'utf8');
     process.stdout.write(log);
     return sent === 0 ? followed : sent;
@@ -175,8 +243,8 @@ async function sftpRoundTrip() {
   writeFileSync(join(work, 'ordo.config.json'), `${JSON.stringify(config, null, 2)}\n`);
   try {
     const status = ordoRun('run', 'TELEDOSSIERS', 'FLUX_RETOURS');
-    process.stdout.write(`SFTP server's folder afterwards (the télédossier was taken, the status return arrived):\n${tree(served)}\n`);
-    process.stdout.write(`Received:\n${tree(join(work, 'ordo-data', 'recus'))}\n`);
+    process.stdout.write(`${text.sftpServed}\n${tree(served)}\n`);
+    process.stdout.write(`${text.received}\n${tree(join(work, 'ordo-data', 'recus'))}\n`);
     return status;
   } finally {
     peer.stdin.end();
@@ -213,11 +281,11 @@ async function xfbRoundTrip() {
   try {
     const status = await ordoRunAsync('run', 'HELIOS');
     for (const deposit of peer.gateway.deposits) {
-      process.stdout.write(`The gateway received ${deposit.name} (${deposit.size} bytes, partner ${deposit.partner}, application ${deposit.application}).\n`);
+      process.stdout.write(`${text.gatewayReceived(deposit)}\n`);
     }
-    for (const entry of peer.gateway.waiting) process.stdout.write(`${entry.name} is now in state ${entry.state} at the gateway.\n`);
-    process.stdout.write(`Received:\n${tree(join(work, 'ordo-data', 'recus'))}\n`);
-    say('8. logs/last.log of that run (the credentials are masked, as the historical log did)');
+    for (const entry of peer.gateway.waiting) process.stdout.write(`${text.gatewayState(entry.name, entry.state)}\n`);
+    process.stdout.write(`${text.received}\n${tree(join(work, 'ordo-data', 'recus'))}\n`);
+    say(text.step8);
     process.stdout.write(readFileSync(join(work, 'ordo-data', 'logs', 'last.log'), 'utf8'));
     return status;
   } finally {

@@ -6,6 +6,8 @@ import { Command, CommanderError, Option } from 'commander';
 import { setLang, t } from './i18n/index.js';
 import { addGlobalOptions, earlyFlags, mergeOptions, type EarlyFlags, type NameStyle } from './commands/options.js';
 import { examplesText, exitCodesText } from './commands/help.js';
+import { startLang } from './commands/language.js';
+import { translatedHelpTerms } from './commands/help-terms.js';
 import type { CommandContext } from './commands/context.js';
 import type { PendingCommand } from './commands/execute.js';
 
@@ -24,7 +26,7 @@ export async function main(argv: string[]): Promise<void> {
   // `ordo scan | head -1`, `ordo --help | more`: the reader went away; that is not a failure of ours.
   process.stdout.on('error', ignoreBrokenPipe);
   const flags = earlyFlags(argv.slice(2));
-  if (flags.lang !== undefined) setLang(flags.lang);
+  setLang(await startLang(flags, process.env, process.cwd()));
   const state: State = { path: ['ordo'], pending: undefined };
   let code: number;
   try {
@@ -82,6 +84,7 @@ function buildProgram(state: State): Command {
       styleTitle: (title) => (TITLES[title] === undefined ? title : t(TITLES[title])),
       // Commander would append "(choices: …)" in English; our descriptions say it in the user's language.
       optionDescription: (option) => option.description,
+      ...translatedHelpTerms,
     })
     .configureOutput({
       writeOut: (text) => process.stdout.write(text),
@@ -183,6 +186,14 @@ function buildProgram(state: State): Command {
         () => import('./commands/diagnose.js'),
         scenarios,
       ),
+    );
+
+  sub(program, 'report', 'variadic')
+    .argument('[scenario...]', t('cli.arg.scenarios'))
+    .option('--days <n>', t('cli.opt.days'))
+    .option('--output <file>', t('cli.opt.output'))
+    .action((scenarios: string[], o: { days?: string; output?: string }, c: Command) =>
+      defer('report', c, { days: o.days, output: o.output }, () => import('./commands/report.js'), scenarios),
     );
 
   const config = sub(program, 'config', 'variadic');

@@ -58,7 +58,8 @@ export class CommandContext {
       partnerSecrets,
     });
     registerSecrets(config.secrets);
-    // --lang wins; else the configuration's language; else the environment's (already applied).
+    // --lang wins; else the configuration's language (src/cli.ts peeked at it already: this also covers a
+    // `lang` written as an environment reference); else the one chosen at start (./language.ts).
     if (this.options.lang === undefined && config.lang !== undefined) setLang(config.lang);
     return config;
   }

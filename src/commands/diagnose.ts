@@ -7,6 +7,7 @@ import type { OrdoConfig } from '../config/model.js';
 import { effectiveConfig } from '../config/show.js';
 import { configFailure, diagnose } from '../core/diagnose.js';
 import { check } from '../core/diagnose-check.js';
+import { environment, environmentCheck } from '../core/diagnose-environment.js';
 import { ConfigError, ExitCode, OrdoError } from '../shared/errors.js';
 import { t } from '../i18n/index.js';
 import { tailLastLog } from '../core/logs.js';
@@ -25,10 +26,13 @@ export async function run(
   let result: DiagnoseResult;
   try {
     config = await ctx.loadConfig();
-    result = await diagnose(config, { scenarios: ctx.options.scenarios, profiles: ctx.options.profiles, writeProbe: input.writeProbe });
+    result = await diagnose(config, { scenarios: ctx.options.scenarios, profiles: ctx.options.profiles, writeProbe: input.writeProbe, version: ctx.version });
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    result = configFailure(error);
+    // Which ordo runs where matters most when nothing else can be checked.
+    const env = await environment(ctx.version);
+    const failure = configFailure(error);
+    result = { ...failure, checks: [environmentCheck(env), ...failure.checks], environment: env };
   }
   if (input.report !== undefined) {
     const file = resolve(ctx.io.cwd, input.report);

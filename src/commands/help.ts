@@ -98,6 +98,12 @@ const EXAMPLES: Record<string, Example[]> = {
     { say: 'cli.ex.bat', lines: [`call ordo.cmd diagnose --config ${BAT} --report C:\\taskauto\\diagnostic.txt`, 'if errorlevel 6 goto probleme'] },
     { say: 'cli.ex.cron', lines: [`0 6 * * 1-5 ordo diagnose --config ${ETC} --quiet --report /var/tmp/ordo-diagnostic.txt || mail -s "ordo diagnose" support@example.fr < /var/tmp/ordo-diagnostic.txt`] },
   ],
+  report: [
+    { say: 'cli.ex.report.default', lines: ['ordo report'] },
+    { say: 'cli.ex.report.some', lines: ['ordo report MANDATS --days 7 --output rapport-mandats.html'] },
+    { say: 'cli.ex.bat', lines: [`call ordo.cmd report --config ${BAT} --output C:\\taskauto\\rapport.html`] },
+    { say: 'cli.ex.cron', lines: [`0 7 * * 1 ordo report --config ${ETC} --quiet --output /var/tmp/ordo-rapport.html`] },
+  ],
   config: [
     { say: 'cli.ex.config.check', lines: ['ordo config check --config C:\\taskauto\\automate.ini'] },
     { say: 'cli.ex.config.show', lines: ['ordo config show'] },

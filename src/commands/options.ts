@@ -81,23 +81,39 @@ function unique(names: string[]): string[] {
   return [...new Set(names)];
 }
 
-/** What can be known before commander has parsed anything: language of the help, JSON for early errors. */
+/**
+ * What can be known before commander has parsed anything: the language (--lang, or the configuration
+ * named by --config), JSON for early errors, --version (which reads no configuration).
+ */
 export interface EarlyFlags {
   lang: Lang | undefined;
+  config: string | undefined;
   json: boolean;
   quiet: boolean;
   verbose: boolean;
+  version: boolean;
 }
 
 export function earlyFlags(args: readonly string[]): EarlyFlags {
-  const flags: EarlyFlags = { lang: undefined, json: false, quiet: false, verbose: false };
+  const flags: EarlyFlags = { lang: undefined, config: undefined, json: false, quiet: false, verbose: false, version: false };
   for (const [i, arg] of args.entries()) {
     if (arg === '--') break;
-    const lang = arg === '--lang' ? args[i + 1] : arg.startsWith('--lang=') ? arg.slice('--lang='.length) : undefined;
+    const lang = valueOf(args, i, '--lang');
     if (lang === 'fr' || lang === 'en') flags.lang = lang;
+    const config = valueOf(args, i, '--config') ?? valueOf(args, i, '-c');
+    if (config !== undefined) flags.config = config;
+    if (arg === '--version') flags.version = true;
     if (arg === '--json') flags.json = true;
     if (arg === '--quiet' || /^-[a-z]*q[a-z]*$/i.test(arg)) flags.quiet = true;
     if (arg === '--verbose' || /^-[a-z]*v[a-z]*$/i.test(arg)) flags.verbose = true;
   }
   return flags;
+}
+
+/** The value of `flag` at args[i]: `--flag value`, `--flag=value` (long flags) or `-cvalue` (short ones). */
+function valueOf(args: readonly string[], i: number, flag: string): string | undefined {
+  const arg = args[i] ?? '';
+  if (arg === flag) return args[i + 1];
+  if (flag.startsWith('--')) return arg.startsWith(`${flag}=`) ? arg.slice(flag.length + 1) : undefined;
+  return arg.startsWith(flag) && arg.length > flag.length ? arg.slice(flag.length) : undefined;
 }

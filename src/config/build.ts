@@ -95,6 +95,7 @@ function buildScenario(name: string, s: ParsedScenario, root: string, path: (val
   if (s.hooks?.after !== undefined) scenario.hooks.after = s.hooks.after;
   const naming = partialNaming(s.naming);
   if (naming !== undefined) scenario.naming = naming;
+  if (s.expectEvery !== undefined) scenario.expectEveryMs = s.expectEvery;
   if (s.receipts !== undefined) {
     scenario.receipts = { everyMs: s.receipts.every ?? RECEIPT_DEFAULTS.everyMs, warnAfterMs: s.receipts.warnAfter ?? RECEIPT_DEFAULTS.warnAfterMs };
   }

@@ -1,7 +1,10 @@
 // hconnect.ini (historical, beside automate.ini) → the default naming plan (docs/naming.md):
 // [CONFIG] horodatage / renommer / renommer_format, and the [RECHERCHE] table in file order.
 // Keys are case-insensitive as they were for the historical tool; other keys and sections belonged to
-// it and are ignored, except near-misses of ours (`horodatge`), which are reported as typos.
+// it and are ignored, except near-misses of ours (`horodatge`), which are reported as typos. A line
+// that is not `key=value` (a comment wrapped by an editor, a stray word) is ignored by Windows'
+// GetPrivateProfileString, which the historical tool read this file with: ordo ignores it too, with a
+// warning naming the line.
 import type { IniDocument, IniSection } from './ini.js';
 import type { KeyLocation, KeyLocator, ProblemList } from './problems.js';
 import { didYouMean } from './suggest.js';
@@ -17,6 +20,7 @@ export function mapHconnectIni(
   file: string,
   locator: KeyLocator,
   problems: ProblemList,
+  warnings: ProblemList,
 ): Record<string, unknown> {
   const naming: Record<string, unknown> = {};
   const search: Array<{ key: string; value: string }> = [];
@@ -31,7 +35,7 @@ export function mapHconnectIni(
     const name = section.name.toUpperCase();
     if (name !== 'CONFIG' && name !== 'RECHERCHE') continue;
     for (const line of section.invalidLines) {
-      problems.add({ path: [], at: at(section, line, ''), message: 'config.ini.badLine', fix: 'config.ini.badLine.fix', params: { line } });
+      warnings.add({ path: [], at: at(section, line, ''), message: 'config.warning.iniLineIgnored', fix: 'config.warning.iniLineIgnored.fix', params: { line } });
     }
     if (name === 'RECHERCHE') {
       locator.set(['naming', 'search'], at(section, section.line, `[${section.name}]`));

@@ -53,6 +53,8 @@ export interface ScenarioConfig {
    * defaults (`receiptsOf`, config/build.ts); set only when the configuration writes `receipts`.
    */
   receipts?: ReceiptSettings;
+  /** `diagnose` warns when the last completed transfer is older than this (absent: no expected rhythm). */
+  expectEveryMs?: number;
   hooks: { before?: string; after?: string; timeoutMs: number };
   /** Overrides of the default naming plan (hconnect.ini) for this scenario's received files. */
   naming?: Partial<NamingPlan>;

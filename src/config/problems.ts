@@ -13,6 +13,8 @@ export interface KeyLocation {
   /** INI section as written. */
   section?: string;
   line?: number;
+  /** JSON and YAML: 1-based column of the key (or of the syntax error). */
+  column?: number;
   /** The key as written in its file (INI: within its section, e.g. `backup.ifExists`). */
   writtenKey?: string;
   /** INI: model path of the section (`scenarios.MANDATS`), to write other keys relative to it. */
@@ -72,11 +74,14 @@ export interface ProblemSpec {
   message: string;
   fix?: string | undefined;
   params?: Params;
+  /** Lines of the file's own syntax shown under the fix (not translated: syntax, not words). */
+  example?: readonly string[];
 }
 
 /** A problem as added: its words are made when the list is read, once every secret of the load is known. */
 interface PendingProblem {
-  problem: Omit<ConfigProblem, 'message' | 'fix'>;
+  problem: Omit<ConfigProblem, 'message' | 'fix' | 'example'>;
+  example?: readonly string[] | undefined;
   message: string;
   fix: string | undefined;
   params: Params;
@@ -115,6 +120,7 @@ export class ProblemList {
     const problem: PendingProblem['problem'] = { file: location.file, key };
     if (location.section !== undefined) problem.section = location.section;
     if (location.line !== undefined) problem.line = location.line;
+    if (location.column !== undefined) problem.column = location.column;
     // One problem per written key: a missing variable would otherwise also be reported as a bad value.
     if (key !== '') {
       const place = JSON.stringify([problem.file, key, problem.line ?? null]);
@@ -122,20 +128,20 @@ export class ProblemList {
       this.placed.add(place);
     }
     if (!this.files.includes(problem.file)) this.files.push(problem.file);
-    this.problems.push({ problem, message: spec.message, fix: spec.fix, params });
+    this.problems.push({ problem, message: spec.message, fix: spec.fix, params, example: spec.example });
   }
 
-  /** Sorted by file then line, secrets masked. */
+  /** Sorted by file, line and column, secrets masked. */
   toArray(): ConfigProblem[] {
-    const order = (p: PendingProblem) => [this.files.indexOf(p.problem.file), p.problem.line ?? Number.MAX_SAFE_INTEGER] as const;
+    const order = (p: PendingProblem) => [this.files.indexOf(p.problem.file), p.problem.line ?? Number.MAX_SAFE_INTEGER, p.problem.column ?? 0] as const;
     const secrets = [...this.secrets].filter((s) => s.length >= 3).sort((a, b) => b.length - a.length);
     const clean = (text: string) => secrets.reduce((out, secret) => (out.includes(secret) ? out.split(secret).join(SECRET_MASK) : out), text);
     return this.problems
       .map((p, index) => ({ p, index }))
       .sort((a, b) => {
-        const [fileA, lineA] = order(a.p);
-        const [fileB, lineB] = order(b.p);
-        return fileA - fileB || lineA - lineB || a.index - b.index;
+        const [fileA, lineA, columnA] = order(a.p);
+        const [fileB, lineB, columnB] = order(b.p);
+        return fileA - fileB || lineA - lineB || columnA - columnB || a.index - b.index;
       })
       .map(({ p }) => words(p, clean));
   }
@@ -163,5 +169,6 @@ function words(pending: PendingProblem, clean: (text: string) => string): Config
   }
   const problem: ConfigProblem = { ...pending.problem, message: clean(t(pending.message, params)) };
   if (pending.fix !== undefined) problem.fix = clean(t(pending.fix, params));
+  if (pending.example !== undefined) problem.example = [...pending.example];
   return problem;
 }

@@ -1,17 +1,20 @@
 // Reads one configuration file into a plain tree of keys, whatever its syntax. JSON/YAML are parsed
-// as data only (js-yaml's schema builds plain values, never functions); INI goes through ./automate-ini.ts, with
-// hconnect.ini beside it. Reading problems (unreadable, empty, syntax, beyond the bounds of
-// ./limits.ts) are reported with their place.
+// as data only (./json-source.ts, ./yaml-source.ts, which note where each key is written); INI goes
+// through ./automate-ini.ts, with hconnect.ini beside it. Reading problems (unreadable, not text,
+// empty, syntax, beyond the bounds of ./limits.ts) are reported with their place; what is read but
+// ignored (hconnect.ini lines Windows ignores) is a warning.
 import { readdir } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { t } from '../i18n/index.js';
 import { mapAutomateIni } from './automate-ini.js';
 import { mapHconnectIni } from './hconnect-ini.js';
 import { parseIni } from './ini.js';
+import { parseJsonSource } from './json-source.js';
 import { checkTree, MAX_CONFIG_BYTES, MAX_CONFIG_DEPTH, MAX_CONFIG_VALUES, readBounded } from './limits.js';
 import type { OrdoConfig } from './model.js';
 import type { KeyLocator, ProblemList } from './problems.js';
-import { decodeText } from './text-encoding.js';
+import { decodeText, firstNonTextByte } from './text-encoding.js';
+import { parseYamlSource } from './yaml-source.js';
 
 export type ConfigFormat = OrdoConfig['format'];
 
@@ -30,6 +33,7 @@ export async function readSource(
   format: ConfigFormat,
   locator: KeyLocator,
   problems: ProblemList,
+  warnings: ProblemList,
 ): Promise<unknown> {
   const text = await readText(file, problems);
   if (text === undefined) return undefined;
@@ -37,10 +41,10 @@ export async function readSource(
     problems.add({ path: [], at: { file, writtenKey: '' }, message: 'config.file.empty', fix: 'config.file.empty.fix', params: { file } });
     return undefined;
   }
-  if (format === 'json') return withinBounds(parseJson(text, file, problems), file, problems);
-  if (format === 'yaml') return withinBounds(await parseYaml(text, file, problems), file, problems);
+  if (format === 'json') return withinBounds(parseJsonSource(text, file, locator, problems), file, problems);
+  if (format === 'yaml') return withinBounds(await parseYamlSource(text, file, locator, problems), file, problems);
   const tree = mapAutomateIni(parseIni(text), file, locator, problems);
-  const naming = await readHconnect(dirname(file), locator, problems);
+  const naming = await readHconnect(dirname(file), locator, problems, warnings);
   if (naming !== undefined) tree.naming = naming;
   return tree;
 }
@@ -48,8 +52,16 @@ export async function readSource(
 async function readText(file: string, problems: ProblemList): Promise<string | undefined> {
   try {
     const read = await readBounded(file);
-    if (read.ok) return decodeText(read.bytes).text;
     const at = { file, writtenKey: '' };
+    if (read.ok) {
+      const decoded = decodeText(read.bytes);
+      const binary = firstNonTextByte(read.bytes, decoded);
+      if (binary === undefined) return decoded.text;
+      // Never echoed: its bytes would be noise on a terminal, or worse.
+      const byte = `0x${binary.byte.toString(16).padStart(2, '0').toUpperCase()}`;
+      problems.add({ path: [], at, message: 'config.file.binary', fix: 'config.file.binary.fix', params: { file, byte, offset: binary.offset } });
+      return undefined;
+    }
     if (read.problem === 'notRegular') {
       problems.add({ path: [], at, message: 'config.file.notRegular', fix: 'config.file.notRegular.fix', params: { file, kind: t(`config.file.kind.${read.kind}`) } });
     } else {
@@ -59,35 +71,6 @@ async function readText(file: string, problems: ProblemList): Promise<string | u
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? String(error);
     problems.add({ path: [], at: { file, writtenKey: '' }, message: 'config.file.unreadable', fix: 'config.file.unreadable.fix', params: { file, reason } });
-    return undefined;
-  }
-}
-
-function parseJson(text: string, file: string, problems: ProblemList): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    // V8 quotes the text around the error ("… is not valid JSON"): keep only its own words (secrets).
-    const message = error instanceof Error ? error.message : String(error);
-    const reason = message.split(/ in JSON at position |, "/)[0] ?? message;
-    const position = /at position (\d+)/.exec(message);
-    const offset = position ? Number(position[1]) : /end of JSON input/.test(message) ? text.length : undefined;
-    const place = offset === undefined ? undefined : lineAndColumn(text, offset);
-    reportSyntax(file, 'JSON', reason, place, problems);
-    return undefined;
-  }
-}
-
-async function parseYaml(text: string, file: string, problems: ProblemList): Promise<unknown> {
-  // Loaded only for YAML files: INI and JSON sites do not pay for it at start-up.
-  const { load } = await import('js-yaml');
-  try {
-    return load(text);
-  } catch (error) {
-    // js-yaml's message quotes the lines around the error; its `reason` and `mark` do not.
-    const { reason, mark } = error as { reason?: string; mark?: { line: number; column: number } };
-    const place = mark ? { line: mark.line + 1, column: mark.column + 1 } : undefined;
-    reportSyntax(file, 'YAML', reason ?? 'syntax error', place, problems);
     return undefined;
   }
 }
@@ -107,34 +90,13 @@ function withinBounds(tree: unknown, file: string, problems: ProblemList): unkno
   return undefined;
 }
 
-function reportSyntax(
-  file: string,
-  syntax: string,
-  reason: string,
-  place: { line: number; column: number } | undefined,
-  problems: ProblemList,
-): void {
-  problems.add({
-    path: [],
-    at: place ? { file, line: place.line, writtenKey: '' } : { file, writtenKey: '' },
-    message: place ? 'config.file.syntaxAt' : 'config.file.syntax',
-    fix: 'config.file.syntax.fix',
-    params: { syntax, reason, ...place },
-  });
-}
-
-function lineAndColumn(text: string, offset: number): { line: number; column: number } {
-  const before = text.slice(0, offset).split(/\r\n|\n|\r/);
-  return { line: before.length, column: (before[before.length - 1]?.length ?? 0) + 1 };
-}
-
 /** hconnect.ini beside automate.ini, found whatever its case (files copied from Windows keep `HCONNECT.INI`). */
-async function readHconnect(dir: string, locator: KeyLocator, problems: ProblemList): Promise<Record<string, unknown> | undefined> {
+async function readHconnect(dir: string, locator: KeyLocator, problems: ProblemList, warnings: ProblemList): Promise<Record<string, unknown> | undefined> {
   const names = await readdir(dir).catch(() => [] as string[]);
   const name = names.find((n) => n === 'hconnect.ini') ?? names.find((n) => n.toLowerCase() === 'hconnect.ini');
   if (name === undefined) return undefined;
   const file = join(dir, name);
   const text = await readText(file, problems);
   if (text === undefined) return undefined;
-  return mapHconnectIni(parseIni(text), file, locator, problems);
+  return mapHconnectIni(parseIni(text), file, locator, problems, warnings);
 }

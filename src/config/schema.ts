@@ -189,6 +189,7 @@ const scenarioSchema = z.strictObject({
     .optional(),
   retrieve: z.strictObject({ enabled: bool, afterSend: bool, at: optional(readTimes) }).optional(),
   receipts: z.strictObject({ every: positiveDuration, warnAfter: positiveDuration }).optional(),
+  expectEvery: positiveDuration,
   hooks: z.strictObject({ before: text, after: text, timeout: positiveDuration }).optional(),
   naming: namingSchema,
   options: z.record(z.string(), z.unknown()).optional(),

@@ -53,6 +53,7 @@ function showScenario(s: ScenarioConfig): Record<string, unknown> {
     },
     retrieve: { ...s.retrieve },
     receipts: followsReceipts(s.protocol) ? showReceipts(s) : undefined,
+    expectEvery: s.expectEveryMs === undefined ? undefined : formatDuration(s.expectEveryMs),
     hooks: { before: s.hooks.before, after: s.hooks.after, timeout: formatDuration(s.hooks.timeoutMs) },
     naming: s.naming === undefined ? undefined : withoutUndefined(showNaming(s.naming)),
     options: maskDeclaredSecrets(s.protocol, 'options', s.options),

@@ -2,6 +2,7 @@
 import { statfs } from 'node:fs/promises';
 import type { OrdoConfig } from '../config/model.js';
 import { t } from '../i18n/index.js';
+import { formatSize } from '../i18n/units.js';
 import { check } from './diagnose-check.js';
 import { nearestExisting } from '../shared/exists.js';
 import type { DiagnoseCheck } from './results.js';
@@ -20,12 +21,8 @@ export async function diskCheck(config: OrdoConfig): Promise<DiagnoseCheck> {
   } catch (error) {
     return check('disk', 'warn', t('diagnose.disk.unknown', { path: folder, code: (error as NodeJS.ErrnoException).code ?? '?' }));
   }
-  const params = { path: folder, free: formatMiB(free) };
+  const params = { path: folder, free: formatSize(free) };
   if (free < DISK_FAIL_BYTES) return check('disk', 'fail', t('diagnose.disk.full', params), { fix: t('diagnose.disk.fix', params) });
   if (free < DISK_WARN_BYTES) return check('disk', 'warn', t('diagnose.disk.low', params), { fix: t('diagnose.disk.fix', params) });
   return check('disk', 'ok', t('diagnose.disk.ok', params));
-}
-
-function formatMiB(bytes: number): string {
-  return bytes >= 1024 * MiB ? `${(bytes / (1024 * MiB)).toFixed(1)} GiB` : `${Math.floor(bytes / MiB)} MiB`;
 }

@@ -2,7 +2,8 @@
 // Windows and network shares); the others must exist and be writable, or be creatable.
 import { lstat, open, readdir, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative } from 'node:path';
-import { isRemovableLeftover, isTemporaryName } from '../shared/temp-names.js';
+import { isRemovableLeftover, isTemporaryName, STALE_TEMP_MS } from '../shared/temp-names.js';
+import { peopleStamp } from '../shared/local-time.js';
 import type { OrdoConfig, ScenarioConfig } from '../config/model.js';
 import { t } from '../i18n/index.js';
 import { check } from './diagnose-check.js';
@@ -74,12 +75,21 @@ async function leftoverChecks(scenario: ScenarioConfig, folders: string[]): Prom
     const names = (await readdir(folder).catch(() => [] as string[])).filter(isTemporaryName);
     if (names.length === 0) continue;
     let removable = 0;
+    let old = 0;
+    let oldest = now;
     for (const name of names) {
       const mtime = await lstat(join(folder, name)).then((s) => s.mtimeMs, () => now);
       if (isRemovableLeftover(name, mtime, now)) removable++;
+      if (now - mtime > STALE_TEMP_MS) old++;
+      oldest = Math.min(oldest, mtime);
     }
     const params = { path: folder, count: names.length, removable, unproven: names.length - removable };
     checks.push(check('folders.leftovers', 'warn', t('diagnose.leftovers', params), { fix: t('diagnose.leftovers.fix', params), scope: scenario.name }));
+    // Older than a day: no run has come by since (a run removes them), or they cannot be removed.
+    if (old > 0) {
+      const oldParams = { path: folder, count: old, since: peopleStamp(new Date(oldest)) };
+      checks.push(check('folders.oldTemporaries', 'warn', t('diagnose.oldTemporaries', oldParams), { fix: t('diagnose.oldTemporaries.fix', oldParams), scope: scenario.name }));
+    }
   }
   return checks;
 }

@@ -11,7 +11,10 @@ import { localFailureFix } from './local-failure.js';
 import { receiptsOf } from '../config/build.js';
 import { formatDuration } from '../shared/duration.js';
 import { describeFacts } from './follow.js';
-import { localStamp } from '../shared/local-time.js';
+import { peopleStamp } from '../shared/local-time.js';
+import { spoolPaths } from '../shared/paths.js';
+import { failedPathAfter, queuePathBefore } from './failed-items.js';
+import { formatAge } from '../i18n/units.js';
 
 /** Older problems whose file is no longer queued are not reported again and again. */
 const RECENT_MS = 30 * 24 * 3600 * 1000;
@@ -20,15 +23,18 @@ const READ_REFUSED = new Set(['EACCES', 'EPERM', 'EBUSY']);
 
 const INTERRUPTED = new Set(['sending', 'uncertain', 'resumed', 'step']);
 
-export async function interruptedChecks(entries: JournalEntry[], scenarios: ScenarioConfig[], now: Date): Promise<DiagnoseCheck[]> {
+export async function interruptedChecks(entries: JournalEntry[], scenarios: ScenarioConfig[], now: Date, root: string): Promise<DiagnoseCheck[]> {
   const names = new Set(scenarios.map((s) => s.name));
   const sources = new Map(scenarios.map((s) => [s.name, s.source]));
+  const setAside = setAsideQueuePaths(entries, root);
   const checks: DiagnoseCheck[] = [];
   for (const [path, entry] of lastSendStates(entries)) {
     if (!names.has(entry.scenario)) continue;
     if (!INTERRUPTED.has(entry.state) && entry.state !== 'deferred') continue;
     const queued = await exists(path);
-    const params = { scenario: entry.scenario, file: entry.file, state: entry.state, time: localStamp(entry.time), reason: entry.reason ?? '—', path };
+    // Set aside in failed/ (its line names the failed/ path; or a crash came before that line): the failed checks tell.
+    if (!queued && (setAside.has(path) || (await exists(failedPathAfter(root, entry.scenario, path))))) continue;
+    const params = { scenario: entry.scenario, file: entry.file, state: t(`engine.state.${entry.state}`), time: peopleStamp(entry.time), reason: entry.reason ?? '—', path };
     if (entry.state === 'deferred' && entry.code !== undefined) {
       // Held back by this machine (full disk, unreadable file): in the queue or still in the source folder.
       // A file left unreadable in its source folder is tested again, live, by the folder checks.
@@ -48,6 +54,16 @@ export async function interruptedChecks(entries: JournalEntry[], scenarios: Scen
   return checks;
 }
 
+/** The queue paths of the items the journal says were set aside in failed/ (their line names the failed/ path). */
+function setAsideQueuePaths(entries: JournalEntry[], root: string): Set<string> {
+  const paths = new Set<string>();
+  for (const entry of entries) {
+    if (entry.direction !== 'send' || (entry.state !== 'failed' && entry.state !== 'duplicate') || entry.path === undefined) continue;
+    if (dirname(dirname(entry.path)) === spoolPaths({ root }).failed(entry.scenario)) paths.add(queuePathBefore(root, entry.scenario, entry.path));
+  }
+  return paths;
+}
+
 function localFailureCheck(entry: JournalEntry, code: string, params: { path: string } & Record<string, string>): DiagnoseCheck {
   const fix = localFailureFix(code, entry.folder ?? dirname(params.path), params.path);
   return check('journal.interrupted', 'warn', t('diagnose.journal.local', params), { fix, scope: entry.scenario });
@@ -63,7 +79,7 @@ export function fetchFailedChecks(entries: JournalEntry[], scenarios: ScenarioCo
   for (const entry of last.values()) {
     if (entry.state !== 'fetch-failed' || !names.has(entry.scenario)) continue;
     if (now.getTime() - Date.parse(entry.time) > RECENT_MS) continue;
-    const params = { scenario: entry.scenario, file: entry.file, time: localStamp(entry.time), reason: entry.reason ?? '—' };
+    const params = { scenario: entry.scenario, file: entry.file, time: peopleStamp(entry.time), reason: entry.reason ?? '—' };
     checks.push(check('journal.fetchFailed', 'fail', t('diagnose.journal.fetchFailed', params), {
       fix: t('diagnose.journal.fetchFailed.fix', params),
       scope: entry.scenario,
@@ -74,18 +90,28 @@ export function fetchFailedChecks(entries: JournalEntry[], scenarios: ScenarioCo
 
 const COMPLETED = new Set(['sent', 'pending', 'received']);
 
-export function lastTransferChecks(entries: JournalEntry[], scenarios: ScenarioConfig[]): DiagnoseCheck[] {
+export function lastTransferChecks(entries: JournalEntry[], scenarios: ScenarioConfig[], now: Date): DiagnoseCheck[] {
   return scenarios.map((scenario) => {
     const mine = entries.filter((e) => e.scenario === scenario.name);
     const done = mine.findLast((e) => COMPLETED.has(e.state));
-    if (done === undefined) return check('journal.lastTransfer', 'warn', t('diagnose.journal.noTransfer'), { scope: scenario.name });
+    const every = scenario.expectEveryMs === undefined ? undefined : formatDuration(scenario.expectEveryMs);
+    if (done === undefined) {
+      if (every !== undefined) return check('journal.lastTransfer', 'warn', t('diagnose.journal.noTransferExpected', { every }), { fix: t('diagnose.journal.overdue.fix', { every }), scope: scenario.name });
+      return check('journal.lastTransfer', 'warn', t('diagnose.journal.noTransfer'), { scope: scenario.name });
+    }
+    const ageMs = now.getTime() - Date.parse(done.time);
     const start = mine.find((e) => e.run === done.run && e.file === done.file && e.direction === done.direction) ?? done;
     const params = {
       file: done.file,
-      start: localStamp(start.time),
-      end: localStamp(done.time),
+      start: peopleStamp(start.time),
+      end: peopleStamp(done.time),
       what: t(`diagnose.journal.what.${done.state}`),
+      age: formatAge(ageMs),
+      every: every ?? '',
     };
+    if (scenario.expectEveryMs !== undefined && ageMs > scenario.expectEveryMs) {
+      return check('journal.lastTransfer', 'warn', t('diagnose.journal.overdue', params), { fix: t('diagnose.journal.overdue.fix', params), scope: scenario.name });
+    }
     return check('journal.lastTransfer', 'ok', t('diagnose.journal.last', params), { scope: scenario.name });
   });
 }
@@ -105,12 +131,12 @@ export function pendingChecks(open: ReadonlyMap<string, ReadonlyArray<{ pending:
     const late = list.filter(({ pending }) => now.getTime() - Date.parse(pending.time) > warnAfterMs);
     const oldest = list[0]?.pending;
     if (late.length < list.length && oldest !== undefined) {
-      checks.push(check('journal.pending', 'ok', t('diagnose.journal.pending', { count: list.length - late.length, since: localStamp(oldest.time) }), { scope: scenario.name }));
+      checks.push(check('journal.pending', 'ok', t('diagnose.journal.pending', { count: list.length - late.length, since: peopleStamp(oldest.time) }), { scope: scenario.name }));
     }
     for (const { pending } of late) {
       const params = {
         file: pending.file,
-        time: localStamp(pending.time),
+        time: peopleStamp(pending.time),
         remoteId: pending.remoteId ?? '—',
         facts: describeFacts(pending.follow) || '—',
         protocol: scenario.protocol,

@@ -12,11 +12,12 @@ import { hasCapability, isTransferError, type FollowResult, type PendingSend, ty
 import { isAbort } from '../shared/abort.js';
 import { LockHeldError } from '../shared/errors.js';
 import { sha256File } from '../shared/hash.js';
+import { localTime } from '../shared/local-time.js';
 import { acquireLock } from '../shared/lock.js';
 import { spoolPaths } from '../shared/paths.js';
 import { backoffDelay, pause } from '../shared/wait.js';
 import type { EngineContext } from './context.js';
-import { describeFailure, failureFix, sessionProblem } from './failure.js';
+import { describeFailure, failureFix, scenarioProblem, sessionProblem } from './failure.js';
 import { withHooks } from './hooks.js';
 import type { JournalEntry } from './journal.js';
 import { JournalIndex } from './journal-index.js';
@@ -114,8 +115,7 @@ export async function followScenarios(ctx: EngineContext, scenarios: ScenarioCon
       } catch (error) {
         if (!isSystemError(error)) throw error;
         const reason = describeFailure(error);
-        ctx.log.error('engine.follow.local', { scenario: scenario.name, reason });
-        outcomes.problem({ scenario: scenario.name, message: t('engine.follow.local', { scenario: scenario.name, reason }) });
+        outcomes.problem(scenarioProblem(ctx, scenario.name, t('engine.follow.local', { reason })));
       }
     }
   } finally {
@@ -142,7 +142,7 @@ async function followScenario(ctx: EngineContext, scenario: ScenarioConfig, inde
     ctx.log.debug('engine.follow.lockHeld', { scenario: scenario.name });
     return;
   }
-  if (lock.replaced) ctx.log.warn('engine.staleLockReplaced', { lock: lock.path, pid: lock.replaced.pid, host: lock.replaced.host, since: lock.replaced.since });
+  if (lock.replaced) ctx.log.warn('engine.staleLockReplaced', { lock: lock.path, pid: lock.replaced.pid, host: lock.replaced.host, since: localTime(lock.replaced.since) });
   // Every ending of a followed send is settled by the scenario's ledger, as the send's own endings are.
   const ledger = new SendLedger(ctx, scenario, outcomes);
   try {
@@ -268,14 +268,13 @@ class Follower {
     this.asked[pending.path ?? ''] = { asked: now.toISOString(), ...(retryAfterMs === undefined ? {} : { until: new Date(now.getTime() + retryAfterMs).toISOString() }) };
     const fix = failureFix(error);
     const params = { scenario: scenario.name, file: pending.file, remoteId: pending.remoteId ?? '', reason };
-    ctx.log.error('engine.follow.failedToAsk', params);
     const stops = transfer === undefined || transfer.kind === 'transient' || transfer.connection;
-    this.outcomes.problem({
-      scenario: scenario.name,
-      message: t('engine.follow.failedToAsk', params),
-      ...(fix === undefined ? {} : { fix }),
-      ...(stops && transfer !== undefined ? { connection: true } : {}),
-    });
+    this.outcomes.problem(
+      scenarioProblem(ctx, scenario.name, t('engine.follow.failedToAsk', params), {
+        ...(fix === undefined ? {} : { fix }),
+        ...(stops && transfer !== undefined ? { connection: true } : {}),
+      }),
+    );
     // The partner's or the connection's trouble: the other sends wait for the next run. A permanent
     // error about this one send (a document the partner no longer knows) leaves the others to ask.
     return stops;

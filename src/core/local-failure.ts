@@ -5,6 +5,7 @@ import { statfs } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { isTransferError } from '../protocols/contract.js';
 import { t } from '../i18n/index.js';
+import { formatSize } from '../i18n/units.js';
 import { OrdoError } from '../shared/errors.js';
 import { nearestExisting } from '../shared/exists.js';
 
@@ -68,15 +69,7 @@ export async function freeBytes(folder: string): Promise<number | undefined> {
   }
 }
 
-/** `1 234 567 bytes (1.2 MiB)`: the exact count for support, the rounded one for people. */
+/** `1234567 bytes (1.2 MB)`: the exact count for support, the rounded one for people. */
 function formatBytes(bytes: number): string {
-  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes;
-  let unit = '';
-  for (const next of units) {
-    if (value < 1024) break;
-    value /= 1024;
-    unit = next;
-  }
-  return unit === '' ? t('engine.local.bytes', { count: bytes }) : t('engine.local.bytesRounded', { count: bytes, rounded: `${value.toFixed(1)} ${unit}` });
+  return bytes < 1024 ? t('engine.local.bytes', { count: bytes }) : t('engine.local.bytesRounded', { count: bytes, rounded: formatSize(bytes) });
 }

@@ -2,7 +2,7 @@
 // rename out of its source folder (two runs, or two hosts sharing the folder, cannot both win it),
 // backed up, sent, and only then removed. Each item has its own folder so that two files with the same
 // name (one deferred, one new) never collide.
-import { link, lstat, mkdir, readdir, rename, rm, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
+import { link, lstat, mkdir, readdir, rename, rm, rmdir, stat, unlink } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
 import { createHash, randomBytes } from 'node:crypto';
 import { basename, dirname, extname, join } from 'node:path';
@@ -81,18 +81,45 @@ export async function finishClaim(claimed: string, base: string, id: string, nam
     await rm(item.dir, { recursive: true, force: true });
   }
   await removeLeftovers(base, `.${id}.`);
-  const temp = join(base, temporaryName(id));
+  await copyIntoItem(claimed, item);
+  await dropClaim(claimed);
+  return { item, wasComplete: false };
+}
+
+/**
+ * Copies `sourcePath` into a new queue item and leaves the original where it is (a file given to `send`
+ * from outside the scenario's source folder). Durable: copied and flushed into a hidden item folder,
+ * which one rename makes visible; a crash or a full disk leaves no item, only a hidden leftover that the
+ * next run removes.
+ */
+export async function copyIntoQueue(root: string, scenario: string, sourcePath: string, now: Date): Promise<QueueItem> {
+  const item = itemAt(spoolPaths({ root }).queue(scenario), newItemId(now), basename(sourcePath));
+  await mkdir(dirname(item.dir), { recursive: true });
+  await copyIntoItem(sourcePath, item);
+  return item;
+}
+
+/** The queued item `item` (not there yet) made from a copy of `from`: hidden while it is filled, flushed, then renamed. */
+async function copyIntoItem(from: string, item: QueueItem): Promise<void> {
+  const base = dirname(item.dir);
+  const temp = join(base, temporaryName(item.id));
   try {
     await mkdir(temp, { recursive: true });
-    await copyFlushed(claimed, join(temp, name));
+    await copyFlushed(from, join(temp, item.name));
     await rename(temp, item.dir);
   } catch (error) {
     await rm(temp, { recursive: true, force: true }).catch(() => undefined);
     throw error;
   }
   await syncDirectory(base);
-  await dropClaim(claimed);
-  return { item, wasComplete: false };
+}
+
+/** A queued item of the scenario with the same name and content as `path`, if any. */
+export async function queuedCopyOf(root: string, scenario: string, path: string): Promise<QueueItem | undefined> {
+  for (const item of await queuedItems(root, scenario)) {
+    if (item.name === basename(path) && (await sameContent(item.path, path).catch(() => false))) return item;
+  }
+  return undefined;
 }
 
 /**
@@ -230,16 +257,6 @@ export async function removeItem(item: QueueItem): Promise<void> {
   } catch {
     await rm(item.dir, { recursive: true, force: true });
   }
-}
-
-/** Move an item to failed/<scenario>/<id>/ with a reason file beside it. */
-export async function moveToFailed(root: string, scenario: string, item: QueueItem, reason: string): Promise<string> {
-  const dir = join(spoolPaths({ root }).failed(scenario), item.id);
-  await mkdir(dirname(dir), { recursive: true });
-  await rename(item.dir, dir);
-  const path = join(dir, item.name);
-  await writeFile(`${path}.reason.txt`, `${reason}\n`);
-  return path;
 }
 
 export type BackupOutcome = { status: 'written' | 'kept-old'; path: string } | { status: 'exists'; path: string };

@@ -2,6 +2,7 @@
 // The JSON shapes are public (docs/json-output.md): add fields, never rename.
 import type { ExitCodeValue } from '../shared/errors.js';
 import type { CheckStatus } from '../protocols/contract.js';
+import type { FailedItem } from './failed-items.js';
 
 export type FileStatus =
   /** acknowledged by the partner */
@@ -46,6 +47,11 @@ export interface FileOutcome {
   resumed?: boolean;
   /** deferred before its claim: the file is still in (or back in) its source folder, not queued. */
   inSource?: boolean;
+  /**
+   * A file given to `send` from outside the scenario's source folder: where it stays. It was copied into
+   * the queue, never moved; with `failed` and no `localPath`, it could not be read or copied and nothing was queued.
+   */
+  original?: string;
   /** The partner's later word on a file sent earlier and left `pending` (acknowledged, refused, failed). */
   followed?: boolean;
   /** Where the partner's receipt (PES Acquit) was placed in recus/<profile>/. */
@@ -57,8 +63,10 @@ export interface FileOutcome {
 
 export interface ScenarioProblem {
   scenario: string;
-  /** Translated message, with the fix when there is one. */
+  /** Translated message, without the scenario's name (the output puts it in front, once). */
   message: string;
+  /** The file the scenario stopped on, when it was one file's send (that file is `deferred` in `files`). */
+  file?: string;
   fix?: string;
   /** Connection/authentication failure: nothing could be transferred for this scenario. */
   connection?: boolean;
@@ -107,12 +115,27 @@ export interface DiagnoseCheck {
   status: CheckStatus;
   message: string;
   fix?: string;
+  /** Lines shown as they are under the fix (a configuration example in the file's own syntax). */
+  example?: string[];
 }
 
 export interface DiagnoseResult {
   checks: DiagnoseCheck[];
   exitCode: ExitCodeValue;
   reportFile?: string;
+  /** Which ordo runs where. */
+  environment?: DiagnoseEnvironment;
+  /** The files waiting in failed/ of the scenarios checked (absent when the configuration did not load). */
+  failed?: FailedItem[];
+}
+
+export interface DiagnoseEnvironment {
+  version: string;
+  node: string;
+  host: string;
+  user: string;
+  system: string;
+  startedBy: { how: 'byHand' | 'scheduler' | 'unknown'; name?: string };
 }
 
 export interface WatchCycle {

@@ -31,7 +31,7 @@ import { spoolPaths } from '../shared/paths.js';
 import { loadDefinition, openSession } from './protocol-session.js';
 import type { CycleResult, FileOutcome } from './results.js';
 import { selectScenarios } from './select.js';
-import { describeFailure, failureFix, sessionProblem } from './failure.js';
+import { describeFailure, failureFix, scenarioProblem, sessionProblem } from './failure.js';
 import { pause } from '../shared/wait.js';
 import { newItemId } from './queue.js';
 import { findPlaced } from './placed.js';
@@ -147,14 +147,13 @@ async function retrieveScenario(
       });
     } catch (error) {
       const reason = describeFailure(error);
-      ctx.log.error('engine.listFailed', { scenario: scenario.name, reason });
       const fix = failureFix(error);
-      outcomes.problem({
-        scenario: scenario.name,
-        message: t('engine.listFailed', { scenario: scenario.name, reason }),
-        ...(fix === undefined ? {} : { fix }),
-        connection: isTransferError(error) ? error.connection || error.kind === 'transient' : false,
-      });
+      outcomes.problem(
+        scenarioProblem(ctx, scenario.name, t('engine.listFailed', { reason }), {
+          ...(fix === undefined ? {} : { fix }),
+          connection: isTransferError(error) ? error.connection || error.kind === 'transient' : false,
+        }),
+      );
       return;
     }
     retriever = new Retriever(ctx, scenario, session, counters, outcomes);

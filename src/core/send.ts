@@ -4,11 +4,12 @@
 import { open, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { ScenarioConfig } from '../config/model.js';
-import { t } from '../i18n/index.js';
+import { inEveryLang, t } from '../i18n/index.js';
 import { isTransferError, type ProtocolSession, type SendItem, type SendSteps, type VerifyResult } from '../protocols/contract.js';
 import type { EngineContext, Selection } from './context.js';
 import { LockHeldError, UsageError } from '../shared/errors.js';
 import { sha256File } from '../shared/hash.js';
+import { localTime } from '../shared/local-time.js';
 import { withHooks } from './hooks.js';
 import type { JournalEntry, JournalState } from './journal.js';
 import { JournalIndex } from './journal-index.js';
@@ -20,7 +21,7 @@ import { spoolPaths } from '../shared/paths.js';
 import { openSession } from './protocol-session.js';
 import { describeLocalFailure, isSystemError, located } from './local-failure.js';
 import {
-  claim, discardBackup, dropClaim, finishClaim, hasQueuedItems, matchOldClaim, moveToFailed, newItemId, orphanClaims, placeBackup, queuedItems,
+  claim, copyIntoQueue, discardBackup, dropClaim, finishClaim, hasQueuedItems, matchOldClaim, newItemId, orphanClaims, placeBackup, queuedCopyOf, queuedItems,
   releaseClaim, removeItem, removeLeftovers, stageBackup, type OrphanClaim, type QueueItem, type StagedBackup,
 } from './queue.js';
 import type { CycleResult, FileOutcome } from './results.js';
@@ -28,8 +29,10 @@ import { readyFiles } from './scan.js';
 import { findScenario, selectScenarios } from './select.js';
 import { backoffDelay, pause } from '../shared/wait.js';
 import { retrieveScenarios } from './retrieve.js';
-import { describeFailure, failureFix, sessionProblem } from './failure.js';
+import { describeFailure, failureFix, scenarioProblem, sessionProblem } from './failure.js';
 import { describeFacts } from './follow.js';
+import { failedItemPath, forgetSetAside, moveToFailed, resendCommand } from './failed-items.js';
+import { intakeOf } from './intake.js';
 
 export interface SendRequest {
   selection: Selection;
@@ -77,8 +80,7 @@ export async function sendScenarios(ctx: EngineContext, request: SendRequest, ou
       if (!isSystemError(error)) throw error;
       // A full or failing disk stops this scenario only: the others, and retrieval, still go.
       const failure = await describeLocalFailure(error, spoolPaths(ctx.config).queue(scenario.name), undefined);
-      ctx.log.error('engine.local.scenario', { scenario: scenario.name, reason: failure.reason });
-      outcomes.problem({ scenario: scenario.name, message: t('engine.local.scenario', { scenario: scenario.name, reason: failure.reason }), fix: failure.fix });
+      outcomes.problem(scenarioProblem(ctx, scenario.name, t('engine.local.scenario', { reason: failure.reason }), { fix: failure.fix }));
     }
     if (outcomes.transferredIn(scenario.name) > 0) done.push(scenario);
   }
@@ -168,7 +170,7 @@ async function sendScenario(
     }
     throw error;
   }
-  if (lock?.replaced) ctx.log.warn('engine.staleLockReplaced', { lock: lock.path, pid: lock.replaced.pid, host: lock.replaced.host, since: lock.replaced.since });
+  if (lock?.replaced) ctx.log.warn('engine.staleLockReplaced', { lock: lock.path, pid: lock.replaced.pid, host: lock.replaced.host, since: localTime(lock.replaced.since) });
   history.locked();
   const ledger = new SendLedger(ctx, scenario, outcomes);
   try {
@@ -342,7 +344,7 @@ async function givenFiles(files: string[], ledger: SendLedger): Promise<Candidat
       await ledger.settle(basename(path), {
         status: 'failed',
         log: { level: 'error', key: 'engine.givenFileMissing', params },
-        outcome: { localPath: path, reason: t('engine.givenFileMissing', params) },
+        outcome: { original: path, reason: t('engine.givenFileMissing', params) },
       });
     }
   }
@@ -391,6 +393,8 @@ export function stepsOf(lines: readonly JournalEntry[]): SendSteps | undefined {
 
 class SendPipeline {
   private first = true;
+  /** Items copied into the queue from a given file outside the source folder → where the original stays. */
+  private readonly originals = new Map<string, string>();
   /** The file expected after the one being sent, if any (see hintAfter). */
   private nextName: string | undefined;
 
@@ -460,12 +464,16 @@ class SendPipeline {
    */
   private async claimReadable(candidate: Candidate): Promise<QueueItem | undefined> {
     const { ctx, scenario } = this;
+    const intake = intakeOf(ctx.config.root, scenario, candidate.path);
+    if (intake.kind === 'copy') return this.copyGiven(candidate);
     const size = await stat(candidate.path).then((s) => s.size, () => undefined);
     let error = await cannotRead(candidate.path);
     if (error === undefined) {
       try {
         const item = await claim(ctx.config.root, scenario.name, candidate.path, ctx.now());
         if (item === undefined) ctx.log.info('engine.claimedElsewhere', { scenario: scenario.name, file: candidate.name });
+        // A file given back from this scenario's failed/ (the command diagnose and the duplicate warning print): its reason goes too.
+        else if (intake.kind === 'move-back') await forgetSetAside(intake.itemDir, candidate.name);
         return item;
       } catch (claimError) {
         error = located(claimError, claimFolder(claimError, spoolPaths(ctx.config).queue(scenario.name), dirname(candidate.path)));
@@ -479,6 +487,45 @@ class SendPipeline {
     const failure = await describeLocalFailure(error, candidate.path, size);
     await deferLocally(ctx, this.ledger, { name: candidate.name, path: candidate.path, size, failure, inSource: true, journaled: true });
     return undefined;
+  }
+
+  /**
+   * A file given from outside the source folder: copied into the queue, the original left where it is
+   * (once: content already queued under that name is not queued twice). One that cannot be read or
+   * copied is not sent, and nothing of it is left in the queue.
+   */
+  private async copyGiven(candidate: Candidate): Promise<QueueItem | undefined> {
+    const { ctx, scenario } = this;
+    const params = { scenario: scenario.name, file: candidate.name, path: candidate.path };
+    try {
+      const queued = await queuedCopyOf(ctx.config.root, scenario.name, candidate.path);
+      if (queued !== undefined) {
+        ctx.log.info('engine.alreadyQueued', { ...params, queued: queued.path });
+        return undefined;
+      }
+      const item = await copyIntoQueue(ctx.config.root, scenario.name, candidate.path, ctx.now());
+      this.originals.set(item.path, candidate.path);
+      ctx.log.info('engine.copied', params);
+      return item;
+    } catch (error) {
+      if (!isSystemError(error)) throw error;
+      const size = await stat(candidate.path).then((s) => s.size, () => undefined);
+      located(error, claimFolder(error, spoolPaths(ctx.config).queue(scenario.name), dirname(candidate.path)));
+      const failure = await describeLocalFailure(error, candidate.path, size);
+      const reason = t('engine.notCopied', { reason: failure.reason, path: candidate.path });
+      await this.ledger.settle(candidate.name, {
+        status: 'failed',
+        log: { level: 'error', key: 'engine.scenarioProblem', params: { reason: `${candidate.name}: ${reason} ${failure.fix}` } },
+        outcome: { original: candidate.path, reason, ...(size === undefined ? {} : { size }) },
+      });
+      return undefined;
+    }
+  }
+
+  /** Where the original of a copied item stays (outcome field `original`). */
+  private originalOf(item: QueueItem): Partial<FileOutcome> {
+    const original = this.originals.get(item.path);
+    return original === undefined ? {} : { original };
   }
 
   /** process(), with a failure of this machine's filesystem deferring this item only (it stays queued). */
@@ -550,7 +597,7 @@ class SendPipeline {
 
   private async processHashed(item: QueueItem, fromQueue: boolean, last: JournalEntry | undefined, fresh: boolean, size: number, staging: Promise<StagedBackup> | undefined): Promise<boolean> {
     const sha256 = await sha256File(item.path, size);
-    const sending: Sending = { item, file: { path: item.path, name: item.name, size, sha256 }, facts: { size, sha256 } };
+    const sending: Sending = { item, file: { path: item.path, name: item.name, size, sha256 }, facts: { size, sha256, ...this.originalOf(item) } };
     if (last !== undefined && acceptedByPartner(last)) {
       // Acknowledged (or accepted, its receipt to come) before a crash that left the queued copy behind.
       await this.forget(item);
@@ -612,15 +659,18 @@ class SendPipeline {
     const previous = await this.acknowledgement(sending.file.sha256);
     if (previous === undefined) return false;
     if (ctx.force) {
-      ctx.log.warn('engine.forced', { scenario: scenario.name, file: item.name, date: previous.time });
+      ctx.log.warn('engine.forced', { scenario: scenario.name, file: item.name, date: localTime(previous.time) });
       await this.ledger.record(item.name, this.line(sending, 'forced'));
       return false;
     }
     await discardBackup(staging);
+    const command = resendCommand(ctx.config.file, scenario.name, failedItemPath(ctx.config.root, scenario.name, item));
+    const params = () => ({ file: item.name, date: localTime(previous.time), remoteId: previous.remoteId ?? '', command });
     await this.setAside(sending, {
       status: 'duplicate',
-      reason: t('engine.duplicate', { file: item.name, date: previous.time, remoteId: previous.remoteId ?? '' }),
-      log: (where) => ({ level: 'warn', key: 'engine.duplicateLog', params: { date: previous.time, path: where } }),
+      // diagnose prints the command as the fix: the record keeps the fact only.
+      describe: () => ({ reason: t('engine.duplicate', params()), recorded: t('engine.duplicateFact', params()) }),
+      log: (where) => ({ level: 'warn', key: 'engine.duplicateLog', params: { date: localTime(previous.time), path: where } }),
     });
     return true;
   }
@@ -634,8 +684,8 @@ class SendPipeline {
     const { item } = sending;
     const copy = await placeBackup(await staging, ctx.now());
     if (copy.status === 'exists') {
-      const reason = t('engine.backupExists', { path: copy.path });
-      await this.setAside(sending, { status: 'failed', reason, log: () => fileFailed(reason) });
+      const describe = () => ({ reason: t('engine.backupExists', { path: copy.path }) });
+      await this.setAside(sending, { status: 'failed', describe, log: () => fileFailed(describe().reason) });
       return false;
     }
     if (copy.status === 'kept-old') ctx.log.info('engine.backupKeptOld', { scenario: scenario.name, file: item.name, path: copy.path });
@@ -710,8 +760,11 @@ class SendPipeline {
     const transfer = isTransferError(error) ? error : undefined;
     if (transfer?.kind === 'permanent' && transfer.connection) return this.blocked(sending, error, reason, attempt);
     if (transfer?.kind === 'permanent' || transfer?.kind === 'unsupported') {
-      const fix = failureFix(error);
-      await this.setAside(sending, { status: 'failed', reason, why: fix === undefined ? reason : `${reason}\n${fix}`, attempts: attempt, log: () => fileFailed(reason) });
+      const describe = (): SetAsideText => {
+        const fix = failureFix(error);
+        return fix === undefined ? { reason: describeFailure(error) } : { reason: describeFailure(error), fix };
+      };
+      await this.setAside(sending, { status: 'failed', describe, attempts: attempt, log: () => fileFailed(reason) });
       return transfer.connection;
     }
     if (transfer?.uncertain) {
@@ -741,12 +794,17 @@ class SendPipeline {
     return partnerWaits;
   }
 
-  /** The account or the destination is wrong, not the file: it stays queued, the scenario stops. */
+  /**
+   * The account or the destination is wrong, not the file: it stays queued, the scenario stops for this
+   * run. One problem names the file (`file`): people read it once, with its fix, instead of its file line.
+   */
   private async blocked(sending: Sending, error: unknown, reason: string, attempt: number): Promise<true> {
     const { scenario } = this;
-    await this.keepQueued(sending, 'deferred', reason, attempt, { level: 'error', key: 'engine.blocked', params: { reason } });
+    const file = sending.item.name;
+    const message = t('engine.blocked', { file, reason });
+    await this.keepQueued(sending, 'deferred', reason, attempt, { level: 'error', key: 'engine.scenarioProblem', params: { reason: message } });
     const fix = failureFix(error);
-    this.outcomes.problem({ scenario: scenario.name, message: t('engine.blocked', { scenario: scenario.name, file: sending.item.name, reason }), ...(fix === undefined ? {} : { fix }), connection: true });
+    this.outcomes.problem({ scenario: scenario.name, message, file, ...(fix === undefined ? {} : { fix }), connection: true });
     return true;
   }
 
@@ -784,10 +842,21 @@ class SendPipeline {
     });
   }
 
-  /** The item goes to failed/<scenario>/ with `why` (default: `reason`) beside it, and is settled there. */
-  private async setAside(sending: Sending, ending: { status: 'failed' | 'duplicate'; reason: string; why?: string; attempts?: number; log: (where: string) => LogLine }): Promise<void> {
-    const { status, reason } = ending;
-    const where = await moveToFailed(this.ctx.config.root, this.scenario.name, sending.item, ending.why ?? reason);
+  /**
+   * The item goes to failed/<scenario>/ and is settled there. Its record keeps the reason (and the fix)
+   * in every language, so that `diagnose` and `report` show it in their reader's: `describe` renders
+   * them (synchronously) in the current language.
+   */
+  private async setAside(sending: Sending, ending: { status: 'failed' | 'duplicate'; describe: () => SetAsideText; attempts?: number; log: (where: string) => LogLine }): Promise<void> {
+    const { status } = ending;
+    const { reason, fix } = ending.describe();
+    const reasons = inEveryLang(() => {
+      const text = ending.describe();
+      return text.recorded ?? text.reason;
+    });
+    const fixes = fix === undefined ? undefined : inEveryLang(() => ending.describe().fix ?? '');
+    const record = { status, reasons, ...(fixes === undefined ? {} : { fixes }), why: fix === undefined ? reason : `${reason}\n${fix}`, time: this.ctx.now() };
+    const where = await moveToFailed(this.ctx.config.root, this.scenario.name, sending.item, record);
     const attempts = ending.attempts === undefined ? {} : { attempts: ending.attempts };
     await this.ledger.settle(sending.item.name, {
       status,
@@ -796,6 +865,13 @@ class SendPipeline {
       outcome: { ...sending.facts, localPath: where, reason, ...attempts },
     });
   }
+}
+
+/** Why a file is set aside, in the current language; `recorded` replaces `reason` in its record. */
+interface SetAsideText {
+  reason: string;
+  recorded?: string;
+  fix?: string;
 }
 
 function fileFailed(reason: string): LogLine {

@@ -10,9 +10,12 @@ import { engineMessages } from './catalog/engine.js';
 import { namingMessages } from './catalog/naming.js';
 import { pesMessages } from './catalog/pes.js';
 
+import { frenchTypography } from './typography.js';
+import { resolveLang } from './resolve-lang.js';
 import type { Catalog, Lang, Params } from './types.js';
 
 export type { Catalog, Lang, Params } from './types.js';
+export { langOf, resolveLang, systemLang, type LangSources } from './resolve-lang.js';
 
 const LANGS: readonly Lang[] = ['en', 'fr'];
 const merged: Record<Lang, Record<string, string>> = { en: {}, fr: {} };
@@ -26,18 +29,14 @@ export function addCatalog(catalog: Catalog): void {
     const twice = Object.keys(catalog[lang]).find((key) => Object.hasOwn(merged[lang], key));
     if (twice !== undefined) throw new Error(`the message ${twice} (${lang}) is defined twice`);
   }
-  for (const lang of LANGS) Object.assign(merged[lang], catalog[lang]);
+  Object.assign(merged.en, catalog.en);
+  for (const [key, template] of Object.entries(catalog.fr)) merged.fr[key] = frenchTypography(template);
 }
 
 for (const catalog of [cliMessages, configMessages, engineMessages, namingMessages, pesMessages]) addCatalog(catalog);
 
-let current: Lang = detectLang(process.env);
-
-/** `fr*` in LC_ALL, then LC_MESSAGES, then LANG selects French; anything else English. */
-export function detectLang(env: NodeJS.ProcessEnv): Lang {
-  const value = env.LC_ALL || env.LC_MESSAGES || env.LANG || '';
-  return value.toLowerCase().startsWith('fr') ? 'fr' : 'en';
-}
+// Until src/cli.ts knows --lang and the configuration's `lang`: $ORDO_LANG, the system's locale, French.
+let current: Lang = resolveLang({ env: process.env });
 
 export function setLang(lang: Lang): void {
   current = lang;
@@ -45,6 +44,24 @@ export function setLang(lang: Lang): void {
 
 export function getLang(): Lang {
   return current;
+}
+
+/**
+ * What `render` writes in each language, for a text kept on disk and read later in whatever language
+ * that reader speaks (the reason of a file set aside). `render` must be synchronous.
+ */
+export function inEveryLang(render: () => string): Record<Lang, string> {
+  const saved = current;
+  try {
+    const texts = {} as Record<Lang, string>;
+    for (const lang of LANGS) {
+      current = lang;
+      texts[lang] = render();
+    }
+    return texts;
+  } finally {
+    current = saved;
+  }
 }
 
 /**
@@ -88,6 +105,11 @@ export function hasControls(text: string): boolean {
 // A secret holding a control character is masked in its escaped form too (shared/redact.ts registers both).
 function escapeParam(value: string): string {
   return hasControls(value) ? escapeControls(value) : value;
+}
+
+/** `label: text` built outside the catalog (a file name, a scenario), with French typography in French: `label\u00a0: text`. */
+export function labelled(label: string, text: string, lang: Lang = current): string {
+  return `${label}${lang === 'fr' ? '\u00a0' : ''}: ${text}`;
 }
 
 export function hasMessage(key: string): boolean {

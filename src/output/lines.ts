@@ -4,8 +4,10 @@
 /**
  * data:    the result itself (paths, log text, configuration): stdout, also with --quiet.
  * info:    what happened (file lines, summaries): stdout, not with --quiet.
- * failure: a file or check that failed: stdout, or stderr with --quiet.
- * problem: what prevented work, with its fix: always stderr.
+ * failure: a check that failed in a report that is itself the result (check-pes, rename, diagnose):
+ *          stdout, or stderr with --quiet.
+ * problem: what went wrong or prevented work (a file not transferred, a scenario stopped), with its
+ *          fix: always stderr, also with --quiet, and never on stdout too.
  */
 export type LineKind = 'data' | 'info' | 'failure' | 'problem';
 export type Tone = 'ok' | 'warn' | 'fail' | 'dim' | 'bold' | 'plain';

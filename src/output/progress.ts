@@ -3,7 +3,7 @@
 import type { ChalkInstance } from 'chalk';
 import type { Ora } from 'ora';
 import type { EngineEvent } from '../core/context.js';
-import { escapeControls, t } from '../i18n/index.js';
+import { escapeControls, labelled, t } from '../i18n/index.js';
 import { redact } from '../shared/redact.js';
 import { formatSize } from './human/format.js';
 
@@ -41,23 +41,23 @@ export async function createProgress(options: ProgressOptions): Promise<Progress
     onEvent(event) {
       switch (event.type) {
         case 'scenario':
-          show(`${event.scenario}: ${t(PHASE_KEY[event.phase])}`);
+          show(labelled(event.scenario, t(PHASE_KEY[event.phase])));
           break;
         case 'file-start':
           current = { scenario: event.scenario, name: event.name, arrow: event.direction === 'send' ? '↑' : '↓', total: event.size };
-          show(`${event.scenario}: ${current.arrow} ${event.name}${event.size === undefined ? '' : ` (${formatSize(event.size)})`}`);
+          show(labelled(event.scenario, `${current.arrow} ${event.name}${event.size === undefined ? '' : ` (${formatSize(event.size)})`}`));
           break;
         case 'progress': {
           const total = event.total ?? current?.total;
           const done = total ? `${Math.min(100, Math.floor((event.bytes / total) * 100))} %` : formatSize(event.bytes);
-          show(`${event.scenario}: ${current?.arrow ?? '↑'} ${event.name} ${done}`);
+          show(labelled(event.scenario, `${current?.arrow ?? '↑'} ${event.name} ${done}`));
           break;
         }
         case 'file-end':
           current = undefined;
           break;
         case 'wait':
-          show(`${event.scenario}: ${t(event.reason === 'delay' ? 'output.progress.delay' : 'output.progress.backoff', { seconds: Math.ceil(event.ms / 1000) })}`);
+          show(labelled(event.scenario, t(event.reason === 'delay' ? 'output.progress.delay' : 'output.progress.backoff', { seconds: Math.ceil(event.ms / 1000) })));
           break;
         case 'log':
           if (options.verbose) print(event.message);

@@ -1,6 +1,6 @@
 // The redacted text report of `ordo diagnose --report <file>`, to attach to a support ticket.
 import { arch, release, type } from 'node:os';
-import { escapeControls, t } from '../i18n/index.js';
+import { escapeControls, labelled, t } from '../i18n/index.js';
 import { localTime } from '../shared/local-time.js';
 import { redact, redactDeep } from '../shared/redact.js';
 import type { DiagnoseResult } from '../core/results.js';
@@ -27,12 +27,12 @@ export function renderReport(input: ReportInput): string {
   const section = (title: string) => ['', `== ${title} ==`];
   const out: string[] = [
     t('output.report.title'),
-    `${t('output.report.version')}: ${input.version}`,
-    `Node.js: ${process.version}`,
-    `${t('output.report.os')}: ${type()} ${release()} (${arch()})`,
-    `${t('output.report.date')}: ${localTime(input.date, 'local')}`,
-    `${t('output.report.command')}: ${input.commandLine}`,
-    `${t('output.report.config')}: ${input.configFile ?? '—'}`,
+    labelled(t('output.report.version'), input.version),
+    labelled('Node.js', process.version),
+    labelled(t('output.report.os'), `${type()} ${release()} (${arch()})`),
+    labelled(t('output.report.date'), localTime(input.date, 'local')),
+    labelled(t('output.report.command'), input.commandLine),
+    labelled(t('output.report.config'), input.configFile ?? '—'),
     ...section(t('output.report.checks')),
     ...input.result.checks.flatMap(checkLines).map((l) => paintLine(l, plain)),
     diagnoseSummary(input.result),

@@ -14,6 +14,7 @@ import { renderCheckPes } from './human/check-pes.js';
 import { renderConfigShow, renderConfigValid, type ConfigSummary } from './human/config.js';
 import { renderCycle, renderWatchCycle, renderWatchEnd } from './human/cycle.js';
 import { renderDiagnose } from './human/diagnose.js';
+import { htmlReportDocument, renderHtmlReport, type HtmlReportResult } from './human/report.js';
 import { renderError } from './human/error.js';
 import { renderLogText, renderPurge } from './human/logs.js';
 import { renderRename } from './human/rename.js';
@@ -89,6 +90,10 @@ export class Reporter {
 
   diagnose(result: DiagnoseResult): void {
     this.result(result, () => renderDiagnose(result));
+  }
+
+  htmlReport(result: HtmlReportResult): void {
+    this.result(htmlReportDocument(result), () => renderHtmlReport(result));
   }
 
   rename(result: RenameResult, dryRun: boolean, exitCode: ExitCodeValue): void {

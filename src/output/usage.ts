@@ -1,6 +1,7 @@
 // Commander's usage errors are English only: turn the common ones into the user's language.
 import type { CommanderError } from 'commander';
-import { t } from '../i18n/index.js';
+import { getLang, t } from '../i18n/index.js';
+import { term, translateTerms } from '../i18n/terms.js';
 
 export interface UsageText {
   message: string;
@@ -9,7 +10,8 @@ export interface UsageText {
 
 export function translateUsage(error: CommanderError, hint: string | undefined): UsageText {
   const raw = error.message.replace(/^error:\s*/, '');
-  const quoted = [...raw.matchAll(/'([^']*)'/g)].map((m) => m[1] ?? '');
+  // The option named first, its placeholder in the reader's language (`--older-than <durée>`); the values as typed.
+  const quoted = [...raw.matchAll(/'([^']*)'/g)].map((m, index) => (index === 0 ? translateTerms(m[1] ?? '') : (m[1] ?? '')));
   const suggestion = /\(Did you mean ([^?]+)\?\)/.exec(raw)?.[1];
   const first = raw.split('\n')[0] ?? raw;
   let message: string;
@@ -21,7 +23,10 @@ export function translateUsage(error: CommanderError, hint: string | undefined):
       message = t('cli.usage.unknownCommand', { command: quoted[0] });
       break;
     case 'commander.missingArgument':
-      message = t('cli.usage.missingArgument', { argument: quoted[0] });
+      message = t('cli.usage.missingArgument', { argument: term(quoted[0] ?? '') });
+      break;
+    case 'commander.conflictingOption':
+      message = t('cli.usage.conflictingOption', { option: quoted[0], other: quoted[1] });
       break;
     case 'commander.optionMissingArgument':
       message = t('cli.usage.optionMissingArgument', { option: quoted[0] });
@@ -43,7 +48,8 @@ export function translateUsage(error: CommanderError, hint: string | undefined):
       message = t('cli.usage.noCommand');
       break;
     default:
-      message = first;
+      // Commander's own words are English: a French reader gets ours (the code says which, for support).
+      message = getLang() === 'en' ? first : `${t('cli.usage.invalid')} (${error.code})`;
   }
   if (suggestion !== undefined) message += ` ${t('cli.usage.didYouMean', { suggestion })}`;
   return hint === undefined ? { message } : { message, fix: hint };

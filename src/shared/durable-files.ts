@@ -4,19 +4,24 @@ import { constants } from 'node:fs';
 import { chmod, copyFile, open, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
+/** Writes `data` to `path` and flushes it before returning ('wx': refuses an existing file). */
+export async function writeFileFlushed(path: string, data: Uint8Array | string, flag: 'w' | 'wx' = 'w', mode = 0o666): Promise<void> {
+  const handle = await open(path, flag, mode);
+  try {
+    await handle.writeFile(data);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
 /** Write a temporary file beside `path`, flush it, then rename it over `path` (its mode is kept). */
 export async function replaceFileAtomically(path: string, data: Uint8Array | string): Promise<void> {
   const dir = dirname(path);
   const temp = join(dir, `.${basename(path)}.ordo-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
   const mode = await existingMode(path);
   try {
-    const handle = await open(temp, 'wx', mode ?? 0o666);
-    try {
-      await handle.writeFile(data);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
+    await writeFileFlushed(temp, data, 'wx', mode ?? 0o666);
     if (mode !== undefined) await chmod(temp, mode);
     await renameRetrying(temp, path);
   } catch (error) {

@@ -51,10 +51,14 @@ export interface ConfigProblem {
   section?: string;
   /** 1-based line in the file, when known. */
   line?: number;
+  /** 1-based column, JSON and YAML files only (INI problems are whole lines). */
+  column?: number;
   /** Human message (already translated). */
   message: string;
   /** What would be accepted / how to fix it (already translated). */
   fix?: string;
+  /** Lines of a minimal example in the file's own syntax, shown under the fix. */
+  example?: string[];
 }
 
 export class ConfigError extends OrdoError {

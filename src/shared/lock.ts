@@ -1,13 +1,14 @@
 // Locks by atomic create (O_EXCL), which also works on network shares. The file holds its owner
 // (pid, host, since); the owner refreshes its mtime while it holds it, so a lock left by a crash is
 // recognised as stale: on this host when its pid is gone, from any host when its heartbeat is old.
-import { link, mkdir, open, readdir, readFile, stat, unlink, utimes } from 'node:fs/promises';
+import { link, mkdir, readdir, readFile, stat, unlink, utimes } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { LockHeldError, type LockOwner } from './errors.js';
 import { isAlreadyThere, linkUnsupported } from './fs-errors.js';
 import { isProcessAlive } from './process.js';
 import { isRemovableLeftover, isTemporaryName, temporaryName } from './temp-names.js';
+import { writeFileFlushed } from './durable-files.js';
 
 export interface LockOptions {
   /** What holds it (shown to whoever finds it held). */
@@ -118,13 +119,7 @@ async function tryCreate(path: string, owner: LockOwner): Promise<boolean> {
 }
 
 async function writeNew(path: string, text: string): Promise<void> {
-  const handle = await open(path, 'wx');
-  try {
-    await handle.writeFile(text);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
+  await writeFileFlushed(path, text, 'wx');
 }
 
 /** Temporary lock files of killed runs of this host (see tryCreate), removed once per folder and process. */

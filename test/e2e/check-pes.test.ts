@@ -117,7 +117,7 @@ describe('ordo check-pes', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toContain(`✔ ${VALID}\u00a0: PES Aller valide`);
     expect(r.stdout).toContain('    collectivité (IdColl)\u00a0: 21400999900017');
-    expect(r.stdout).toContain('✖ pes-retour.xml: l’élément racine est n:PES_Retour et non PES_Aller\u00a0: ce n’est pas un PES Aller');
+    expect(r.stdout).toContain('✖ pes-retour.xml\u00a0: l’élément racine est n:PES_Retour et non PES_Aller\u00a0: ce n’est pas un PES Aller');
     expect(r.stdout).toContain('Vérifiés\u00a0: 2, valides\u00a0: 1, invalides\u00a0: 1.');
   });
 

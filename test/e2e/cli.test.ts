@@ -59,7 +59,7 @@ describe('version and help', () => {
     ] as const) {
       const r = ordo([...args], { cwd: s.dir });
       expect(r.code).toBe(0);
-      expect(r.stdout).toMatch(/^ {2}--accept-new-host-key <scenario> /m);
+      expect(r.stdout).toMatch(/^ {2}--accept-new-host-key <sc[eé]nario> /m);
       expect(r.stdout.replace(/\s+/g, ' ')).toContain(text);
       expect(r.stdout).not.toContain('protocol.sftp');
     }
@@ -68,20 +68,21 @@ describe('version and help', () => {
   it('help in French with --lang fr (also written after the command)', () => {
     s = site();
     const r = ordo(['run', '--help', '--lang', 'fr'], { cwd: s.dir });
-    expect(r.stdout).toMatch(/^Utilisation : ordo run/);
-    expect(r.stdout).toContain('Exemples :');
-    expect(r.stdout).toContain('Options globales :');
+    expect(r.stdout).toMatch(/^Utilisation\u00a0: ordo run/);
+    expect(r.stdout).toContain('Exemples\u00a0:');
+    expect(r.stdout).toContain('Options globales\u00a0:');
   });
 
   it('help in French from LANG', () => {
     s = site();
-    expect(ordo(['--help'], { cwd: s.dir, env: { LANG: 'fr_FR.UTF-8' } }).stdout).toContain('Codes de sortie :');
+    expect(ordo(['--help'], { cwd: s.dir, env: { LANG: 'fr_FR.UTF-8' } }).stdout).toContain('Codes de sortie\u00a0:');
   });
 });
 
 describe('start-up loads only what the command needs', () => {
   // A module loader hook records every module the process loads: --version and --help must not load
-  // the configuration, the engine, the protocols or any dependency but commander.
+  // the configuration, the engine, the protocols or any dependency but commander. --help reads the
+  // configuration's `lang` only (src/config/peek-lang.ts: its discovery, one bounded read); --version not even that.
   function loaded(args: string[], cwd: string): string[] {
     const trace = join(cwd, 'modules.txt');
     writeFileSync(join(cwd, 'hooks.mjs'), [
@@ -101,16 +102,19 @@ describe('start-up loads only what the command needs', () => {
     return readFileSync(trace, 'utf8').trim().split('\n');
   }
 
+  let version = false;
   const allowed = (url: string) =>
     url.startsWith('node:') ||
     /\/bin\/ordo\.js$/.test(url) ||
-    /\/dist\/(cli|commands\/options|commands\/help)\.js$/.test(url) ||
+    /\/dist\/(cli|commands\/options|commands\/help|commands\/help-terms|commands\/language)\.js$/.test(url) ||
     /\/dist\/i18n\//.test(url) ||
+    (!version && /\/dist\/(config\/(peek-lang|discovery|limits|text-encoding)|shared\/(errors|exit-codes|abort|local-time|windows-1252))\.js$/.test(url)) ||
     /\/node_modules\/commander\//.test(url) ||
     /\/(hooks|register)\.mjs$/.test(url);
 
   it.each([[['--version']], [['--help']], [['scan', '--help']], [['config', 'check', '--help']]])('%j', (args) => {
     s = site();
+    version = args.includes('--version');
     const urls = loaded(args, s.dir);
     expect(urls.some((u) => u.endsWith('/dist/cli.js'))).toBe(true);
     expect(urls.filter((u) => !allowed(u))).toEqual([]);
@@ -162,7 +166,7 @@ describe('usage errors: exit 2', () => {
   it('in French', () => {
     s = site();
     const r = ordo(['--lang', 'fr', 'logs', 'purge'], { cwd: s.dir });
-    expect(r.stderr).toContain('L’option --older-than <duration> est obligatoire.');
+    expect(r.stderr).toContain('L’option --older-than <durée> est obligatoire.');
   });
 });
 
@@ -223,7 +227,7 @@ describe('config check', () => {
     const r = ordo(['config', 'check'], { cwd: s.dir });
     expect(r.code).toBe(0);
     // The test site takes files with settle: 0s, which config check accepts with a warning.
-    expect(r.stdout).toMatch(/^✔ Configuration valid: ordo\.config\.json \(profiles: 1, scenarios: 1\)\.\n⚠ ordo\.config\.json scenarios\.PES\.settle: /);
+    expect(r.stdout).toMatch(/^✔ Configuration valid: ordo\.config\.json \(profiles: 1, scenarios: 1\)\.\n⚠ ordo\.config\.json:13:7 scenarios\.PES\.settle: /);
     expect(json(ordo(['config', 'check', '--json'], { cwd: s.dir }).stdout)).toMatchObject({ valid: true, profiles: 1, scenarios: 1, exitCode: 0 });
   });
 
@@ -265,7 +269,7 @@ describe('config check', () => {
     writeFileSync(join(s.dir, 'ordo.config.json'), '{ "root": "./data",\n  "profiles": { }\n  "scenarios": {} }');
     const bad = ordo(['config', 'check'], { cwd: s.dir });
     expect(bad.code).toBe(3);
-    expect(bad.stderr).toMatch(/^ {2}ordo\.config\.json:3: /m);
+    expect(bad.stderr).toMatch(/^ {2}ordo\.config\.json:3:\d+: /m);
     const none = ordo(['config', 'check', '--config', join(s.dir, 'missing.ini')], { cwd: s.dir });
     expect(none.code).toBe(3);
     expect(none.stderr).toContain('missing.ini');
@@ -283,7 +287,7 @@ describe('config check', () => {
     s = site();
     writeFileSync(join(s.dir, 'automate.ini'), brokenIni);
     const r = ordo(['config', 'check', '-c', 'automate.ini', '--lang', 'fr'], { cwd: s.dir });
-    expect(r.stderr).toMatch(/^✖ Configuration invalide automate\.ini — problèmes trouvés : 4/);
+    expect(r.stderr).toMatch(/^✖ Configuration invalide automate\.ini — problèmes trouvés\u00a0: 4/);
   });
 });
 
@@ -370,8 +374,8 @@ describe('diagnose', () => {
     writeFileSync(join(s.dir, 'ordo.config.json'), '{ "root": "./data", "scenarios": { "A": { "protocol": "nope" } } }');
     const r = ordo(['diagnose', '--lang', 'fr'], { cwd: s.dir });
     expect(r.code).toBe(6);
-    expect(r.stdout).toMatch(/^✖ Configuration : /m);
-    expect(r.stdout).toMatch(/^Vérifications : /m);
+    expect(r.stdout).toMatch(/^✖ Configuration\u00a0: /m);
+    expect(r.stdout).toMatch(/^Vérifications\u00a0: /m);
   });
 });
 

@@ -52,7 +52,7 @@ describe('settle: 0s', () => {
     expect(r.code).toBe(0);
     const lines = r.stdout.trimEnd().split('\n');
     expect(lines[0]).toBe('✔ Configuration valid: ordo.config.json (profiles: 1, scenarios: 1).');
-    expect(lines[1]).toMatch(/^⚠ ordo\.config\.json scenarios\.PES\.settle: Scenario PES: scenarios\.PES\.settle is 0, .* — This is safe only if the producer writes each file elsewhere .*doneMarker/);
+    expect(lines[1]).toMatch(/^⚠ ordo\.config\.json:13:7 scenarios\.PES\.settle: Scenario PES: scenarios\.PES\.settle is 0, .* — This is safe only if the producer writes each file elsewhere .*doneMarker/);
     expect(ordo(['config', 'check', '-q'], { cwd: s.dir })).toMatchObject({ code: 0, stdout: '', stderr: '' });
     const json = JSON.parse(ordo(['config', 'check', '--json'], { cwd: s.dir }).stdout) as { warnings: Array<{ key: string }> };
     expect(json.warnings.map((w) => w.key)).toEqual(['scenarios.PES.settle']);
@@ -71,7 +71,7 @@ describe('settle: 0s', () => {
     );
     const r = ordo(['config', 'check', '-c', 'automate.ini', '--lang', 'fr'], { cwd: s.dir });
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^⚠ automate\.ini:8 \[scenario:PES\] settle: Scénario PES\u00a0: settle vaut 0/m);
+    expect(r.stdout).toMatch(/^⚠ automate\.ini:8 \[scenario:PES\] settle\u00a0: Scénario PES\u00a0: settle vaut 0/m);
   });
 
   it('diagnose shows it as ⚠ for that scenario, exit 0', () => {

@@ -37,7 +37,7 @@ describe('lock holders in local time', () => {
     holdLock(s);
     const r = ordo(['--lang', 'fr', 'send', '--scenario', 'PES'], { cwd: s.dir, env: PARIS });
     expect(r.code).toBe(5);
-    expect(r.stderr).toContain('depuis 2026-12-02 11:40:05 +01:00');
+    expect(r.stderr).toContain('depuis 02/12/2026 11:40 +01:00');
   });
 
   it('--json keeps the ISO UTC value, unchanged', () => {

@@ -15,8 +15,13 @@ export interface CliResult {
   stderr: string;
 }
 
+/**
+ * ordo's own default language is French; the tests read English unless they say otherwise: ORDO_LANG=en,
+ * except when the caller sets the language itself (ORDO_LANG, or the locale: LANG, LC_ALL, LC_MESSAGES).
+ */
 export function baseEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, LANG: 'C.UTF-8', NO_COLOR: '1', ...extra };
+  const callerChoosesLang = ['ORDO_LANG', 'LANG', 'LC_ALL', 'LC_MESSAGES'].some((name) => name in extra);
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, LANG: 'C.UTF-8', NO_COLOR: '1', ...(callerChoosesLang ? {} : { ORDO_LANG: 'en' }), ...extra };
   return env;
 }
 

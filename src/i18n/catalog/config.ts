@@ -39,6 +39,47 @@ export const configMessages: Catalog = {
     'config.file.tooDeep': '{file} nests groups or lists more than {max} levels deep.',
     'config.file.tooDeep.fix': 'Check that this is the right file: a configuration nests its keys a few levels deep (scenarios.MANDATS.backup.dir).',
 
+    'config.file.binary': '{file} is not a text file (byte {byte} at position {offset}): a configuration is text, JSON, YAML or INI.',
+    'config.file.binary.fix': 'Check that --config (or ORDO_CONFIG) names the configuration itself, saved as plain text (not a word-processor document, an archive or an image).',
+
+    'config.scenarios.none': 'This file declares no scenario: ordo would have nothing to do.',
+    'config.scenarios.none.fix.json':
+      'Declare at least one scenario under "scenarios" (docs/configuration.md), for example:',
+    'config.scenarios.none.fix.yaml':
+      'Declare at least one scenario under scenarios (docs/configuration.md), for example:',
+    'config.scenarios.none.fix.ini':
+      'Declare at least one scenario in a [scenario:NAME] section (docs/configuration.md; the [DIR:…] sections of the historical tool are not scenarios), for example:',
+
+    'config.json.InvalidSymbol': 'unexpected character',
+    'config.json.InvalidNumberFormat': 'malformed number',
+    'config.json.PropertyNameExpected': 'a key in double quotes is expected',
+    'config.json.ValueExpected': 'a value is expected',
+    'config.json.ColonExpected': 'a colon (:) is expected after the key',
+    'config.json.CommaExpected': 'a comma is expected',
+    'config.json.CloseBraceExpected': 'a closing brace (}) is expected',
+    'config.json.CloseBracketExpected': 'a closing bracket (]) is expected',
+    'config.json.EndOfFileExpected': 'nothing may follow the closing brace',
+    'config.json.InvalidCommentToken': 'JSON has no comments',
+    'config.json.UnexpectedEndOfComment': 'JSON has no comments',
+    'config.json.UnexpectedEndOfString': 'a text is not closed by its double quote',
+    'config.json.UnexpectedEndOfNumber': 'malformed number',
+    'config.json.InvalidUnicode': 'malformed \\u escape',
+    'config.json.InvalidEscapeCharacter': 'unknown escape after \\ (write \\\\ for a backslash, as in Windows paths)',
+    'config.json.InvalidCharacter': 'a control character (tab, line break) inside a text',
+
+    'config.yaml.BAD_INDENT': 'wrong indentation',
+    'config.yaml.TAB_AS_INDENT': 'a tab is used for indentation (YAML indents with spaces)',
+    'config.yaml.DUPLICATE_KEY': 'a key is written twice in the same group',
+    'config.yaml.MISSING_CHAR': 'a closing quote or bracket is missing',
+    'config.yaml.MULTIPLE_DOCS': 'the file holds several documents (---); a configuration is one',
+    'config.yaml.BAD_ALIAS': 'an alias (*name) names no anchor (&name) written before it',
+    'config.yaml.MULTILINE_IMPLICIT_KEY': 'a key runs over several lines (a missing colon or quote?)',
+    'config.yaml.BLOCK_AS_IMPLICIT_KEY': 'wrong indentation, or keys nested where a single value is expected',
+    'config.yaml.BAD_DQ_ESCAPE': 'unknown escape after \\ in double quotes (use single quotes for Windows paths)',
+    'config.yaml.UNEXPECTED_TOKEN': 'unexpected character',
+    'config.yaml.BAD_SCALAR_START': 'a value cannot start with this character (put it in quotes)',
+    'config.yaml.other': 'malformed YAML',
+
     'config.warning.settleZero':
       'Scenario {scenario}: {key} is 0, so a file is taken as soon as it appears; a file its producer is still writing can reach the partner cut in two.',
     'config.warning.settleZero.fix':
@@ -48,6 +89,9 @@ export const configMessages: Catalog = {
       '{value} looks like a Windows path, but ordo runs on {system} here: this path will not be found (here a \\ is part of a name, not a separator).',
     'config.warning.windowsPath.fix':
       'Write the path as this system writes it (with /, e.g. /srv/finances/export or a mounted share), or run ordo on Windows.',
+
+    'config.warning.iniLineIgnored': 'Line {line} is not key=value: it is ignored, as Windows ignores it.',
+    'config.warning.iniLineIgnored.fix': 'If it is a comment, start it with ; and if it is a setting, write it as key=value.',
 
     'config.key.required': 'The key {key} is missing.',
     'config.key.required.fix': 'This key is required: add it.',
@@ -158,6 +202,47 @@ export const configMessages: Catalog = {
     'config.file.tooDeep': '{file} imbrique des groupes ou des listes sur plus de {max} niveaux.',
     'config.file.tooDeep.fix': "Vérifiez que c'est le bon fichier : une configuration imbrique ses paramètres sur quelques niveaux (scenarios.MANDATS.backup.dir).",
 
+    'config.file.binary': "{file} n’est pas un fichier texte (octet {byte} à la position {offset})\u00a0: une configuration est du texte, JSON, YAML ou INI.",
+    'config.file.binary.fix': 'Vérifiez que --config (ou ORDO_CONFIG) désigne la configuration elle-même, enregistrée en texte brut (pas un document de traitement de texte, une archive ou une image).',
+
+    'config.scenarios.none': 'Ce fichier ne déclare aucun scénario\u00a0: ordo n’aurait rien à faire.',
+    'config.scenarios.none.fix.json':
+      'Déclarez au moins un scénario sous "scenarios" (docs/configuration.md), par exemple\u00a0:',
+    'config.scenarios.none.fix.yaml':
+      'Déclarez au moins un scénario sous scenarios (docs/configuration.md), par exemple\u00a0:',
+    'config.scenarios.none.fix.ini':
+      'Déclarez au moins un scénario dans une section [scenario:NOM] (docs/configuration.md\u00a0; les sections [DIR:…] de l’outil historique ne sont pas des scénarios), par exemple\u00a0:',
+
+    'config.json.InvalidSymbol': 'caractère inattendu',
+    'config.json.InvalidNumberFormat': 'nombre mal écrit',
+    'config.json.PropertyNameExpected': 'un nom de paramètre entre guillemets droits est attendu',
+    'config.json.ValueExpected': 'une valeur est attendue',
+    'config.json.ColonExpected': 'deux-points (:) attendus après le nom du paramètre',
+    'config.json.CommaExpected': 'une virgule est attendue',
+    'config.json.CloseBraceExpected': 'une accolade fermante (}) est attendue',
+    'config.json.CloseBracketExpected': 'un crochet fermant (]) est attendu',
+    'config.json.EndOfFileExpected': 'rien ne peut suivre l’accolade fermante',
+    'config.json.InvalidCommentToken': 'le JSON n’admet pas de commentaires',
+    'config.json.UnexpectedEndOfComment': 'le JSON n’admet pas de commentaires',
+    'config.json.UnexpectedEndOfString': 'un texte n’est pas fermé par son guillemet',
+    'config.json.UnexpectedEndOfNumber': 'nombre mal écrit',
+    'config.json.InvalidUnicode': 'séquence \\u mal écrite',
+    'config.json.InvalidEscapeCharacter': 'séquence inconnue après \\ (écrivez \\\\ pour une barre oblique inverse, comme dans les chemins Windows)',
+    'config.json.InvalidCharacter': 'un caractère de contrôle (tabulation, saut de ligne) dans un texte',
+
+    'config.yaml.BAD_INDENT': 'mauvaise indentation',
+    'config.yaml.TAB_AS_INDENT': 'une tabulation sert d’indentation (le YAML indente avec des espaces)',
+    'config.yaml.DUPLICATE_KEY': 'un paramètre est écrit deux fois dans le même groupe',
+    'config.yaml.MISSING_CHAR': 'il manque un guillemet ou un crochet fermant',
+    'config.yaml.MULTIPLE_DOCS': 'le fichier contient plusieurs documents (---)\u00a0; une configuration n’en a qu’un',
+    'config.yaml.BAD_ALIAS': 'un alias (*nom) ne désigne aucune ancre (&nom) écrite avant lui',
+    'config.yaml.MULTILINE_IMPLICIT_KEY': 'un nom de paramètre court sur plusieurs lignes (deux-points ou guillemet manquant\u00a0?)',
+    'config.yaml.BLOCK_AS_IMPLICIT_KEY': 'mauvaise indentation, ou paramètres imbriqués là où une seule valeur est attendue',
+    'config.yaml.BAD_DQ_ESCAPE': 'séquence inconnue après \\ entre guillemets doubles (mettez les chemins Windows entre apostrophes)',
+    'config.yaml.UNEXPECTED_TOKEN': 'caractère inattendu',
+    'config.yaml.BAD_SCALAR_START': 'une valeur ne peut pas commencer par ce caractère (mettez-la entre guillemets)',
+    'config.yaml.other': 'YAML mal formé',
+
     'config.warning.settleZero':
       "Scénario {scenario} : {key} vaut 0, un fichier est donc pris dès qu'il apparaît ; un fichier que son producteur écrit encore peut arriver chez le partenaire coupé en deux.",
     'config.warning.settleZero.fix':
@@ -167,6 +252,9 @@ export const configMessages: Catalog = {
       '{value} ressemble à un chemin Windows, mais ordo fonctionne ici sous {system} : ce chemin ne sera pas trouvé (ici, un \\ fait partie d’un nom, ce n’est pas un séparateur).',
     'config.warning.windowsPath.fix':
       'Écrivez le chemin comme ce système l’écrit (avec /, par exemple /srv/finances/export ou un partage monté), ou faites tourner ordo sous Windows.',
+
+    'config.warning.iniLineIgnored': 'La ligne {line} n’est pas de la forme paramètre=valeur\u00a0: elle est ignorée, comme Windows l’ignore.',
+    'config.warning.iniLineIgnored.fix': 'Si c’est un commentaire, commencez-la par ; et si c’est un réglage, écrivez-le paramètre=valeur.',
 
     'config.key.required': 'Le paramètre {key} est absent.',
     'config.key.required.fix': 'Ce paramètre est obligatoire : ajoutez-le.',

@@ -1,6 +1,6 @@
 // check-pes: per file, ✔ and what it says, or ✖ and each problem (`file:line:column: …`) with its fix;
 // then a summary. The values come from the files: every line is escaped when painted (paint.ts).
-import { t } from '../../i18n/index.js';
+import { labelled, t } from '../../i18n/index.js';
 import type { CheckedPes, CheckPesResult } from '../../core/check-pes.js';
 import { line, MARK, type Line } from '../lines.js';
 import { fixLine } from './cycle.js';
@@ -35,6 +35,6 @@ function validLines(file: CheckedPes): Line[] {
 function problemLines(file: CheckedPes): Line[] {
   return file.problems.flatMap((problem) => {
     const place = problem.line === undefined ? file.file : `${file.file}:${problem.line}${problem.column === undefined ? '' : `:${problem.column}`}`;
-    return [line('failure', `${place}: ${problem.message}`, { mark: MARK.fail, tone: 'fail' }), fixLine('failure', problem.fix)];
+    return [line('failure', labelled(place, problem.message), { mark: MARK.fail, tone: 'fail' }), fixLine('failure', problem.fix)];
   });
 }

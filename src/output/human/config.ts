@@ -2,7 +2,7 @@
 // that fails to load its configuration).
 import { isAbsolute, relative } from 'node:path';
 import { MAX_PROBLEMS_SHOWN } from '../../config/limits.js';
-import { t } from '../../i18n/index.js';
+import { escapeControls, labelled, t } from '../../i18n/index.js';
 import type { ConfigProblem } from '../../shared/errors.js';
 import { line, MARK, type Line } from '../lines.js';
 
@@ -31,19 +31,23 @@ export function renderConfigProblems(problems: ConfigProblem[], cwd: string): Li
     : t('output.config.invalid', { count: problems.length });
   const out = [
     line('problem', heading, { mark: MARK.fail, tone: 'fail' }),
-    ...problems.slice(0, MAX_PROBLEMS_SHOWN).map((p) => line('problem', `  ${formatProblem(p, cwd)}`)),
+    ...problems.slice(0, MAX_PROBLEMS_SHOWN).flatMap((p) => [
+      line('problem', `  ${formatProblem(p, cwd)}`),
+      ...(p.example ?? []).map((text) => line('problem', `      ${escapeControls(text)}`)),
+    ]),
   ];
   const more = problems.length - MAX_PROBLEMS_SHOWN;
   if (more > 0) out.push(line('problem', `  ${t('output.config.more', { count: more })}`));
   return out;
 }
 
-/** `automate.ini:14 [scenario:MANDATS] backup.ifExists: <message> — <fix>` */
+/** `automate.ini:14 [scenario:MANDATS] backup.ifExists: <message> — <fix>`; JSON/YAML: `ordo.config.json:12:7 scenarios.…` */
 export function formatProblem(problem: ConfigProblem, cwd: string): string {
-  const where = problem.line === undefined ? displayPath(problem.file, cwd) : `${displayPath(problem.file, cwd)}:${problem.line}`;
+  const column = problem.column === undefined ? '' : `:${problem.column}`;
+  const where = problem.line === undefined ? displayPath(problem.file, cwd) : `${displayPath(problem.file, cwd)}:${problem.line}${column}`;
   const key = problem.section === undefined ? problem.key : `[${problem.section}] ${keyInSection(problem.key, problem.section)}`.trimEnd();
   const fix = problem.fix ? ` — ${problem.fix}` : '';
-  return key === '' ? `${where}: ${problem.message}${fix}` : `${where} ${key}: ${problem.message}${fix}`;
+  return labelled(key === '' ? where : `${where} ${key}`, `${problem.message}${fix}`);
 }
 
 /** `scenarios.MANDATS.backup.ifExists` in `[scenario:MANDATS]` is written `backup.ifExists` there. */

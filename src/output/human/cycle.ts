@@ -1,4 +1,6 @@
 // send / retrieve / run / watch: one line per file, a summary, then the problems with their fix.
+// One line per event: a file that went wrong is a problem line (stderr), the others and the summary
+// are the result (stdout); a file a scenario problem is about is told by that problem alone.
 import { hasMessage, t } from '../../i18n/index.js';
 import type { CycleResult, FileOutcome, FileStatus, ScenarioProblem, WatchCycle } from '../../core/results.js';
 import { line, MARK, type Line, type LineKind, type Tone } from '../lines.js';
@@ -19,12 +21,12 @@ const LOOK: Record<FileStatus, StatusLook> = {
   sent: { mark: MARK.ok, tone: 'ok', kind: 'info' },
   pending: { mark: MARK.wait, tone: 'ok', kind: 'info' },
   acknowledged: { mark: MARK.ok, tone: 'ok', kind: 'info' },
-  refused: { mark: MARK.fail, tone: 'fail', kind: 'failure' },
+  refused: { mark: MARK.fail, tone: 'fail', kind: 'problem' },
   received: { mark: MARK.ok, tone: 'ok', kind: 'info' },
-  failed: { mark: MARK.fail, tone: 'fail', kind: 'failure' },
-  deferred: { mark: MARK.warn, tone: 'warn', kind: 'failure' },
-  uncertain: { mark: MARK.warn, tone: 'warn', kind: 'failure' },
-  duplicate: { mark: MARK.warn, tone: 'warn', kind: 'failure' },
+  failed: { mark: MARK.fail, tone: 'fail', kind: 'problem' },
+  deferred: { mark: MARK.warn, tone: 'warn', kind: 'problem' },
+  uncertain: { mark: MARK.warn, tone: 'warn', kind: 'problem' },
+  duplicate: { mark: MARK.warn, tone: 'warn', kind: 'problem' },
   'would-send': { mark: MARK.dry, tone: 'dim', kind: 'info' },
   'would-receive': { mark: MARK.dry, tone: 'dim', kind: 'info' },
   waiting: { mark: MARK.item, tone: 'plain', kind: 'data' },
@@ -36,7 +38,13 @@ const SUMMARY_ORDER: FileStatus[] = [
 ];
 
 export function renderCycle(result: CycleResult, options: CycleRenderOptions): Line[] {
-  return [...fileLines(result.files, options), ...summaryLines(result), ...problemLines(result.problems)];
+  return [...fileLines(untold(result), options), ...summaryLines(result), ...problemLines(result.problems)];
+}
+
+/** The files no scenario problem is about (a problem naming a file stands for that file's line). */
+function untold(result: CycleResult): FileOutcome[] {
+  const told = new Set(result.problems.filter((p) => p.file !== undefined).map((p) => `${p.scenario}\u0000${p.file}`));
+  return result.files.filter((f) => f.status !== 'deferred' || !told.has(`${f.scenario}\u0000${f.name}`));
 }
 
 export function renderWatchCycle(cycle: WatchCycle, options: CycleRenderOptions): Line[] {
@@ -45,7 +53,7 @@ export function renderWatchCycle(cycle: WatchCycle, options: CycleRenderOptions)
   if (result.files.length === 0 && result.problems.length === 0) {
     return [line('info', `${heading.text} ${t('output.watch.idle')}`, { tone: 'dim' })];
   }
-  return [heading, ...fileLines(result.files, options), ...summaryLines(result), ...problemLines(result.problems)];
+  return [heading, ...fileLines(untold(result), options), ...summaryLines(result), ...problemLines(result.problems)];
 }
 
 /** The end of `watch`: how it stopped, and the total over every cycle. */
@@ -75,16 +83,21 @@ function describeFile(file: FileOutcome, options: CycleRenderOptions): string {
   const receiveKey = `output.file.receive.${file.status}`;
   // The partner's later word on a pending send: a `failed` one was accepted first, never set aside.
   const followKey = file.followed === true && file.status === 'failed' ? 'output.file.followFailed' : undefined;
-  const key = followKey ?? (file.direction === 'receive' && hasMessage(receiveKey) ? receiveKey : file.inSource === true ? 'output.file.deferredInSource' : `output.file.${file.status}`);
+  const notQueued = isNotQueued(file);
+  const key =
+    followKey ??
+    (file.direction === 'receive' && hasMessage(receiveKey) ? receiveKey : notQueued ? 'output.file.notQueued' : file.inSource === true ? 'output.file.deferredInSource' : `output.file.${file.status}`);
   let text = t(key, params);
   if (size !== '' && (file.status === 'sent' || file.status === 'pending' || file.status === 'received' || file.status === 'waiting')) {
     text += ` (${size})`;
   }
   if (file.localPath !== undefined && file.status === 'received') text += ` → ${file.localPath}`;
   if (file.receipt !== undefined) text += ` ${t('output.file.receiptPlaced', { path: file.receipt })}`;
-  if (file.localPath !== undefined && (file.status === 'failed' || file.status === 'duplicate')) {
+  // A duplicate's reason ends with the command that sends it anyway, which names the path already.
+  if (file.localPath !== undefined && file.status === 'failed') {
     text += ` ${t('output.file.setAside', { path: file.localPath })}`;
   }
+  if (file.original !== undefined && !notQueued) text += ` ${t('output.file.copied', { path: file.original })}`;
   if (file.resumed) text += ` ${t('output.file.resumed')}`;
   if (options.verbose) {
     const details: string[] = [];
@@ -96,6 +109,11 @@ function describeFile(file: FileOutcome, options: CycleRenderOptions): string {
   return text;
 }
 
+/** A given file that could not even be read or copied into the queue: not "refused", and nothing was set aside. */
+function isNotQueued(file: FileOutcome): boolean {
+  return file.original !== undefined && file.status === 'failed' && file.localPath === undefined;
+}
+
 function summaryLines(result: CycleResult): Line[] {
   const out: Line[] = [line('info', summaryText(result), { tone: 'bold' })];
   if (result.dryRun && result.command !== 'retrieve') out.push(line('info', t('output.dryRunNote'), { tone: 'dim' }));
@@ -104,9 +122,12 @@ function summaryLines(result: CycleResult): Line[] {
 }
 
 export function summaryText(result: CycleResult): string {
-  const counts = new Map<FileStatus, number>();
-  for (const file of result.files) counts.set(file.status, (counts.get(file.status) ?? 0) + 1);
-  const parts = SUMMARY_ORDER.filter((s) => counts.has(s)).map((s) => plural(`output.count.${s}`, counts.get(s) ?? 0));
+  const counts = new Map<FileStatus | 'notQueued', number>();
+  for (const file of result.files) {
+    const counted = isNotQueued(file) ? 'notQueued' : file.status;
+    counts.set(counted, (counts.get(counted) ?? 0) + 1);
+  }
+  const parts = [...SUMMARY_ORDER, 'notQueued' as const].filter((s) => counts.has(s)).map((s) => plural(`output.count.${s}`, counts.get(s) ?? 0));
   const elapsed = formatElapsed(new Date(result.endedAt).getTime() - new Date(result.startedAt).getTime());
   if (parts.length === 0) {
     return result.problems.length === 0 ? t('output.nothingToDo', { elapsed }) : t('output.nothingDone', { elapsed });

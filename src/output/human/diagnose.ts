@@ -1,5 +1,5 @@
 // diagnose: every check with ✔/⚠/✖, its reason, and the fix of each ✖ (and ⚠ when there is one).
-import { t } from '../../i18n/index.js';
+import { escapeControls, t } from '../../i18n/index.js';
 import type { DiagnoseCheck, DiagnoseResult } from '../../core/results.js';
 import { line, MARK, type Line } from '../lines.js';
 import { fixLine } from './cycle.js';
@@ -22,6 +22,7 @@ export function checkLines(check: DiagnoseCheck): Line[] {
   const scope = check.scope === undefined ? '' : `[${check.scope}] `;
   const out = [line(look.kind, `${scope}${check.message}`, { mark: look.mark, tone: look.tone })];
   if (check.fix !== undefined && check.status !== 'ok') out.push(fixLine(look.kind, check.fix));
+  for (const text of check.example ?? []) out.push(line(look.kind, `      ${escapeControls(text)}`));
   return out;
 }
 

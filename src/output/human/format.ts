@@ -1,41 +1,17 @@
 // Small formatting helpers shared by the human renderers.
 import { getLang, t, type Params } from '../../i18n/index.js';
-import { localStamp } from '../../shared/local-time.js';
+import { peopleStamp } from '../../shared/local-time.js';
 
-const LARGER_UNITS = ['KB', 'MB', 'GB', 'TB'];
+/** 1536 → "1.5 KB", in French "1,5 Kio" (one function for every size shown, see src/i18n/units.ts). */
+export { formatSize } from '../../i18n/units.js';
 
-/** 1536 → "1.5 KB" (1 KB = 1024 bytes; French uses a decimal comma and "o" for bytes). */
-export function formatSize(bytes: number): string {
-  let value = bytes;
-  let unit = 'B';
-  for (const larger of LARGER_UNITS) {
-    if (!(value >= 1024)) break; // NaN too stays in bytes
-    value /= 1024;
-    unit = larger;
-  }
-  const fr = getLang() === 'fr';
-  const number = unit === 'B' ? String(value) : value.toFixed(value < 10 ? 1 : 0);
-  const label = fr ? unit.replace('B', 'o') : unit;
-  return `${fr ? number.replace('.', ',') : number} ${label}`;
-}
-
-/** An ISO time as local "AAAA-MM-JJ HH:MM:SS" (what the logs show too), for columns. */
+/** An ISO time as local time for a column: "AAAA-MM-JJ HH:MM:SS", in French "JJ/MM/AAAA HH:MM". */
 export function formatTime(iso: string | Date): string {
-  return localStamp(iso);
+  return peopleStamp(iso);
 }
 
-/** 3400 → "3.4 s", 125000 → "2 min 5 s". */
-export function formatElapsed(ms: number): string {
-  const fr = getLang() === 'fr';
-  if (ms < 1000) return `${Math.max(0, Math.round(ms))} ms`;
-  if (ms < 60_000) {
-    const s = (ms / 1000).toFixed(1);
-    return `${fr ? s.replace('.', ',') : s} s`;
-  }
-  const minutes = Math.floor(ms / 60_000);
-  const seconds = Math.round((ms % 60_000) / 1000);
-  return `${minutes} min ${seconds} s`;
-}
+/** 3400 → "3.4 s", 125000 → "2 min 5 s" (src/i18n/units.ts). */
+export { formatElapsed } from '../../i18n/units.js';
 
 export function padEnd(text: string, width: number): string {
   return text.length >= width ? text : text + ' '.repeat(width - text.length);

@@ -1,5 +1,5 @@
 // rename: `old → new` per file, notes below it, then a summary.
-import { t } from '../../i18n/index.js';
+import { labelled, t } from '../../i18n/index.js';
 import type { RenameResult } from '../../core/rename.js';
 import { line, MARK, type Line } from '../lines.js';
 
@@ -17,7 +17,7 @@ export function renderRename(result: RenameResult, dryRun: boolean): Line[] {
         out.push(line('info', t('output.rename.unchanged', { file: file.from }), { mark: '=', tone: 'dim' }));
         break;
       case 'error':
-        out.push(line('failure', `${file.from}: ${file.reason ?? ''}`, { mark: MARK.fail, tone: 'fail' }));
+        out.push(line('failure', labelled(file.from, file.reason ?? ''), { mark: MARK.fail, tone: 'fail' }));
         break;
     }
     const kind = file.status === 'error' ? 'failure' : 'info';

@@ -10,28 +10,30 @@ import { configError, tempFolder } from './temp.js';
 beforeAll(() => setLang('en'));
 
 const json = (lang: string) => JSON.stringify({ lang });
+/** These files declare no scenario: which one is loaded is the point, loaded as `config show` would. */
+const loadAny = (options: Parameters<typeof loadConfig>[0]) => loadConfig({ ...options, scenarios: 'optional' });
 const ini = (lang: string) => `[general]\nlang=${lang}\n`;
 
 describe('discovery', () => {
   it('--config names a file, whatever else is around', async () => {
     const dir = await tempFolder({ 'site/custom.yaml': 'lang: en\n', 'ordo.config.json': json('fr') });
-    const config = await loadConfig({ config: 'site/custom.yaml', cwd: dir, env: { ORDO_CONFIG: join(dir, 'ordo.config.json') } });
+    const config = await loadAny({ config: 'site/custom.yaml', cwd: dir, env: { ORDO_CONFIG: join(dir, 'ordo.config.json') } });
     expect(config.file).toBe(join(dir, 'site', 'custom.yaml'));
     expect(config.lang).toBe('en');
   });
 
   it('--config names a folder: JSON/YAML names first, then automate.ini', async () => {
     const dir = await tempFolder({ 'a/automate.ini': ini('en'), 'a/.ordorc.yaml': 'lang: fr\n', 'b/automate.ini': ini('en') });
-    expect((await loadConfig({ config: join(dir, 'a'), cwd: '/', env: {} })).file).toBe(join(dir, 'a', '.ordorc.yaml'));
-    expect((await loadConfig({ config: join(dir, 'b'), cwd: '/', env: {} })).file).toBe(join(dir, 'b', 'automate.ini'));
+    expect((await loadAny({ config: join(dir, 'a'), cwd: '/', env: {} })).file).toBe(join(dir, 'a', '.ordorc.yaml'));
+    expect((await loadAny({ config: join(dir, 'b'), cwd: '/', env: {} })).file).toBe(join(dir, 'b', 'automate.ini'));
   });
 
   it('ORDO_CONFIG is used without --config (file or folder)', async () => {
     const dir = await tempFolder({ 'etc/ordo.config.yml': 'lang: en\n', 'cwd/ordo.config.json': json('fr') });
     const cwd = join(dir, 'cwd');
-    expect((await loadConfig({ cwd, env: { ORDO_CONFIG: join(dir, 'etc', 'ordo.config.yml') } })).lang).toBe('en');
-    expect((await loadConfig({ cwd, env: { ORDO_CONFIG: join(dir, 'etc') } })).lang).toBe('en');
-    expect((await loadConfig({ cwd, env: { ORDO_CONFIG: '' } })).lang).toBe('fr');
+    expect((await loadAny({ cwd, env: { ORDO_CONFIG: join(dir, 'etc', 'ordo.config.yml') } })).lang).toBe('en');
+    expect((await loadAny({ cwd, env: { ORDO_CONFIG: join(dir, 'etc') } })).lang).toBe('en');
+    expect((await loadAny({ cwd, env: { ORDO_CONFIG: '' } })).lang).toBe('fr');
   });
 
   it('searches upward from the current folder; the nearest folder wins', async () => {

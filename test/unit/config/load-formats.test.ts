@@ -240,7 +240,7 @@ describe('naming plan', () => {
 
   it('uses the defaults without hconnect.ini', async () => {
     const dir = await tempFolder({ 'automate.ini': '[general]\nlang=fr\n' });
-    expect((await loadConfigFile(join(dir, 'automate.ini'), {})).naming).toEqual({ timestamp: true, rename: false, search: [] });
+    expect((await loadConfigFile(join(dir, 'automate.ini'), {}, { scenarios: 'optional' })).naming).toEqual({ timestamp: true, rename: false, search: [] });
   });
 
   it('reads `naming` of JSON/YAML in both table forms, and partial scenario overrides', async () => {

@@ -112,9 +112,9 @@ describe('a broken automate.ini', () => {
       const error = await configError(loadConfigFile(join(dir, 'automate.ini'), {}));
       const lines = byLine(error.problems);
       expect(error.describe()).toBe('La configuration comporte 18 erreur(s) à corriger.');
-      expect(lines.get(15)?.message).toBe("La valeur « renommer » du paramètre backup.ifExists n'est pas acceptée.");
-      expect(lines.get(15)?.fix).toBe('Valeurs acceptées : overwrite | rename | keep | fail.');
-      expect(lines.get(9)?.fix).toMatch(/^Vouliez-vous dire label \?/);
+      expect(lines.get(15)?.message).toBe("La valeur «\u00a0renommer\u00a0» du paramètre backup.ifExists n'est pas acceptée.");
+      expect(lines.get(15)?.fix).toBe('Valeurs acceptées\u00a0: overwrite | rename | keep | fail.');
+      expect(lines.get(9)?.fix).toMatch(/^Vouliez-vous dire label\u00a0\?/);
       expect(lines.get(22)?.message).toBe(
         "La variable d'environnement MISSING_DELAY, utilisée par le paramètre delays.send, n'est pas définie.",
       );
@@ -137,7 +137,8 @@ describe('did you mean', () => {
     [{ profiles: { P: { insse: '40999' } } }, 'profiles.P.insse', 'profiles.P.insee'],
   ])('%j: %s → %s', async (config, key, suggestion) => {
     const dir = await tempFolder({ 'ordo.config.json': JSON.stringify(config) });
-    const error = await configError(loadConfigFile(join(dir, 'ordo.config.json'), {}));
+    // Some of these declare no scenario on purpose: loaded as `config show` would.
+    const error = await configError(loadConfigFile(join(dir, 'ordo.config.json'), {}, { scenarios: 'optional' }));
     expect(error.problems).toEqual([expect.objectContaining({ key, message: `Unknown key ${key}.` })]);
     expect(error.problems[0]?.fix).toMatch(new RegExp(`^Did you mean ${suggestion.replace(/\./g, '\\.')}\\?`));
   });
@@ -154,16 +155,17 @@ describe('JSON and YAML problems', () => {
     const dir = await tempFolder({ 'ordo.config.json': '{\n  "root": "x",\n  "lang": "fr"\n  "password": "hunter2-secret"\n}\n' });
     const error = await configError(loadConfigFile(join(dir, 'ordo.config.json'), {}));
     expect(error.problems).toHaveLength(1);
-    expect(error.problems[0]).toMatchObject({ file: join(dir, 'ordo.config.json'), line: 4 });
-    expect(error.problems[0]?.message).toMatch(/^This file is not valid JSON \(line 4, column 3\): Expected ','/);
+    expect(error.problems[0]).toMatchObject({ file: join(dir, 'ordo.config.json'), line: 4, column: 3 });
+    expect(error.problems[0]?.message).toBe('This file is not valid JSON (line 4, column 3): a comma is expected.');
     expect(JSON.stringify(error.problems)).not.toContain('hunter2');
   });
 
   it('gives the line and column of a YAML syntax error', async () => {
     const dir = await tempFolder({ 'ordo.config.yaml': 'root: x\nlang: fr\n  token: hunter2-secret\n' });
     const error = await configError(loadConfigFile(join(dir, 'ordo.config.yaml'), {}));
-    expect(error.problems[0]).toMatchObject({ line: 3 });
-    expect(error.problems[0]?.message).toMatch(/^This file is not valid YAML \(line 3, column \d+\): bad indentation/);
+    // The value of line 2 is where keys cannot be nested.
+    expect(error.problems[0]).toMatchObject({ line: 2, column: 7 });
+    expect(error.problems[0]?.message).toBe('This file is not valid YAML (line 2, column 7): wrong indentation, or keys nested where a single value is expected.');
     expect(JSON.stringify(error.problems)).not.toContain('hunter2');
   });
 
@@ -208,7 +210,10 @@ describe('JSON and YAML problems', () => {
     expect(byKey['scenarios.S.retries.maxTime']?.message).toBe('scenarios.S.retries.maxTime cannot be zero.');
     expect(byKey['scenarios.S.naming.format']?.message).toBe('scenarios.S.naming.format uses an unknown token: [anne], [extension].');
     expect(byKey['scenarios.S.naming.format']?.fix).toContain('[annee]');
-    for (const problem of error.problems) expect(problem.line).toBeUndefined();
+    // Each at its key's line and column: `watch` at 2:1, `filter` at 11:5.
+    expect([byKey.watch?.line, byKey.watch?.column]).toEqual([2, 1]);
+    expect([byKey['scenarios.S.filter']?.line, byKey['scenarios.S.filter']?.column]).toEqual([11, 5]);
+    expect([byKey['scenarios.S.retries.attempts']?.line, byKey['scenarios.S.retries.attempts']?.column]).toEqual([12, 16]);
   });
 
   it('says when the file is empty, unreadable or of an unknown kind', async () => {
@@ -256,7 +261,7 @@ describe('profiles, scenarios and protocols', () => {
 
   it('checks protocol block keys against the registry', async () => {
     const dir = await tempFolder({ 'ordo.config.json': JSON.stringify({ profiles: { P: { local: { host: 'x' } } } }) });
-    const error = await configError(loadConfigFile(join(dir, 'ordo.config.json'), {}));
+    const error = await configError(loadConfigFile(join(dir, 'ordo.config.json'), {}, { scenarios: 'optional' }));
     expect(error.problems).toEqual([
       expect.objectContaining({ key: 'profiles.P.local.host', message: 'Unknown key profiles.P.local.host.', fix: 'No key is accepted here: remove it.' }),
     ]);
@@ -310,7 +315,7 @@ describe('profiles, scenarios and protocols', () => {
       'automate.ini': '[general]\nlang=fr\n',
       'hconnect.ini': '[CONFIG]\nhorodatge=1\nrenommer=1\nrenommer_format=LA[anne][numrec].020\n[RECHERCHE]\nRCT=mandats\n',
     });
-    const error = await configError(loadConfigFile(join(dir, 'automate.ini'), {}));
+    const error = await configError(loadConfigFile(join(dir, 'automate.ini'), {}, { scenarios: 'optional' }));
     expect(error.problems.map((p) => [p.section, p.line, p.message])).toEqual([
       ['CONFIG', 2, 'Unknown key horodatge.'],
       ['CONFIG', 4, 'renommer_format uses an unknown token: [anne].'],

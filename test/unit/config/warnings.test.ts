@@ -30,6 +30,9 @@ describe('the settle warning when loading', () => {
       {
         file: join(dir, 'ordo.config.json'),
         key: 'scenarios.PES.settle',
+        // JSON.stringify wrote it on one line.
+        line: 1,
+        column: JSON.stringify(config).indexOf('"settle":"0s"}', JSON.stringify(config).indexOf('"PES"')) + 1,
         message: 'Scenario PES: scenarios.PES.settle is 0, so a file is taken as soon as it appears; a file its producer is still writing can reach the partner cut in two.',
         fix: expect.stringMatching(/^This is safe only if the producer writes each file elsewhere and moves it into the source folder once complete, or with doneMarker/),
       },
@@ -65,7 +68,7 @@ describe('the settle warning when loading', () => {
 describe('the settle warning in diagnose', () => {
   it('a ⚠ for the scenario that takes files at once, none for one with a done marker; exit 0', async () => {
     ws = workspace((dir) => [scenario('PES', dir, { settleMs: 0 }), scenario('TITRES', dir, { settleMs: 0, doneMarker: '.done' }), scenario('ACTES', dir, { settleMs: 2000 })]);
-    const result = await diagnose(ws.config, { scenarios: [], writeProbe: false });
+    const result = await diagnose(ws.config, { scenarios: [], writeProbe: false, version: '0.0.0-test' });
     const settle = result.checks.filter((c) => c.id === 'config.settle');
     expect(settle).toEqual([
       {

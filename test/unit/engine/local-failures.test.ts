@@ -70,7 +70,7 @@ describe('a full disk', () => {
     expect(deferred).toMatchObject({ file: 'a-big.xml', code: 'ENOSPC', folder: join(volume.dir, 'bk') });
     expect(readFileSync(join(ws.root, 'logs', 'last.log'), 'utf8')).toContain('a-big.xml');
 
-    const report = await diagnose(ws.config, { scenarios: [], writeProbe: false });
+    const report = await diagnose(ws.config, { scenarios: [], writeProbe: false, version: '0.0.0-test' });
     const shown = report.checks.find((c) => c.message.includes('a-big.xml'));
     expect(shown?.status).toBe('warn');
     expect(shown?.fix).toContain('backup.dir');
@@ -102,7 +102,7 @@ describe('a full disk', () => {
     expect(readFileSync(join(other.dir, 'a-big.xml')).equals(Buffer.alloc(BIG, 2))).toBe(true);
     expect(readdirSync(join(volume.dir, 'data', 'queue', 'PES'))).toEqual([]);
 
-    const report = await diagnose(ws.config, { scenarios: [], writeProbe: false });
+    const report = await diagnose(ws.config, { scenarios: [], writeProbe: false, version: '0.0.0-test' });
     const shown = report.checks.find((c) => c.message.includes('a-big.xml'));
     expect(shown?.fix).toContain('backup.dir');
   });

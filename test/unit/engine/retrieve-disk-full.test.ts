@@ -46,7 +46,7 @@ describe('retrieving onto a full local disk (local protocol)', () => {
     expect((await readJournal(w.root)).map((e) => e.state)).not.toContain('fetch-failed');
     expect(readFileSync(join(w.root, 'logs', 'last.log'), 'utf8')).toMatch(/ERROR.*GROS\.bin.*ENOSPC/);
     // diagnose blames nobody at the partner: no failed download to ask the partner about.
-    const checks = (await diagnose(w.config, { scenarios: [], writeProbe: false })).checks;
+    const checks = (await diagnose(w.config, { scenarios: [], writeProbe: false, version: '0.0.0-test' })).checks;
     expect(checks.filter((check) => check.id === 'journal.fetchFailed')).toEqual([]);
 
     // Space freed: the next run fetches it.

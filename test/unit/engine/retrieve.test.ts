@@ -108,7 +108,8 @@ describe('send-only scenarios', () => {
     await engine.close();
     expect(cycle.problems).toEqual([]);
     expect(cycle.exitCode).toBe(0);
-    expect(named.problems.map((p) => p.message)).toEqual([expect.stringMatching(/RETOURS.*inbox/)]);
+    // The scenario is named by the problem's `scenario`, never again inside its message.
+    expect(named.problems).toEqual([{ scenario: 'RETOURS', message: expect.stringMatching(/^no folder to retrieve from \(options\.inbox\)/) }]);
   });
 });
 

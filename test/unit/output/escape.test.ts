@@ -84,12 +84,12 @@ describe('human output', () => {
     expect(stderr.text).not.toMatch(RAW_CONTROL);
     expect(stdout.text).toContain('\\x1b]0;pwned\\x07.xml');
     expect(stdout.text).toContain(`→ /d/recus/x\\x1b[2J.xml`);
-    expect(stdout.text).toContain('/d/failed/a.xml\\n2024-12-03');
-    expect(stdout.text).toContain('refused: invoice\\u202efdp.exe');
+    expect(stderr.text).toContain('/d/failed/a.xml\\n2024-12-03');
+    expect(stderr.text).toContain('refused: invoice\\u202efdp.exe');
     expect(stdout.text).toContain('\\u2028\\u2066\\x7f\\x9b');
-    // 4 files and the summary; the problem and its fix on stderr.
-    expect(stdout.text.trimEnd().split('\n')).toHaveLength(5);
-    expect(stderr.text.trimEnd().split('\n')).toHaveLength(2);
+    // 3 files and the summary; the refused file, the problem and its fix on stderr.
+    expect(stdout.text.trimEnd().split('\n')).toHaveLength(4);
+    expect(stderr.text.trimEnd().split('\n')).toHaveLength(3);
     expect(stderr.text).toContain('look at x\\x1b[2J.xml');
   });
 

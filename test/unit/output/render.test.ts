@@ -34,8 +34,8 @@ describe('renderCycle', () => {
     const lines = renderCycle(cycle(), { verbose: false });
     expect(lines.map((l) => [l.kind, l.mark ?? '', l.text])).toEqual([
       ['info', '✔', 'PES: mandat.xml sent (2.0 KB)'],
-      ['failure', '✖', 'PES: titre.xml refused: refused by the partner (set aside in /d/failed/PES/titre.xml)'],
-      ['failure', '⚠', 'PES: budget.xml not sent: connection reset; it stays queued and the next run tries again'],
+      ['problem', '✖', 'PES: titre.xml refused: refused by the partner (set aside in /d/failed/PES/titre.xml)'],
+      ['problem', '⚠', 'PES: budget.xml not sent: connection reset; it stays queued and the next run tries again'],
       ['info', '✔', 'PES: ACK.xml received (10 B) → /d/recus/VILLE/ACK.xml'],
       ['info', '', 'Done: 1 sent, 1 received, 1 deferred, 1 refused in 3.4 s.'],
       ['problem', '✖', 'TITRES: Another run holds the lock: process 42 on srv'],
@@ -63,9 +63,9 @@ describe('renderCycle', () => {
   it('speaks French, with French plurals (0 and 1 singular)', () => {
     setLang('fr');
     const summary = renderCycle(cycle(), { verbose: false }).find((l) => l.text.startsWith('Terminé'))!;
-    expect(summary.text).toBe('Terminé : 1 envoyé, 1 reçu, 1 reporté, 1 refusé en 3,4 s.');
+    expect(summary.text).toBe('Terminé\u00a0: 1 envoyé, 1 reçu, 1 reporté, 1 refusé en 3,4\u00a0s.');
     const two = renderCycle(cycle({ files: [cycle().files[0]!, cycle().files[0]!], problems: [] }), { verbose: false });
-    expect(two.at(-1)!.text).toMatch(/^Terminé : 2 envoyés en/);
+    expect(two.at(-1)!.text).toMatch(/^Terminé\u00a0: 2 envoyés en/);
   });
 });
 
@@ -150,6 +150,6 @@ describe('formatSize', () => {
   it('uses the unit and decimal mark of the language', () => {
     expect(formatSize(1536)).toBe('1.5 KB');
     setLang('fr');
-    expect(formatSize(1536)).toBe('1,5 Ko');
+    expect(formatSize(1536)).toBe('1,5\u00a0Kio');
   });
 });

@@ -20,7 +20,7 @@ const byId = (checks: DiagnoseCheck[], id: string) => checks.filter((c) => c.id 
 describe('diagnose', () => {
   it('a healthy fresh site: every check passes or only warns, exit 0, and the probe leaves nothing behind', async () => {
     ws = workspace();
-    const result = await diagnose(ws.config, { scenarios: [], writeProbe: true });
+    const result = await diagnose(ws.config, { scenarios: [], writeProbe: true, version: '0.0.0-test' });
     expect(result.checks.filter((c) => c.status === 'fail')).toEqual([]);
     expect(result.exitCode).toBe(0);
     expect(byId(result.checks, 'config')[0]?.status).toBe('ok');
@@ -34,7 +34,7 @@ describe('diagnose', () => {
 
   it('a missing source folder and a missing partner folder fail with a fix: exit 6', async () => {
     ws = workspace((dir) => [scenario('PES', dir, { source: join(dir, 'nowhere'), options: { target: join(dir, 'absent') } })]);
-    const result = await diagnose(ws.config, { scenarios: [], writeProbe: false });
+    const result = await diagnose(ws.config, { scenarios: [], writeProbe: false, version: '0.0.0-test' });
     expect(result.exitCode).toBe(6);
     const folder = byId(result.checks, 'folders.scenario').find((c) => c.status === 'fail');
     expect(folder?.message).toContain(join(ws.dir, 'nowhere'));
@@ -54,7 +54,7 @@ describe('diagnose', () => {
     writeFileSync(join(backup, ownTemporary('a.xml', deadPid())), 'x');
     writeFileSync(join(recus, temporaryName('b.xml')), 'y');
     writeFileSync(join(recus, 'done.xml'), 'z');
-    const checks = byId((await diagnose(ws.config, { scenarios: [], writeProbe: false })).checks, 'folders.leftovers');
+    const checks = byId((await diagnose(ws.config, { scenarios: [], writeProbe: false, version: '0.0.0-test' })).checks, 'folders.leftovers');
     expect(checks.map((c) => [c.status, c.message.startsWith(backup), c.message.startsWith(recus)])).toEqual([
       ['warn', true, false],
       ['warn', false, true],
@@ -66,7 +66,7 @@ describe('diagnose', () => {
 
   it('a protocol this version does not have fails with the list of those it has', async () => {
     ws = workspace((dir) => [scenario('PIGEON', dir, { protocol: 'pigeon' })]);
-    const result = await diagnose(ws.config, { scenarios: [], writeProbe: false });
+    const result = await diagnose(ws.config, { scenarios: [], writeProbe: false, version: '0.0.0-test' });
     expect(byId(result.checks, 'protocol')[0]).toMatchObject({ status: 'fail', scope: 'PIGEON' });
     expect(byId(result.checks, 'protocol')[0]?.message).toMatch(/pigeon.*local/);
   });
@@ -77,7 +77,7 @@ describe('diagnose', () => {
     mkdirSync(locks, { recursive: true });
     writeFileSync(join(locks, 'scenario-PES.lock'), JSON.stringify({ pid: process.pid, host: hostname(), since: '2024-12-03T09:00:00Z', command: 'run' }));
     writeFileSync(join(locks, 'scenario-OLD.lock'), JSON.stringify({ pid: 999_999_999, host: hostname(), since: '2024-12-01T09:00:00Z' }));
-    const checks = byId((await diagnose(ws.config, { scenarios: [], writeProbe: false })).checks, 'locks');
+    const checks = byId((await diagnose(ws.config, { scenarios: [], writeProbe: false, version: '0.0.0-test' })).checks, 'locks');
     expect(checks.map((c) => [c.scope, c.status])).toEqual([
       ['scenario-OLD', 'warn'],
       ['scenario-PES', 'warn'],
@@ -97,7 +97,7 @@ describe('diagnose', () => {
     await journal.append({ scenario: 'PES', direction: 'send', state: 'sending', file: 'mandat.xml', path: queued }, at(40));
     await journal.append({ scenario: 'PES', direction: 'receive', state: 'fetch-failed', file: 'ACQUIT.xml', key: 'VILLE|local|ACQUIT.xml', reason: 'ECONNRESET' }, at(30));
     await journal.close();
-    const result = await diagnose(ws.config, { scenarios: ['PES'], writeProbe: false, now });
+    const result = await diagnose(ws.config, { scenarios: ['PES'], writeProbe: false, version: '0.0.0-test', now });
     const interrupted = byId(result.checks, 'journal.interrupted');
     expect(interrupted).toHaveLength(1);
     expect(interrupted[0]).toMatchObject({ status: 'warn', scope: 'PES' });
@@ -116,12 +116,12 @@ describe('diagnose', () => {
     await journal.append({ scenario: 'PES', direction: 'receive', state: 'fetch-failed', file: 'A.xml', key: 'k' });
     await journal.append({ scenario: 'PES', direction: 'receive', state: 'received', file: 'A.xml', key: 'k' });
     await journal.close();
-    expect(byId((await diagnose(ws.config, { scenarios: [], writeProbe: false })).checks, 'journal.fetchFailed')).toEqual([]);
+    expect(byId((await diagnose(ws.config, { scenarios: [], writeProbe: false, version: '0.0.0-test' })).checks, 'journal.fetchFailed')).toEqual([]);
   });
 
   it('an unknown scenario is a usage error', async () => {
     ws = workspace();
-    await expect(diagnose(ws.config, { scenarios: ['NOPE'], writeProbe: false })).rejects.toBeInstanceOf(UsageError);
+    await expect(diagnose(ws.config, { scenarios: ['NOPE'], writeProbe: false, version: '0.0.0-test' })).rejects.toBeInstanceOf(UsageError);
   });
 
   it('a configuration that does not load: one failing check per problem, exit 6', () => {
