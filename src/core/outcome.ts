@@ -9,6 +9,8 @@ export class Outcomes {
   readonly files: FileOutcome[] = [];
   readonly problems: ScenarioProblem[] = [];
   interrupted = false;
+  /** A file stayed queued because the partner could not be reached at all (no separate problem says it). */
+  unreachable = false;
 
   add(outcome: FileOutcome): FileOutcome {
     this.files.push(outcome);
@@ -30,7 +32,7 @@ export class Outcomes {
       transferred: this.files.filter((f) => TRANSFERRED.has(f.status)).length,
       failures: this.files.filter((f) => FAILED.has(f.status)).length + this.problems.length,
       permanentFailure: this.files.some((f) => f.status === 'failed' || f.status === 'refused'),
-      connectionProblem: this.problems.some((p) => p.connection),
+      connectionProblem: this.unreachable || this.problems.some((p) => p.connection),
     });
   }
 

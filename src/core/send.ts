@@ -781,6 +781,7 @@ class SendPipeline {
     }
     if (await this.waitToRetry(sending, transfer?.retryAfterMs, reason, attempt, startedAt)) return 'retry';
     await this.keepQueued(sending, 'deferred', reason, attempt, { level: 'warn', key: 'engine.deferred', params: { reason, attempts: attempt } });
+    if (transfer?.connection) this.outcomes.unreachable = true;
     const partnerWaits = this.partnerAsksToWait(sending, transfer?.retryAfterMs);
     if (this.ctx.signal.aborted) this.outcomes.interrupted = true;
     return Boolean(transfer?.connection) || this.ctx.signal.aborted || partnerWaits;

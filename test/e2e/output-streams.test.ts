@@ -75,6 +75,18 @@ function expectOneLinePerEvent(r: CliResult): void {
   for (const line of all) expect(line).not.toMatch(/^(?:[✖⚠✔] )?([A-Z]+)\s?:\s(?:Scenario |Scénario )?\1\b/);
 }
 
+describe('exit codes of failing runs', () => {
+  it('4 when nothing could be transferred because the partner could not be reached; 1 once something went through', () => {
+    s = failingSite();
+    const unreachable = ordo(['run', 'DEPOT', 'WEB'], { cwd: s.dir });
+    expect([unreachable.code, unreachable.stdout]).toEqual([4, expect.stringMatching(/^Done: 2 deferred in /)]);
+    expect(ordo(['send', '--scenario', 'DEPOT'], { cwd: s.dir }).code).toBe(4);
+    // Something sent (PES) next to the unreachable partner: not everything was done, exit 1.
+    const partial = ordo(['run', 'PES', 'DEPOT'], { cwd: s.dir });
+    expect(partial.code).toBe(1);
+  });
+});
+
 describe('output streams', () => {
   it('a run with failures: the result on stdout, each problem once on stderr, the summary on stdout', () => {
     s = failingSite();
