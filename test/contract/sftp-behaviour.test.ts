@@ -6,6 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Ssh2SftpServer } from '../../fixtures/peers/sftp/ssh2-server.mjs';
+import { t } from '../../src/i18n/index.js';
+// The protocols' messages join the catalog with the registry.
+import '../../src/protocols/registry.js';
 import type { ProtocolSession } from '../../src/protocols/contract.js';
 import { MiB, sendItem, sha256 } from './files.js';
 import { createSftpHarness, startSsh2Peer, type SftpHarness, type SftpPeer } from './sftp-harness.js';
@@ -157,6 +160,45 @@ describe('send', () => {
     expect(left.filter((name) => name.startsWith('.'))).toEqual([expect.stringMatching(/^\.ni-celui-ci\.xml\.[0-9a-f]{12}-\d+-[0-9a-f]{8}\.ordo-part$/)]);
     await opened.close();
     expect((await h.listSentNames()).sort()).toEqual(['deux.xml', 'gros.bin', 'un.xml']);
+  });
+
+  it('uses the temporary file opened ahead whatever the size of the file that comes: nothing is opened for nothing', async () => {
+    const opened = await session();
+    await opened.send!(await sendItem(h.scratch, 'premier.xml', Buffer.from('1')));
+    const before = peer.server.events.length;
+    // The file announced after the small one needs several requests (this server takes 32 KiB each).
+    const moyen = Buffer.alloc(100 * 1024, 6);
+    await opened.send!(await sendItem(h.scratch, 'petit.xml', Buffer.from('<petit/>')), { nextName: 'moyen.bin' });
+    await opened.send!(await sendItem(h.scratch, 'moyen.bin', moyen), { nextName: 'dernier.xml' });
+    await opened.send!(await sendItem(h.scratch, 'dernier.xml', Buffer.from('<dernier/>')));
+    const events = peer.server.events.slice(before);
+    expect(events.filter((event) => event.type === 'open-write').map((event) => event.path?.replace(/\.[0-9a-f]{12}-\d+-[0-9a-f]{8}\.ordo-part$/, ''))).toEqual(
+      ['petit.xml', 'moyen.bin', 'dernier.xml'].map((name) => `${h.remoteTarget}/.${name}`),
+    );
+    expect(events.filter((event) => event.type === 'request' && event.name === 'REMOVE')).toEqual([]);
+    expect(sha256((await h.readSent('moyen.bin'))!)).toBe(sha256(moyen));
+    expect((await h.listSentNames()).sort()).toEqual(['dernier.xml', 'moyen.bin', 'petit.xml', 'premier.xml']);
+  });
+
+  it('a server error during a write says what the server said, and a full disk only when the server says so', async () => {
+    const opened = await session();
+    peer.server.faults.failWrites({ code: 4, message: "can't seek in file" });
+    for (const [name, size] of [['seek.xml', 100], ['seek.bin', 2 * MiB]] as const) {
+      const error = expectTransferError(await failure(opened.send!(await sendItem(h.scratch, name, Buffer.alloc(size, 1)))), 'transient');
+      expect(error.key, name).toBe('protocol.sftp.failure');
+      expect(error.params).toMatchObject({ code: 'SFTP 4', reason: "can't seek in file" });
+      for (const lang of ['en', 'fr'] as const) {
+        const text = `${t(error.key, error.params, lang)} ${t(error.fixKey!, error.params, lang)}`;
+        expect(text).toContain("can't seek in file");
+        expect(text).not.toMatch(/full|quota|disque|plein|space|espace/i);
+      }
+    }
+    peer.server.faults.failWrites({ code: 4, message: 'No space left on device' });
+    const full = expectTransferError(await failure(opened.send!(await sendItem(h.scratch, 'plein.bin', Buffer.alloc(2 * MiB, 1)))), 'transient');
+    expect(full.key).toBe('protocol.sftp.noSpace');
+    expect(t(full.key, full.params, 'en')).toContain('No space left on device');
+    peer.server.faults.failWrites(undefined);
+    expect(await h.listSentNames()).toEqual([]);
   });
 
   it('a temporary file opened ahead is removed when the connection is lost, once connected again', async () => {

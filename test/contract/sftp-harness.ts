@@ -1,11 +1,14 @@
-// The `sftp` protocol's peers for the contract suite: a real OpenSSH sshd (key authentication, behind a
-// relay that can cut connections) and ssh2's in-process server (password authentication, its own
-// faults). Each test gets its own folders under the server's file tree.
+// The `sftp` protocol's peers for the contract suite: a real OpenSSH sshd, ProFTPD mod_sftp and rclone
+// serve sftp (key authentication, each behind a relay that can cut connections), and ssh2's in-process
+// server (password authentication, its own faults). Each test gets its own folders under the server's
+// file tree.
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rm, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startFaultProxy, type FaultProxy } from '../../fixtures/peers/sftp/fault-proxy.mjs';
 import { startOpenSshServer, type OpenSshServer } from '../../fixtures/peers/sftp/openssh-server.mjs';
+import { startProftpdServer, type ProftpdServer } from '../../fixtures/peers/sftp/proftpd-server.mjs';
+import { startRcloneServer, type RcloneServer } from '../../fixtures/peers/sftp/rclone-server.mjs';
 import { startSsh2SftpServer, type Ssh2SftpServer } from '../../fixtures/peers/sftp/ssh2-server.mjs';
 import { openCounterStore } from '../../src/naming/index.js';
 import type { ProtocolContext, ProtocolSession } from '../../src/protocols/contract.js';
@@ -26,6 +29,10 @@ export interface SftpPeer {
   /** How a folder under `files` is named on the server. */
   remotePath(relative: string): string;
   faults: ContractFaults;
+  /** Whether the server shows this name as it is on its disk (default: whatever this system can hold). */
+  canHoldName?(name: string, side: 'send' | 'retrieve'): boolean;
+  /** Plants an entry of the inbox that must not be fetched (default: a symbolic link). */
+  putUnfetchable?(inbox: string, scratch: string, name: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -45,8 +52,37 @@ export interface SftpHarness extends ContractHarness {
   context(options: Record<string, unknown>, profile?: Record<string, unknown>): ProtocolContext;
 }
 
-export async function startOpenSshPeer(): Promise<SftpPeer & { server: OpenSshServer; proxy: FaultProxy }> {
-  const server = await startOpenSshServer();
+export async function startOpenSshPeer(options: { hostKeyTypes?: string[] } = {}): Promise<SftpPeer & { server: OpenSshServer; proxy: FaultProxy }> {
+  const server = await startOpenSshServer(options);
+  return behindFaultProxy(server);
+}
+
+/** ProFTPD mod_sftp (RSA and ed25519 host keys), behind a relay that can cut connections. */
+export async function startProftpdPeer(): Promise<SftpPeer & { server: ProftpdServer; proxy: FaultProxy }> {
+  return behindFaultProxy(await startProftpdServer());
+}
+
+/**
+ * rclone serve sftp with its defaults (no VFS cache) except the listing cache, off so that files the
+ * tests drop in its folder are listed at once (docs/protocols/sftp.md, rclone). It does not list
+ * symbolic links at all: the entry that must not be fetched is a folder. It shows the control
+ * characters of names on its disk as visible symbols (a line feed as ␊): such a name dropped there is
+ * another name over SFTP.
+ */
+export async function startRclonePeer(): Promise<SftpPeer & { server: RcloneServer; proxy: FaultProxy }> {
+  const peer = await behindFaultProxy(await startRcloneServer({ dirCacheTime: '0s' }));
+  return {
+    ...peer,
+    canHoldName: (name, side) => canHoldOnThisSystem(name) && !(side === 'retrieve' && /\p{Cc}/u.test(name)),
+    async putUnfetchable(inbox, _scratch, name) {
+      await mkdir(join(inbox, name));
+    },
+  };
+}
+
+async function behindFaultProxy<S extends { port: number; files: string; profile: Record<string, unknown>; stop(): Promise<void> }>(
+  server: S,
+): Promise<SftpPeer & { server: S; proxy: FaultProxy }> {
   const proxy = await startFaultProxy({ port: server.port });
   return {
     server,
@@ -137,6 +173,7 @@ export async function createSftpHarness(
       await writeContent(path, data);
     },
     async putUnfetchable(fileName) {
+      if (peer.putUnfetchable) return peer.putUnfetchable(inbox, scratch, fileName);
       // A symbolic link to a file outside the inbox, as a partner's server may list one.
       await writeContent(join(scratch, 'secret.txt'), Buffer.from('not for the partner'));
       await symlink(join(scratch, 'secret.txt'), join(inbox, fileName));
@@ -147,7 +184,7 @@ export async function createSftpHarness(
     async remoteCount() {
       return (await readdir(inbox, { withFileTypes: true })).filter((entry) => entry.isFile()).length;
     },
-    canHoldName: canHoldOnThisSystem,
+    canHoldName: peer.canHoldName ?? canHoldOnThisSystem,
     acknowledgedEntriesRemain: afterRetrieveKeeps(settings.options),
     faults: peer.faults,
     cleanup: () => rm(base, { recursive: true, force: true }),

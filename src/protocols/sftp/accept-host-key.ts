@@ -2,7 +2,7 @@
 // `StrictHostKeyChecking accept-new`: a host with no recorded key gets the key it presents now recorded
 // in ordo's own known_hosts; a host whose recorded key differs is refused, never replaced.
 import { TransferError, type ProtocolContext } from '../contract.js';
-import { scanHostKey } from './connect.js';
+import { scanHostKey, searchHostKeys } from './connect.js';
 import { hostKeyRefusal, judgeHostKey, loadHostKeyTrust } from './host-keys.js';
 import { recordKnownHost } from './known-hosts.js';
 import { settingProblems } from '../options.js';
@@ -28,11 +28,12 @@ export async function acceptNewHostKey(context: Pick<ProtocolContext, 'profileNa
   }
   const settings = resolveSftpSettings(context.profile, {}, { configDir: context.configDir, root: context.root });
   const trust = await loadHostKeyTrust(settings);
-  const key = await scanHostKey(settings, trust);
-  const verdict = judgeHostKey(trust, key);
+  const first = await scanHostKey(settings, trust);
+  // A pinned key of another kind than the one presented first is looked for, as when connecting.
+  const { key, verdict, seen } = judgeHostKey(trust, first).status === 'changed' ? await searchHostKeys(settings, trust, [first]) : { key: first, verdict: judgeHostKey(trust, first), seen: [first] };
   const result = { host: settings.host, port: settings.port, type: key.type, fingerprint: key.fingerprint, file: settings.ownKnownHostsPath };
   if (verdict.status === 'trusted') return { ...result, status: 'alreadyTrusted' };
-  if (verdict.status !== 'unknown') throw hostKeyRefusal(verdict, key, { host: settings.host, port: settings.port, profile: context.profileName });
+  if (verdict.status !== 'unknown') throw hostKeyRefusal(verdict, key, { host: settings.host, port: settings.port, profile: context.profileName }, seen);
   await recordKnownHost(settings.ownKnownHostsPath, settings.host, settings.port, key);
   return { ...result, status: 'recorded' };
 }

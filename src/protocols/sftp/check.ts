@@ -2,7 +2,7 @@
 // then the remote folders the scenario uses. A step that fails stops there: the next ones cannot run.
 import { TransferError, type CheckResult } from '../contract.js';
 import { openLink, type ConnectStage, type ConnectTrace, type SftpLink } from './connect.js';
-import { failureKind, shownCode } from './errors.js';
+import { failureKind, failureReason, shownCode } from './errors.js';
 import { loadHostKeyTrust } from './host-keys.js';
 import { nameFilter } from './inbox.js';
 import { temporaryName } from '../../shared/temp-names.js';
@@ -134,7 +134,7 @@ async function checkInbox(link: SftpLink, settings: SftpSettings, inbox: string)
 }
 
 function folderFailure(id: string, path: string, error: unknown): CheckResult {
-  const denied = failureKind(error) === 'denied';
-  const key = denied ? 'protocol.sftp.denied' : 'protocol.sftp.failure';
-  return { id, status: 'fail', key, params: { path, code: shownCode(error) }, fixKey: `${key}.fix` };
+  const kind = failureKind(error);
+  const key = kind === 'denied' ? 'protocol.sftp.denied' : kind === 'noSpace' ? 'protocol.sftp.noSpace' : 'protocol.sftp.failure';
+  return { id, status: 'fail', key, params: { path, code: shownCode(error), reason: failureReason(error) }, fixKey: `${key}.fix` };
 }

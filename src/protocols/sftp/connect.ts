@@ -8,7 +8,7 @@ import SftpClient from 'ssh2-sftp-client';
 import { TransferError } from '../contract.js';
 import { isDnsCode, isNetworkCode, errorCodeOf } from './errors.js';
 import { describeKey, type PresentedKey } from './fingerprints.js';
-import { hostKeyRefusal, judgeHostKey, preferredHostKeyAlgorithms, type HostKeyTrust, type HostKeyVerdict } from './host-keys.js';
+import { hostKeyAlgorithmsExcept, hostKeyRefusal, judgeHostKey, preferredHostKeyAlgorithms, type HostKeyTrust, type HostKeyVerdict } from './host-keys.js';
 import type { SftpSettings } from './settings.js';
 
 // ssh2 is CommonJS: its named exports exist only on the default export under Node's ESM loader.
@@ -22,6 +22,8 @@ export interface ConnectTrace {
   address?: string;
   presented?: PresentedKey;
   verdict?: HostKeyVerdict;
+  /** Every key the server presented, when it was asked for each kind in turn. */
+  seen?: PresentedKey[];
 }
 
 export interface SftpLink {
@@ -63,7 +65,66 @@ export interface ConnectParams {
   trace?: ConnectTrace;
 }
 
-export async function openLink({ settings, trust, profileName, trace = { stage: 'key' } }: ConnectParams): Promise<SftpLink> {
+/**
+ * Connects and logs in. A server that presents a key other than the trusted ones may have the trusted
+ * one as well, of another type (a partner pinned its RSA key, the server prefers ed25519): as OpenSSH
+ * does with the types in known_hosts, it is asked for its other kinds of key, without logging in, and
+ * the connection is made again asking for the kind that matched. Only when none matches is it refused.
+ */
+export async function openLink(params: ConnectParams): Promise<SftpLink> {
+  const trace = (params.trace ??= { stage: 'key' });
+  try {
+    return await connectOnce(params, trace);
+  } catch (error) {
+    if (trace.verdict?.status !== 'changed' || trace.presented === undefined) throw error;
+    const where = { host: params.settings.host, port: params.settings.port, profile: params.profileName };
+    const found = await searchHostKeys(params.settings, params.trust, [trace.presented]);
+    trace.seen = found.seen;
+    if (found.verdict.status !== 'trusted') throw hostKeyRefusal(found.verdict, found.key, where, found.seen);
+    // Asked for first from now on, for this connection and the next ones of the session.
+    params.trust.knownTypes.unshift(found.key.type);
+    return connectOnce(params, trace);
+  }
+}
+
+export interface HostKeySearch {
+  /** The verdict on `key`: trusted, revoked, or the verdict on the first key when none is trusted. */
+  verdict: HostKeyVerdict;
+  key: PresentedKey;
+  /** Every key the server presented, in order. */
+  seen: PresentedKey[];
+}
+
+/**
+ * Asks the server (without logging in) for each kind of host key not seen yet, until it presents a
+ * trusted or revoked one, or has no other kind. Starts from the keys already seen.
+ */
+export async function searchHostKeys(settings: SftpSettings, trust: HostKeyTrust, seen: PresentedKey[]): Promise<HostKeySearch> {
+  const shown = [...seen];
+  for (;;) {
+    const last = shown.at(-1);
+    if (last !== undefined) {
+      const verdict = judgeHostKey(trust, last);
+      if (verdict.status === 'trusted' || verdict.status === 'revoked' || verdict.status === 'unknown') return { verdict, key: last, seen: shown };
+    }
+    const remaining = hostKeyAlgorithmsExcept(shown.map((key) => key.type));
+    const next = remaining.length === 0 ? undefined : await scanHostKey(settings, trust, remaining).catch(noOtherKind);
+    if (next === undefined || shown.some((key) => key.fingerprint === next.fingerprint)) {
+      const first = shown[0];
+      if (first === undefined) throw new Error('no host key to judge');
+      return { verdict: judgeHostKey(trust, first), key: first, seen: shown };
+    }
+    shown.push(next);
+  }
+}
+
+/** A handshake that fails for want of a common host key algorithm: the server has no other kind of key. */
+function noOtherKind(error: unknown): undefined {
+  if (error instanceof TransferError && error.key === 'protocol.sftp.handshakeFailed') return undefined;
+  throw error;
+}
+
+async function connectOnce({ settings, trust, profileName }: ConnectParams, trace: ConnectTrace): Promise<SftpLink> {
   const where = { host: settings.host, port: settings.port, profile: profileName };
   trace.stage = 'key';
   const privateKey = await loadPrivateKey(settings);
@@ -172,9 +233,14 @@ function connectConfig(
   return config;
 }
 
-function algorithms(settings: SftpSettings, trust: HostKeyTrust): Algorithms {
+/** `serverHostKey`: exactly these host key algorithms (to make the server present a given kind of key). */
+function algorithms(settings: SftpSettings, trust: HostKeyTrust, serverHostKey?: string[]): Algorithms {
   const result: Algorithms = {};
   if (settings.ciphers !== undefined) result.cipher = settings.ciphers as NonNullable<Algorithms['cipher']>;
+  if (serverHostKey !== undefined) {
+    result.serverHostKey = serverHostKey as NonNullable<Algorithms['serverHostKey']>;
+    return result;
+  }
   const preferred = preferredHostKeyAlgorithms(trust.knownTypes);
   // Removed then prepended: ssh2 would not move an algorithm that its default list already has.
   if (preferred.length > 0) result.serverHostKey = { remove: preferred, prepend: preferred } as unknown as NonNullable<Algorithms['serverHostKey']>;
@@ -266,7 +332,7 @@ function connectError(
 ): TransferError {
   if (error instanceof TransferError) return error;
   if (trace.presented !== undefined && trace.verdict !== undefined && trace.verdict.status !== 'trusted') {
-    return hostKeyRefusal(trace.verdict, trace.presented, where);
+    return hostKeyRefusal(trace.verdict, trace.presented, where, trace.seen);
   }
   const cause = sshError ?? error;
   const level = sshError?.level;
@@ -307,7 +373,7 @@ function positiveOr(value: number | undefined, fallback: number): number {
  * The key the server presents, without logging in (like `ssh-keyscan`): the handshake is stopped as
  * soon as the key is known, so no credential is needed or sent.
  */
-export async function scanHostKey(settings: SftpSettings, trust: HostKeyTrust): Promise<PresentedKey> {
+export async function scanHostKey(settings: SftpSettings, trust: HostKeyTrust, serverHostKey?: string[]): Promise<PresentedKey> {
   const address = await resolveHost(settings.host);
   const socket = await openSocket(address, settings);
   const client = new Client();
@@ -322,6 +388,10 @@ export async function scanHostKey(settings: SftpSettings, trust: HostKeyTrust): 
         return;
       }
       const params = { host: settings.host, port: settings.port, username: settings.username, stage: 'handshake', reason: error?.message ?? 'timeout' };
+      if (error?.level === 'handshake') {
+        reject(new TransferError('permanent', 'protocol.sftp.handshakeFailed', params, { fixKey: 'protocol.sftp.handshakeFailed.fix', connection: true, cause: error }));
+        return;
+      }
       reject(new TransferError('transient', 'protocol.sftp.closedWhileConnecting', params, { fixKey: 'protocol.sftp.closedWhileConnecting.fix', connection: true, cause: error }));
     };
     client.on('error', finish);
@@ -330,7 +400,7 @@ export async function scanHostKey(settings: SftpSettings, trust: HostKeyTrust): 
       sock: socket,
       username: settings.username,
       readyTimeout: settings.timeoutMs,
-      algorithms: algorithms(settings, trust),
+      algorithms: algorithms(settings, trust, serverHostKey),
       hostVerifier: (key: Buffer) => {
         presented = describeKey(key);
         return false;

@@ -12,8 +12,13 @@ export interface HostKeyTrust {
   trusted: string[];
   /** Fingerprints marked `@revoked`. */
   revoked: string[];
-  /** Key algorithms recorded in known_hosts for this host, preferred during the handshake. */
+  /**
+   * Key types asked for first during the handshake: those recorded in known_hosts for this host, and
+   * that of a pinned fingerprint once the server has shown which of its keys it is.
+   */
   knownTypes: string[];
+  /** The key type of each trusted fingerprint recorded in known_hosts (a pinned one carries none). */
+  typeOf: Map<string, string>;
 }
 
 export type HostKeyVerdict =
@@ -25,7 +30,7 @@ export type HostKeyVerdict =
   | { status: 'revoked' };
 
 export async function loadHostKeyTrust(settings: SftpSettings): Promise<HostKeyTrust> {
-  const trust: HostKeyTrust = { trusted: [...settings.hostKeys], revoked: [], knownTypes: [] };
+  const trust: HostKeyTrust = { trusted: [...settings.hostKeys], revoked: [], knownTypes: [], typeOf: new Map() };
   const files = [settings.knownHostsPath, settings.ownKnownHostsPath].filter((path): path is string => path !== undefined);
   for (const path of files) {
     const text = await readTrustFile(path, path === settings.knownHostsPath);
@@ -35,6 +40,7 @@ export async function loadHostKeyTrust(settings: SftpSettings): Promise<HostKeyT
         continue;
       }
       if (!trust.trusted.includes(key.fingerprint)) trust.trusted.push(key.fingerprint);
+      trust.typeOf.set(key.fingerprint, key.type);
       if (!trust.knownTypes.includes(key.type)) trust.knownTypes.push(key.type);
     }
   }
@@ -59,16 +65,27 @@ async function readTrustFile(path: string, required: boolean): Promise<string | 
 export function judgeHostKey(trust: HostKeyTrust, key: PresentedKey): HostKeyVerdict {
   if (trust.revoked.includes(key.fingerprint)) return { status: 'revoked' };
   if (trust.trusted.includes(key.fingerprint)) return { status: 'trusted' };
-  return trust.trusted.length === 0 ? { status: 'unknown' } : { status: 'changed', expected: [...trust.trusted] };
+  if (trust.trusted.length === 0) return { status: 'unknown' };
+  // Each expected fingerprint with its key type when known_hosts gives it.
+  const expected = trust.trusted.map((fingerprint) => {
+    const type = trust.typeOf.get(fingerprint);
+    return type === undefined ? fingerprint : `${type} ${fingerprint}`;
+  });
+  return { status: 'changed', expected };
 }
 
-/** The refusal, with the presented fingerprint and the expected ones in the message. */
+/**
+ * The refusal, with the presented key and the expected ones in the message. `seen`: every key the
+ * server showed when asked for each kind in turn (a "changed" server names them all, each with its type).
+ */
 export function hostKeyRefusal(
   verdict: Exclude<HostKeyVerdict, { status: 'trusted' }>,
   key: PresentedKey,
   where: { host: string; port: number; profile: string },
+  seen: PresentedKey[] = [key],
 ): TransferError {
-  const params = { host: where.host, port: where.port, profile: where.profile, type: key.type, fingerprint: key.fingerprint };
+  const presented = (seen.length > 0 ? seen : [key]).map((shown) => `${shown.type} ${shown.fingerprint}`).join(', ');
+  const params = { host: where.host, port: where.port, profile: where.profile, type: key.type, fingerprint: key.fingerprint, presented };
   switch (verdict.status) {
     case 'unknown':
       return new TransferError('permanent', 'protocol.sftp.hostKeyUnknown', params, { fixKey: 'protocol.sftp.hostKeyUnknown.fix', connection: true });
@@ -94,4 +111,15 @@ const ALGORITHMS_OF_KEY_TYPE: Record<string, string[]> = {
  */
 export function preferredHostKeyAlgorithms(knownTypes: string[]): string[] {
   return knownTypes.flatMap((type) => ALGORITHMS_OF_KEY_TYPE[type] ?? []);
+}
+
+/**
+ * The handshake algorithms of every key type ssh2 verifies, in its order of preference, except those
+ * of the key types already seen: asking with these makes the server present another of its keys, or
+ * fail the handshake when it has no other.
+ */
+export function hostKeyAlgorithmsExcept(seenTypes: string[]): string[] {
+  return Object.entries(ALGORITHMS_OF_KEY_TYPE)
+    .filter(([type]) => !seenTypes.includes(type))
+    .flatMap(([, algorithms]) => algorithms);
 }

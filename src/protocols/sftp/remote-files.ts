@@ -76,14 +76,12 @@ export async function removeQuietly(link: SftpLink, path: string): Promise<boole
   }
 }
 
-/** The standard SFTP rename: the protocol forbids it to replace a file (OpenSSH honours that atomically). */
+/**
+ * The standard SFTP rename: the protocol forbids it to replace a file. OpenSSH (with a hard link) and
+ * ProFTPD refuse; some servers replace anyway (rclone), so callers check the name first as well.
+ */
 export function renameNoReplace(link: SftpLink, from: string, to: string): Promise<void> {
   return sftpRequest<undefined>((sftp, done) => sftp.rename(from, to, done), link);
-}
-
-/** `posix-rename@openssh.com`: atomic, and replaces the target if there is one. */
-export function posixRename(link: SftpLink, from: string, to: string): Promise<void> {
-  return sftpRequest<undefined>((sftp, done) => sftp.ext_openssh_rename(from, to, done), link);
 }
 
 /** Creates the folder and its missing parents, like `mkdir -p`. */

@@ -9,12 +9,10 @@ import { operationError } from './errors.js';
 import type { LinkKeeper } from './link-keeper.js';
 import { temporaryName } from '../../shared/temp-names.js';
 import { remoteJoin, requirePlainRemoteName } from './remote-paths.js';
-import { makeFolders, posixRename, removeQuietly, renameNoReplace, statOrUndefined } from './remote-files.js';
+import { makeFolders, removeQuietly, renameNoReplace, statOrUndefined } from './remote-files.js';
 import type { NextFile } from './next-file.js';
 import { sweepRemoteFolder } from './leftovers.js';
-import { openForWriting, remoteSha256, upload, writeWholeAndClose, type OpenRemoteFile } from './transfer.js';
-
-const POSIX_RENAME = 'posix-rename@openssh.com';
+import { openForWriting, remoteSha256, uploadInto, uploadSerially, writeWholeAndClose, type OpenRemoteFile } from './transfer.js';
 
 /** Up to this size a queued file is read whole at once (see readWholeSource); larger ones are streamed. */
 const READ_WHOLE_MAX = 256 * 1024;
@@ -29,24 +27,29 @@ export async function sendFile(keeper: LinkKeeper, next: NextFile, item: SendIte
   await ensureRemoteDir(keeper, link, dir);
   await sweepRemoteFolder(keeper, link, dir);
   const finalPath = remoteJoin(dir, name);
+  const serial = keeper.settings.serial;
   // `serial` servers mishandle requests in flight together: they keep the one-at-a-time path.
-  const inOneRequest = whole !== undefined && item.size <= link.writeChunk && !keeper.settings.serial;
-  const opened = inOneRequest ? await next.take(link, dir, name) : (await next.discard(), undefined);
+  const inOneRequest = whole !== undefined && item.size <= link.writeChunk && !serial;
   // Refusing early saves uploading a large file for nothing. A file sent in one request does not need
-  // it: the check right before publishing, the one that counts, is enough.
+  // it: the check right before publishing is enough.
   if (!inOneRequest) await refuseIfTaken(keeper, link, finalPath, name);
+  // What was opened ahead for this file is used whatever its size; `serial` servers get nothing ahead.
+  const opened = serial ? (await next.discard(), undefined) : await next.take(link, dir, name);
 
   const tempPath = opened?.path ?? remoteJoin(dir, temporaryName(name));
   keeper.track(tempPath);
   try {
-    if (inOneRequest) {
-      const file = opened ?? (await openForWriting(link, tempPath));
-      await uploadInOneRequest({ keeper, link, item, file, content: whole.content, finalPath, name, options });
+    if (serial) {
+      const bytes = await uploadSerially({ link, localPath: item.path, remotePath: tempPath, serial, options });
+      await requireUploaded({ keeper, link, item, source, bytes, tempPath, finalPath, name });
     } else {
-      const bytes = await upload({ link, localPath: item.path, remotePath: tempPath, serial: keeper.settings.serial, options });
-      await requireUnchangedSource(item, source, bytes);
-      // Two independent requests on two names: sent together, answered in one round trip.
-      await Promise.all([requireRemoteSize(link, tempPath, item), refuseIfTaken(keeper, link, finalPath, name)]);
+      const file = opened ?? (await openForWriting(link, tempPath));
+      if (inOneRequest) {
+        await uploadInOneRequest({ keeper, link, item, file, content: whole.content, finalPath, name, options });
+      } else {
+        const bytes = await uploadInto({ link, localPath: item.path, size: item.size, file, options });
+        await requireUploaded({ keeper, link, item, source, bytes, tempPath, finalPath, name });
+      }
     }
   } catch (error) {
     if (options.signal?.aborted === true) {
@@ -58,7 +61,7 @@ export async function sendFile(keeper: LinkKeeper, next: NextFile, item: SendIte
   }
   // The next file's temporary file is opened together with this rename, unless the server is `serial`.
   const { nextName } = options;
-  const prepareNext = nextName === undefined || keeper.settings.serial ? undefined : () => next.prepare(link, dir, nextName);
+  const prepareNext = nextName === undefined || serial ? undefined : () => next.prepare(link, dir, nextName);
   await publish({ keeper, link, tempPath, finalPath, name, prepareNext });
   return { remoteId: finalPath, state: 'acknowledged' };
 }
@@ -85,6 +88,25 @@ async function uploadInOneRequest(request: OneRequestUpload): Promise<void> {
   // A server that answered the stat before carrying out the write (against the SFTP drafts, which
   // want one handle's requests in order) is asked again, the file now closed.
   requireStoredSize(stored === item.size ? stored : (await statOrUndefined(link, file.path))?.size, item, file.path);
+}
+
+interface UploadedFile {
+  keeper: LinkKeeper;
+  link: SftpLink;
+  item: SendItem;
+  source: SourceIdentity;
+  bytes: number;
+  tempPath: string;
+  finalPath: string;
+  name: string;
+}
+
+/** After an upload in several requests: the source unchanged, the stored size right, the final name still free. */
+async function requireUploaded(uploaded: UploadedFile): Promise<void> {
+  const { keeper, link, item, source, bytes, tempPath, finalPath, name } = uploaded;
+  await requireUnchangedSource(item, source, bytes);
+  // Two independent requests on two names: sent together, answered in one round trip.
+  await Promise.all([requireRemoteSize(link, tempPath, item), refuseIfTaken(keeper, link, finalPath, name)]);
 }
 
 function requireRemoteDir(keeper: LinkKeeper): string {
@@ -134,13 +156,15 @@ interface Publication {
 }
 
 /**
- * `posix-rename@openssh.com` where offered (atomic), else the standard rename, which SFTP forbids to
- * replace a file. posix-rename would replace one: the name was checked free just before.
+ * The standard SFTP rename, which the protocol forbids to replace a file: OpenSSH (with a hard link)
+ * and ProFTPD refuse when the final name is taken, so a file that appeared since the check is never
+ * replaced. `posix-rename@openssh.com` would replace it, and is never used. Where the server's rename
+ * replaces anyway (rclone), the check made just before is what protects the name.
  */
 async function publish(publication: Publication): Promise<void> {
   const { keeper, link, tempPath, finalPath, name } = publication;
   try {
-    const renamed = link.extensions.has(POSIX_RENAME) ? posixRename(link, tempPath, finalPath) : renameNoReplace(link, tempPath, finalPath);
+    const renamed = renameNoReplace(link, tempPath, finalPath);
     publication.prepareNext?.();
     await renamed;
     keeper.untrack(tempPath);
