@@ -13,6 +13,7 @@ import type { DiagnoseCheck } from './results.js';
 import { firstLook } from './scan.js';
 import { localFailureFix } from './local-failure.js';
 import { nearestExisting } from '../shared/exists.js';
+import { backupMethodCheck } from './diagnose-backup.js';
 
 type FolderState =
   | { state: 'ok' }
@@ -61,7 +62,7 @@ export async function scenarioFolderChecks(config: OrdoConfig, scenario: Scenari
   ];
   const checks = await folderGroupChecks('folders.scenario', folders, paths.root, scenario.name, t('diagnose.folders.ok', { count: folders.length }));
   const leftovers = await leftoverChecks(scenario, [paths.backup(scenario), paths.queue(scenario.name), paths.received(scenario.profile)]);
-  return [...checks, ...(await unreadableSourceFiles(scenario)), ...leftovers];
+  return [...checks, ...(await backupMethodCheck(config, scenario)), ...(await unreadableSourceFiles(scenario)), ...leftovers];
 }
 
 /**

@@ -12,7 +12,7 @@ import { exists } from '../shared/exists.js';
 import { isRemovableLeftover, isTemporaryName, temporaryName } from '../shared/temp-names.js';
 import { isProcessAlive, thisHost } from '../shared/process.js';
 import { sha256File } from '../shared/hash.js';
-import { copyFlushed, syncDirectory } from '../shared/durable-files.js';
+import { copyFlushed, duplicateFlushed, syncDirectory, type DuplicateMethod } from '../shared/durable-files.js';
 import { errorCode } from '../shared/fs-errors.js';
 
 export interface QueueItem {
@@ -259,15 +259,17 @@ export async function removeItem(item: QueueItem): Promise<void> {
   }
 }
 
-export type BackupOutcome = { status: 'written' | 'kept-old'; path: string } | { status: 'exists'; path: string };
+export type BackupOutcome = { status: 'written'; path: string; method: DuplicateMethod } | { status: 'kept-old' | 'exists'; path: string };
 
 /**
- * A backup copied and flushed under a temporary name in the backup folder, not placed yet: it is
- * made while the file is being hashed, and only placed once the file is known to be sent.
+ * A backup made and flushed under a temporary name in the backup folder, not placed yet: it is made
+ * while the file is being hashed, and only placed once the file is known to be sent. On the queue's
+ * volume it is a hard link to the queued file (which nothing writes into: protocols only read it),
+ * else a clone or a copy (see duplicateFlushed).
  */
-export type StagedBackup = { decided: BackupOutcome } | { temp: string; target: string; replace: boolean };
+export type StagedBackup = { decided: BackupOutcome } | { temp: string; target: string; replace: boolean; method: DuplicateMethod };
 
-/** Copies the queued file into the scenario's backup folder, unless its ifExists policy says no copy is needed. */
+/** Backs the queued file up into the scenario's backup folder, unless its ifExists policy says no backup is needed. */
 export async function stageBackup(scenario: ScenarioConfig, filePath: string, name: string): Promise<StagedBackup> {
   const dir = scenario.backup.dir;
   const target = join(dir, name);
@@ -276,24 +278,31 @@ export async function stageBackup(scenario: ScenarioConfig, filePath: string, na
   if (existing && policy === 'keep') return { decided: { status: 'kept-old', path: target } };
   if (existing && policy === 'fail') return { decided: { status: 'exists', path: target } };
   const temp = join(dir, temporaryName(name));
+  let method: DuplicateMethod;
   try {
-    await copyFlushed(filePath, temp);
+    method = await duplicateFlushed(filePath, temp);
   } catch (error) {
-    // The backup folder is created on first use (checked only when the copy cannot be made).
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    // The backup folder is created on first use (checked only when the backup cannot be made).
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || !(await exists(filePath))) throw error;
     await mkdir(dir, { recursive: true });
-    await copyFlushed(filePath, temp);
+    method = await duplicateFlushed(filePath, temp);
   }
-  return { temp, target, replace: !existing || policy === 'overwrite' };
+  return { temp, target, replace: !existing || policy === 'overwrite', method };
 }
 
-/** Gives a staged copy its name under the ifExists policy. */
+/** Gives a staged backup its name under the ifExists policy; the name is on disk when it resolves. */
 export async function placeBackup(staged: StagedBackup, now: Date): Promise<BackupOutcome> {
   if ('decided' in staged) return staged.decided;
-  const { temp, target } = staged;
+  const placed = await nameBackup(staged, now);
+  await syncDirectory(dirname(placed.path));
+  return placed;
+}
+
+async function nameBackup(staged: Exclude<StagedBackup, { decided: BackupOutcome }>, now: Date): Promise<BackupOutcome> {
+  const { temp, target, method } = staged;
   if (staged.replace) {
     await rename(temp, target);
-    return { status: 'written', path: target };
+    return { status: 'written', path: target, method };
   }
   // rename policy: keep both, the new copy gets a timestamp (and a number if that exists too).
   for (let n = 0; ; n++) {
@@ -301,7 +310,7 @@ export async function placeBackup(staged: StagedBackup, now: Date): Promise<Back
     try {
       await link(temp, candidate);
       await unlink(temp);
-      return { status: 'written', path: candidate };
+      return { status: 'written', path: candidate, method };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
         await unlink(temp).catch(() => undefined);
@@ -315,6 +324,26 @@ export async function placeBackup(staged: StagedBackup, now: Date): Promise<Back
 export async function discardBackup(staging: Promise<StagedBackup> | undefined): Promise<void> {
   const staged = await staging?.catch(() => undefined);
   if (staged !== undefined && !('decided' in staged)) await unlink(staged.temp).catch(() => undefined);
+}
+
+/**
+ * Before a queued file leaves ordo's hands (set aside in failed/, where people may edit it to send it
+ * again), its backup stops sharing its content: the backup named `backup` becomes a copy of its own when it
+ * is a hard link to the queued file, so that an edit in place never changes what the backup says was sent.
+ */
+export async function unshareBackup(item: QueueItem, backup: string | undefined): Promise<void> {
+  if (backup === undefined) return;
+  const [mine, theirs] = await Promise.all([stat(item.path), stat(backup).catch(() => undefined)]);
+  if (theirs === undefined || mine.ino !== theirs.ino || mine.dev !== theirs.dev) return;
+  const temp = join(dirname(backup), temporaryName(basename(backup)));
+  try {
+    await copyFlushed(item.path, temp);
+    await rename(temp, backup);
+  } catch (error) {
+    await unlink(temp).catch(() => undefined);
+    throw error;
+  }
+  await syncDirectory(dirname(backup));
 }
 
 function stampedName(name: string, now: Date, n: number): string {

@@ -2,10 +2,10 @@
 // Ready = size and mtime unchanged across two looks `settle` apart (a file still being written is the
 // classic failure), not empty unless allowed, not a temporary file, and its done marker present when
 // the scenario asks for one.
-import { stat, readdir } from 'node:fs/promises';
+import { opendir } from 'node:fs/promises';
 import * as fs from 'node:fs';
 import { join } from 'node:path';
-import fg from 'fast-glob';
+import type { FileSystemAdapter } from 'fast-glob';
 import type { ScenarioConfig } from '../config/model.js';
 import { t } from '../i18n/index.js';
 import type { EngineContext, Selection } from './context.js';
@@ -13,7 +13,6 @@ import { ExitCode } from '../shared/errors.js';
 import type { ScanCandidate, ScanResult, ScenarioProblem } from './results.js';
 import { selectScenarios } from './select.js';
 import { pause } from '../shared/wait.js';
-import { exists } from '../shared/exists.js';
 
 /** Files that producing software writes while working, and ordo's own temporary files. */
 export const TEMPORARY_PATTERNS = [
@@ -60,8 +59,15 @@ export async function firstLook(scenario: ScenarioConfig): Promise<FirstLook> {
   // send also looks at scenarios without a source folder that only have queued items: nothing to detect.
   const source = scenario.source;
   if (source === undefined) return { files: [], unreadable: [] };
+  let empty: boolean;
   try {
-    await readdir(source);
+    // Its first entry only: a folder of 100 000 files is listed once, below, and an empty one not at all.
+    const folder = await opendir(source);
+    try {
+      empty = (await folder.read()) === null;
+    } finally {
+      await folder.close();
+    }
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'ERROR';
     return {
@@ -74,56 +80,79 @@ export async function firstLook(scenario: ScenarioConfig): Promise<FirstLook> {
       },
     };
   }
+  if (empty) return { files: [], unreadable: [] };
+  // Loaded here, not at start-up: a cycle with nothing to do does not need it.
+  const { default: fg } = await import('fast-glob');
   const unreadable: string[] = [];
   const names = await fg(scenario.filter.map(toGlob), {
     cwd: source,
-    ignore: [...scenario.exclude.map(toGlob), ...TEMPORARY_PATTERNS.map((p) => `**/${p}`), ...markerIgnore(scenario)],
+    ignore: [...scenario.exclude.map(toGlob), ...TEMPORARY_PATTERNS.map((p) => `**/${p}`), ...markerIgnore(scenario, fg.escapePath)],
     onlyFiles: true,
     dot: false,
     followSymbolicLinks: false,
+    // Duplicates (a file two patterns find) are dropped below, once sorted: cheaper than fast-glob's set.
+    unique: false,
     caseSensitiveMatch: caseSensitive,
     deep: scenario.filter.some((p) => p.includes('/') || p.includes('\\')) ? Infinity : 1,
-    fs: { ...fs, readdir: recordingReaddir(source, unreadable) } as unknown as fg.FileSystemAdapter,
+    fs: { ...fs, readdir: recordingReaddir(source, unreadable) } as unknown as FileSystemAdapter,
   });
   const files: ScanCandidate[] = [];
-  for (const name of names.sort()) {
-    const path = join(source, name);
-    try {
-      const s = await stat(path);
-      if (!s.isFile()) continue;
-      files.push({ scenario: scenario.name, path, name, size: s.size, mtime: s.mtime.toISOString(), ready: true });
-    } catch {
-      // Gone between the listing and the look: someone else took it.
-    }
-  }
+  const sorted = names.sort().filter((name, index, all) => index === 0 || name !== all[index - 1]);
+  await lookAtEach(sorted, (name) => join(source, name), (name, s, path) => {
+    // Gone between the listing and the look (someone else took it), or not a file.
+    if (s?.isFile()) files.push({ scenario: scenario.name, path, name, size: s.size, mtime: s.mtime.toISOString(), ready: true });
+  });
   return { files, unreadable };
 }
 
 async function secondLook(scenario: ScenarioConfig, files: ScanCandidate[]): Promise<ScanCandidate[]> {
-  const out: ScanCandidate[] = [];
-  for (const file of files) {
-    let now: fs.Stats;
-    try {
-      now = await stat(file.path);
-    } catch {
-      continue;
-    }
-    const candidate: ScanCandidate = { ...file, size: now.size, mtime: now.mtime.toISOString() };
-    if (scenario.settleMs > 0 && (now.size !== file.size || now.mtime.toISOString() !== file.mtime)) {
-      out.push({ ...candidate, ready: false, why: t('engine.notSettled') });
-    } else if (now.size === 0 && !scenario.allowEmpty) {
-      out.push({ ...candidate, ready: false, why: t('engine.emptyFile') });
-    } else if (scenario.doneMarker !== undefined && !(await exists(file.path + scenario.doneMarker))) {
-      out.push({ ...candidate, ready: false, why: t('engine.noDoneMarker', { marker: scenario.doneMarker }) });
-    } else {
-      out.push(candidate);
-    }
+  // Without a settle time the first look, taken an instant ago, is the second one.
+  let looked = files;
+  if (scenario.settleMs > 0) {
+    looked = [];
+    await lookAtEach(files, (file) => file.path, (file, now) => {
+      if (now === undefined) return;
+      const candidate: ScanCandidate = { ...file, size: now.size, mtime: now.mtime.toISOString() };
+      looked.push(candidate.size !== file.size || candidate.mtime !== file.mtime ? { ...candidate, ready: false, why: t('engine.notSettled') } : candidate);
+    });
   }
+  const marker = scenario.doneMarker;
+  const out: ScanCandidate[] = [];
+  const decide = (candidate: ScanCandidate, marked: boolean) => {
+    if (!candidate.ready) out.push(candidate);
+    else if (candidate.size === 0 && !scenario.allowEmpty) out.push({ ...candidate, ready: false, why: t('engine.emptyFile') });
+    else if (!marked) out.push({ ...candidate, ready: false, why: t('engine.noDoneMarker', { marker: marker ?? '' }) });
+    else out.push(candidate);
+  };
+  if (marker === undefined) for (const candidate of looked) decide(candidate, true);
+  else await lookAtEach(looked, (candidate) => candidate.path + marker, (candidate, found) => decide(candidate, found !== undefined));
   return out;
 }
 
-function markerIgnore(scenario: ScenarioConfig): string[] {
-  return scenario.doneMarker === undefined ? [] : [`**/*${fg.escapePath(scenario.doneMarker)}`];
+const LOOKS_PER_TURN = 256;
+
+/**
+ * Gives `seen` what is at each item's path (undefined: nothing, or nothing this process may see), in
+ * order. Looked at synchronously, a few hundred at a time between turns of the event loop: one
+ * thread-pool trip per file made a folder of 100 000 files take half a minute, and the loop stays free
+ * for timers and signals.
+ */
+async function lookAtEach<T>(items: readonly T[], pathOf: (item: T) => string, seen: (item: T, stats: fs.Stats | undefined, path: string) => void): Promise<void> {
+  for (const [index, item] of items.entries()) {
+    if (index > 0 && index % LOOKS_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
+    const path = pathOf(item);
+    let stats: fs.Stats | undefined;
+    try {
+      stats = fs.statSync(path, { throwIfNoEntry: false });
+    } catch {
+      stats = undefined;
+    }
+    seen(item, stats, path);
+  }
+}
+
+function markerIgnore(scenario: ScenarioConfig, escapePath: (path: string) => string): string[] {
+  return scenario.doneMarker === undefined ? [] : [`**/*${escapePath(scenario.doneMarker)}`];
 }
 
 /** User patterns may be written with Windows separators; fast-glob wants forward slashes. */

@@ -22,7 +22,7 @@ import { openSession } from './protocol-session.js';
 import { describeLocalFailure, isSystemError, located } from './local-failure.js';
 import {
   claim, copyIntoQueue, discardBackup, dropClaim, finishClaim, hasQueuedItems, matchOldClaim, newItemId, orphanClaims, placeBackup, queuedCopyOf, queuedItems,
-  releaseClaim, removeItem, removeLeftovers, stageBackup, type OrphanClaim, type QueueItem, type StagedBackup,
+  releaseClaim, removeItem, removeLeftovers, stageBackup, unshareBackup, type OrphanClaim, type QueueItem, type StagedBackup,
 } from './queue.js';
 import type { CycleResult, FileOutcome } from './results.js';
 import { readyFiles } from './scan.js';
@@ -130,6 +130,13 @@ class SendHistory {
   async steps(path: string): Promise<SendSteps | undefined> {
     await this.ready();
     return stepsOf(await this.index.lookupAll(pathKey(path)));
+  }
+
+  /** The backup named on the item's `sending` lines (the latest), if any. */
+  async backup(path: string): Promise<string | undefined> {
+    await this.ready();
+    const lines = await this.index.lookupAll(pathKey(path));
+    return lines.findLast((line) => line.state === 'sending' && line.backup !== undefined)?.backup;
   }
 
   /** The latest acknowledgement of this content in the scenario, when in the duplicate window (13 calendar months). */
@@ -360,6 +367,8 @@ interface Sending {
   facts: Partial<FileOutcome>;
   /** A step the journal could not hold: the send stops on this machine's failure. */
   stepFailure?: Error;
+  /** The backup this run placed for the item (earlier runs': on its journal's `sending` line). */
+  backup?: string;
 }
 
 /** The last states of a send cut before its end: the partner is asked (`verify`) before it goes again. */
@@ -689,6 +698,7 @@ class SendPipeline {
       return false;
     }
     if (copy.status === 'kept-old') ctx.log.info('engine.backupKeptOld', { scenario: scenario.name, file: item.name, path: copy.path });
+    sending.backup = copy.path;
     await this.ledger.record(item.name, this.line(sending, 'sending', { backup: copy.path }));
     return true;
   }
@@ -857,6 +867,9 @@ class SendPipeline {
     });
     const fixes = fix === undefined ? undefined : inEveryLang(() => ending.describe().fix ?? '');
     const record = { status, reasons, ...(fixes === undefined ? {} : { fixes }), why: fix === undefined ? reason : `${reason}\n${fix}`, time: this.ctx.now() };
+    // Best effort: a backup left shared (its volume full) is no reason to keep a refused file queued.
+    const backup = sending.backup ?? (await this.history.backup(sending.item.path).catch(() => undefined));
+    await unshareBackup(sending.item, backup).catch(() => undefined);
     const where = await moveToFailed(this.ctx.config.root, this.scenario.name, sending.item, record);
     const attempts = ending.attempts === undefined ? {} : { attempts: ending.attempts };
     await this.ledger.settle(sending.item.name, {

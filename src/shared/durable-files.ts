@@ -1,7 +1,7 @@
 // Writes that survive a crash: a small file replaced whole, a flushed copy, a folder's entries made durable.
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { chmod, copyFile, open, rename, stat, unlink } from 'node:fs/promises';
+import { chmod, copyFile, link, open, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 /** Writes `data` to `path` and flushes it before returning ('wx': refuses an existing file). */
@@ -82,5 +82,66 @@ export async function copyFlushed(from: string, to: string): Promise<void> {
   } catch (error) {
     await unlink(to).catch(() => undefined);
     throw error;
+  }
+}
+
+/** How a file was duplicated: a second name of the same file, a copy-on-write clone, or a copy of its bytes. */
+export type DuplicateMethod = 'link' | 'clone' | 'copy';
+
+/**
+ * Gives `from` a second, flushed existence at the new path `to`, writing as little as the volumes allow:
+ * a hard link on the same volume (no byte written; only for a file that nothing writes into again), else
+ * a clone where the file system can (COPYFILE_FICLONE_FORCE), else a copy. The file's content and the
+ * new name are both on disk when it resolves (the caller syncs the folder of the name it finally keeps).
+ */
+export async function duplicateFlushed(from: string, to: string): Promise<DuplicateMethod> {
+  try {
+    await link(from, to);
+  } catch (error) {
+    if (!NO_LINK.has((error as NodeJS.ErrnoException).code ?? '')) throw error;
+    return cloneOrCopyFlushed(from, to);
+  }
+  // The content reached the queue by a rename perhaps never flushed by the program that wrote it.
+  await flushOrUndo(from, to);
+  return 'link';
+}
+
+/** Flushes `file`; when that fails, removes the name `made` so that no unflushed duplicate stays. */
+async function flushOrUndo(file: string, made: string): Promise<void> {
+  try {
+    await syncFile(file);
+  } catch (error) {
+    await unlink(made).catch(() => undefined);
+    throw error;
+  }
+}
+
+/** A clone where the file system can make one, else a copy; flushed (see copyFlushed). */
+async function cloneOrCopyFlushed(from: string, to: string): Promise<DuplicateMethod> {
+  try {
+    await copyFile(from, to, constants.COPYFILE_EXCL | constants.COPYFILE_FICLONE_FORCE);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw error;
+    await copyFlushed(from, to);
+    return 'copy';
+  }
+  await flushOrUndo(to, to);
+  return 'clone';
+}
+
+/**
+ * Why link() may refuse where a clone or a copy can still do: another volume (EXDEV), a file system
+ * without hard links (FAT, some shares: EPERM, ENOTSUP, ENOSYS), too many links (EMLINK), or a file
+ * another account owns (protected_hardlinks: EPERM).
+ */
+const NO_LINK = new Set(['EXDEV', 'EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EMLINK', 'EACCES']);
+
+/** Flushes a file's content and metadata (Windows flushes only through a handle open for writing). */
+async function syncFile(path: string): Promise<void> {
+  const handle = await open(path, process.platform === 'win32' ? 'r+' : 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
   }
 }

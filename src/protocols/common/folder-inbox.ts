@@ -1,6 +1,5 @@
 // `local` retrieval: list the inbox, copy an entry out, then delete, move or keep it.
-import fg from 'fast-glob';
-import { lstat, open, unlink } from 'node:fs/promises';
+import { lstat, open, opendir, unlink } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { localWriteError, TransferError, type FetchResult, type RemoteEntry, type TransferOptions } from '../contract.js';
 import { errorCode, fileSystemError, isMissing } from './file-errors.js';
@@ -25,6 +24,9 @@ export async function listInbox(settings: LocalSettings, options: TransferOption
   const inbox = requireConfigured(settings.inbox, 'inbox');
   throwIfAborted(options.signal);
   await requireReadableFolder(inbox);
+  if (await isEmptyFolder(inbox)) return [];
+  // Loaded only when there is something to list: a cycle with nothing to do does without it.
+  const { default: fg } = await import('fast-glob');
   // The inbox is the cwd rather than part of the pattern, so its own name needs no escaping. Folders and
   // links are matched too: they are not fetched, but reported.
   const names = await fg(settings.filter, {
@@ -54,6 +56,20 @@ export async function listInbox(settings: LocalSettings, options: TransferOption
     }
   }
   return entries.sort(byMtimeThenName);
+}
+
+/** Whether the folder has no entry at all (a failure to tell is left to the listing). */
+async function isEmptyFolder(folder: string): Promise<boolean> {
+  try {
+    const dir = await opendir(folder);
+    try {
+      return (await dir.read()) === null;
+    } finally {
+      await dir.close();
+    }
+  } catch {
+    return false;
+  }
 }
 
 /** Only plain files with plain names are offered: a symbolic link could point anywhere on this machine. */

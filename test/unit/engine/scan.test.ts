@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { scan } from '../../../src/core/scan.js';
@@ -51,6 +51,45 @@ describe('scan', () => {
       if (runsAsRoot) process.seteuid!(0);
       chmodSync(join(ws.source, 'locked'), 0o755);
     }
+  });
+
+  it('a file that grows during the settle time waits; one without its done marker waits; markers and temporary files are not listed', async () => {
+    ws = workspace((dir) => [scenario('PES', dir, { filter: ['*'], settleMs: 300, doneMarker: '.ok' })]);
+    const growing = ws.write(ws.source, 'growing.xml', 'a');
+    ws.write(ws.source, 'done.xml', 'b');
+    ws.write(ws.source, 'done.xml.ok', '');
+    ws.write(ws.source, 'unmarked.xml', 'c');
+    ws.write(ws.source, 'growing.xml.ok', '');
+    ws.write(ws.source, 'partial.xml.part', 'd');
+    const appended = setTimeout(() => appendFileSync(growing, 'more'), 100);
+    const result = await scanAll(ws);
+    clearTimeout(appended);
+    const files = result.scenarios[0]!.files;
+    expect(files.map((f) => f.name)).toEqual(['done.xml', 'growing.xml', 'unmarked.xml']);
+    expect(files.find((f) => f.name === 'done.xml')).toMatchObject({ ready: true, size: 1 });
+    expect(files.find((f) => f.name === 'growing.xml')).toMatchObject({ ready: false, size: 5 });
+    expect(files.find((f) => f.name === 'growing.xml')?.why).toMatch(/written|settle/i);
+    expect(files.find((f) => f.name === 'unmarked.xml')).toMatchObject({ ready: false });
+    expect(files.find((f) => f.name === 'unmarked.xml')?.why).toMatch(/\.ok/);
+  });
+
+  it('a folder of thousands of files: each listed once, sorted, with its own size; an empty folder: nothing, no problem', async () => {
+    ws = workspace((dir) => [scenario('PES', dir, { filter: ['*.xml'] })]);
+    expect(await scanAll(ws)).toMatchObject({ problems: [], scenarios: [{ files: [], unreadable: [] }] });
+    const names = Array.from({ length: 3000 }, (_, n) => `F_${String(n).padStart(4, '0')}.xml`);
+    for (const [n, name] of names.entries()) ws.write(ws.source, name, 'x'.repeat(n % 7));
+    const files = (await scanAll(ws)).scenarios[0]!.files;
+    expect(files.map((f) => f.name)).toEqual(names);
+    expect(files.map((f) => f.size)).toEqual(names.map((_, n) => n % 7));
+    expect(files.filter((f) => !f.ready).map((f) => f.name)).toEqual(names.filter((_, n) => n % 7 === 0));
+  });
+
+  it('a file that two patterns find is listed once', async () => {
+    ws = workspace((dir) => [scenario('PES', dir, { filter: ['sub/a.xml', '*/a.xml', '*.xml', 'b*'] })]);
+    ws.write(join(ws.source, 'sub'), 'a.xml', 'a');
+    ws.write(ws.source, 'b.xml', 'b');
+    const result = await scanAll(ws);
+    expect(result.scenarios[0]!.files.map((f) => f.name)).toEqual(['b.xml', 'sub/a.xml']);
   });
 
   it('reports a missing source folder as a problem naming the scenario key', async () => {

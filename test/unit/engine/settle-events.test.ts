@@ -25,7 +25,7 @@ const faults = vi.hoisted(() => ({
   silent: new Set<string>(),
   /** By file name: source files this account cannot open. */
   unreadable: new Set<string>(),
-  /** By file name: files whose backup copy finds the disk full. */
+  /** By file name: files whose backup (a link, or a copy) finds the disk full. */
   noSpace: new Set<string>(),
   /** Called when a publication fails (to interrupt the run at that moment). */
   onShareFailure: undefined as (() => void) | undefined,
@@ -36,6 +36,8 @@ vi.mock('node:fs/promises', async (importOriginal) => {
   const systemError = (code: string) => Object.assign(new Error(`${code}: simulated`), { code });
   const onShare = (path: string) => path.includes(`${sep}partner${sep}`);
   const link: typeof actual.link = async (from, to) => {
+    // The backup of a queued file is a hard link to it (on the same volume): the full disk refuses it.
+    if (faults.noSpace.has(basename(String(from)))) throw systemError('ENOSPC');
     const fault = onShare(String(to)) ? faults.share.get(basename(String(to))) : undefined;
     if (fault === undefined) return actual.link(from, to);
     if (fault !== 'refused-link') await actual.link(from, to);
