@@ -2,6 +2,7 @@
 // a browser, a mail client's viewer or a printout. Each bar has its figures as a tooltip (<title>).
 import { getLang, t } from '../../i18n/index.js';
 import type { DayCounts } from '../../core/report-data.js';
+import { peopleDate } from '../../shared/local-time.js';
 import { escapeHtml } from './escape.js';
 
 const SERIES = ['sent', 'received', 'failed', 'awaiting'] as const;
@@ -52,6 +53,6 @@ function tick(day: string, index: number, count: number): string {
 /** A day of the report (`AAAA-MM-JJ`) as people read it: `03/11/2026` in French (short: `03/11`). */
 export function showDay(day: string, short = false): string {
   const [year, month, date] = day.split('-');
-  if (getLang() === 'fr') return short ? `${date}/${month}` : `${date}/${month}/${year}`;
-  return short ? `${month}-${date}` : day;
+  if (short) return getLang() === 'fr' ? `${date}/${month}` : `${month}-${date}`;
+  return peopleDate(new Date(Number(year), Number(month) - 1, Number(date)));
 }
