@@ -1,13 +1,13 @@
 // The `ordo` program: declares every command and option of docs/cli.md, then hands the chosen command to
 // its module, loaded only now (so that --version and --help load nothing but commander and the
 // messages). The exit code is set here, once, from what the command or the failure returns.
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { setLang, t } from './i18n/index.js';
 import { addGlobalOptions, earlyFlags, mergeOptions, type EarlyFlags, type NameStyle } from './commands/options.js';
 import { examplesText, exitCodesText } from './commands/help.js';
 import { startLang } from './commands/language.js';
 import { translatedHelpTerms } from './commands/help-terms.js';
+import { buildInfo } from './shared/build-info.js';
 import type { CommandContext } from './commands/context.js';
 import type { PendingCommand } from './commands/execute.js';
 
@@ -30,7 +30,7 @@ export async function main(argv: string[]): Promise<void> {
   const state: State = { path: ['ordo'], pending: undefined };
   let code: number;
   try {
-    await buildProgram(state).parseAsync(argv);
+    await buildProgram(state, flags).parseAsync(argv);
     code = state.pending === undefined ? 0 : await runPending(state.pending);
   } catch (error) {
     code = await failedToStart(error, flags, state);
@@ -61,10 +61,15 @@ function ignoreBrokenPipe(error: NodeJS.ErrnoException): void {
   if (error.code !== 'EPIPE') throw error;
 }
 
-let cachedVersion: string | undefined;
 export function packageVersion(): string {
-  cachedVersion ??= (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-  return cachedVersion;
+  return buildInfo().version;
+}
+
+/** `ordo --version --verbose`: also the Node.js inside, the commit, whether this is the single executable. */
+function versionText(verbose: boolean): string {
+  if (!verbose) return packageVersion();
+  const info = buildInfo();
+  return t('cli.version.verbose', { version: info.version, node: info.node, commit: info.commit ?? '-', executable: t(info.executable ? 'cli.version.executable' : 'cli.version.package') });
 }
 
 const TITLES: Record<string, string> = {
@@ -74,10 +79,10 @@ const TITLES: Record<string, string> = {
   'Arguments:': 'cli.help.arguments',
 };
 
-function buildProgram(state: State): Command {
+function buildProgram(state: State, flags: EarlyFlags): Command {
   const program = new Command('ordo')
     .description(t('cli.description'))
-    .version(packageVersion(), '--version', t('cli.opt.version'))
+    .version(versionText(flags.version && flags.verbose), '--version', t('cli.opt.version'))
     .addHelpOption(new Option('-h, --help', t('cli.opt.help')).helpGroup(t('cli.help.globalOptions')))
     .helpCommand('help [command]', t('cli.cmd.help'))
     .configureHelp({

@@ -10,6 +10,7 @@ import { check } from '../core/diagnose-check.js';
 import { environment, environmentCheck } from '../core/diagnose-environment.js';
 import { ConfigError, ExitCode, OrdoError } from '../shared/errors.js';
 import { t } from '../i18n/index.js';
+import { notepadText } from '../shared/notepad-text.js';
 import { tailLastLog } from '../core/logs.js';
 import type { DiagnoseResult } from '../core/results.js';
 import { renderReport } from '../output/report.js';
@@ -51,7 +52,7 @@ export async function run(
 async function writeReport(file: string, text: string): Promise<void> {
   try {
     await mkdir(dirname(file), { recursive: true });
-    await writeFile(file, text);
+    await writeFile(file, notepadText(text));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'EIO';
     const culprit = await refusingPath(file, code);

@@ -4,6 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { hostname, userInfo } from 'node:os';
 import { t } from '../i18n/index.js';
+import { buildInfo } from '../shared/build-info.js';
 import { check } from './diagnose-check.js';
 import type { DiagnoseCheck, DiagnoseEnvironment } from './results.js';
 
@@ -22,12 +23,24 @@ export interface ProcessFacts {
 }
 
 export async function environment(version: string, facts: ProcessFacts = thisProcess()): Promise<DiagnoseEnvironment> {
-  return { version, node: process.versions.node, host: safe(() => hostname()), user: accountName(facts.env), system: `${process.platform} ${process.arch}`, startedBy: await startedBy(facts) };
+  const build = buildInfo();
+  return {
+    version,
+    node: build.node,
+    executable: build.executable,
+    ...(build.commit === undefined ? {} : { commit: build.commit }),
+    host: safe(() => hostname()),
+    user: accountName(facts.env),
+    system: `${process.platform} ${process.arch}`,
+    startedBy: await startedBy(facts),
+  };
 }
 
 export function environmentCheck(env: DiagnoseEnvironment): DiagnoseCheck {
   const how = env.startedBy.how === 'scheduler' ? t('diagnose.env.scheduler', { name: env.startedBy.name ?? '?' }) : t(`diagnose.env.${env.startedBy.how}`);
-  return check('environment', 'ok', t('diagnose.env', { ...env, startedBy: how }));
+  const { executable, commit, ...shown } = env;
+  const build = executable ? t('diagnose.env.executable', { commit: commit ?? '?' }) : '';
+  return check('environment', 'ok', t('diagnose.env', { ...shown, startedBy: how }) + build);
 }
 
 /** By hand (a terminal), by a scheduler (named), or unknown. */

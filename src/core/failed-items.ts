@@ -7,6 +7,7 @@ import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { getLang, type Lang } from '../i18n/index.js';
 import { spoolPaths } from '../shared/paths.js';
 import { syncDirectory, writeFileFlushed } from '../shared/durable-files.js';
+import { notepadText } from '../shared/notepad-text.js';
 import { copyableCommand } from './copyable-command.js';
 import type { QueueItem } from './queue.js';
 
@@ -64,7 +65,7 @@ export async function moveToFailed(
   await mkdir(dirname(dir), { recursive: true });
   await rename(item.dir, dir);
   await syncDirectory(dirname(dir));
-  await writeFile(`${path}${REASON_SUFFIX}`, `${ending.why}\n`);
+  await writeFile(`${path}${REASON_SUFFIX}`, notepadText(`${ending.why}\n`));
   return path;
 }
 

@@ -132,6 +132,9 @@ export interface DiagnoseResult {
 export interface DiagnoseEnvironment {
   version: string;
   node: string;
+  /** true for the single executable (ordo.exe, ordo-linux-x64), which also knows its commit. */
+  executable: boolean;
+  commit?: string;
   host: string;
   user: string;
   system: string;

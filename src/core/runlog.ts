@@ -6,7 +6,9 @@ import { redact } from '../shared/redact.js';
 import { spoolPaths } from '../shared/paths.js';
 import type { LogLevel, RunLogger } from './context.js';
 import { localStamp } from '../shared/local-time.js';
+import { lineEnd } from '../shared/notepad-text.js';
 
+const END = lineEnd();
 const LEVEL_LABEL: Record<LogLevel, string> = { debug: 'DEBUG', info: 'INFO ', warn: 'WARN ', error: 'ERROR' };
 
 export interface RunLogFile extends RunLogger {
@@ -32,7 +34,7 @@ export function openRunLog(options: {
   const write = (level: LogLevel, message: string) => {
     const parts = redact(message).split(/\r?\n/).map(escapeControls);
     const stamp = localStamp(options.now());
-    const lines = parts.map((line) => `${stamp} ${LEVEL_LABEL[level]} ${line}\n`).join('');
+    const lines = parts.map((line) => `${stamp} ${LEVEL_LABEL[level]} ${line}${END}`).join('');
     for (const fd of fds) writeSync(fd, lines);
     options.onLine(level, parts.join('\n'));
   };
