@@ -1,5 +1,5 @@
 // Turns the schema's findings into problems worded through the catalog (never zod's own English).
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import type { KeyPath, ProblemList } from './problems.js';
 import { acceptedKeysAt, type LeafProblem } from './schema.js';
 import { didYouMean } from './suggest.js';

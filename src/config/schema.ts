@@ -1,7 +1,7 @@
 // The shape of a configuration (docs/configuration.md), common to JSON, YAML and INI. Leaves accept what a person
 // writes by hand — INI has only text, so `1`/`oui`, `30s` and `a;b` are read here — and report their
 // problems as catalog keys; the messages are made in ./schema-issues.ts.
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { Params } from '../i18n/index.js';
 import { NAMING_TOKENS, findUnknownTokens } from '../naming/tokens.js';
 import { parseDuration } from '../shared/duration.js';
@@ -37,26 +37,25 @@ export function displayValue(value: unknown): string {
   return json ?? String(value);
 }
 
-function optional<T>(parse: (value: unknown) => Parsed<T>) {
-  return z
-    .unknown()
-    .transform((value, ctx): T | undefined => {
-      if (isBlank(value)) return undefined;
-      const result = parse(value);
+// zod/mini (not zod's classic API): what a command that runs every minute loads and builds at start.
+function leaf<T>(read: (value: unknown) => Parsed<T>) {
+  return z.pipe(
+    z.unknown(),
+    z.transform((value: unknown, payload): T => {
+      const result = read(value);
       if (result.ok) return result.value;
-      ctx.addIssue({ code: 'custom', params: result.problem, input: value });
+      payload.issues.push({ code: 'custom', params: result.problem, input: value, message: '' });
       return z.NEVER;
-    })
-    .optional();
+    }),
+  );
+}
+
+function optional<T>(parse: (value: unknown) => Parsed<T>) {
+  return z.optional(leaf((value): Parsed<T | undefined> => (isBlank(value) ? ok(undefined) : parse(value))));
 }
 
 function required<T>(parse: (value: unknown) => Parsed<T>) {
-  return z.unknown().transform((value, ctx): T => {
-    const result = isBlank(value) ? bad('config.key.required') : parse(value);
-    if (result.ok) return result.value;
-    ctx.addIssue({ code: 'custom', params: result.problem, input: value });
-    return z.NEVER;
-  });
+  return leaf((value) => (isBlank(value) ? bad('config.key.required') : parse(value)));
 }
 
 function readText(value: unknown): Parsed<string> {
@@ -158,14 +157,14 @@ const list = optional(readList);
 const durationOrZero = optional(readDuration('zero'));
 const positiveDuration = optional(readDuration('positive'));
 
-const namingSchema = z
-  .strictObject({
+const namingSchema = z.optional(
+  z.strictObject({
     timestamp: bool,
     rename: bool,
     format: optional(readNamingFormat),
     search: optional(readSearchTable),
-  })
-  .optional();
+  }),
+);
 
 const scenarioSchema = z.strictObject({
   enabled: bool,
@@ -177,22 +176,22 @@ const scenarioSchema = z.strictObject({
   settle: durationOrZero,
   allowEmpty: bool,
   doneMarker: text,
-  backup: z.strictObject({ dir: text, ifExists: optional(readChoice(IF_EXISTS_VALUES)) }).optional(),
-  delays: z.strictObject({ send: durationOrZero, retrieve: durationOrZero }).optional(),
-  retries: z
-    .strictObject({
+  backup: z.optional(z.strictObject({ dir: text, ifExists: optional(readChoice(IF_EXISTS_VALUES)) })),
+  delays: z.optional(z.strictObject({ send: durationOrZero, retrieve: durationOrZero })),
+  retries: z.optional(
+    z.strictObject({
       attempts: optional(readCount(1)),
       backoff: durationOrZero,
       maxDelay: durationOrZero,
       maxTime: positiveDuration,
-    })
-    .optional(),
-  retrieve: z.strictObject({ enabled: bool, afterSend: bool, at: optional(readTimes) }).optional(),
-  receipts: z.strictObject({ every: positiveDuration, warnAfter: positiveDuration }).optional(),
+    }),
+  ),
+  retrieve: z.optional(z.strictObject({ enabled: bool, afterSend: bool, at: optional(readTimes) })),
+  receipts: z.optional(z.strictObject({ every: positiveDuration, warnAfter: positiveDuration })),
   expectEvery: positiveDuration,
-  hooks: z.strictObject({ before: text, after: text, timeout: positiveDuration }).optional(),
+  hooks: z.optional(z.strictObject({ before: text, after: text, timeout: positiveDuration })),
   naming: namingSchema,
-  options: z.record(z.string(), z.unknown()).optional(),
+  options: z.optional(z.record(z.string(), z.unknown())),
 });
 
 // Other keys of a profile are protocol blocks, checked against the registry in ./references.ts.
@@ -201,10 +200,10 @@ const profileSchema = z.looseObject({ label: text, insee: optional(readCode) });
 export const configSchema = z.strictObject({
   root: text,
   lang: optional(readChoice(LANG_VALUES)),
-  watch: z.strictObject({ interval: positiveDuration }).optional(),
+  watch: z.optional(z.strictObject({ interval: positiveDuration })),
   naming: namingSchema,
-  profiles: z.record(z.string(), profileSchema).optional(),
-  scenarios: z.record(z.string(), scenarioSchema).optional(),
+  profiles: z.optional(z.record(z.string(), profileSchema)),
+  scenarios: z.optional(z.record(z.string(), scenarioSchema)),
 });
 
 export type ParsedConfig = z.output<typeof configSchema>;
@@ -213,24 +212,24 @@ export type ParsedNaming = NonNullable<z.output<typeof namingSchema>>;
 
 /** Keys accepted at `path` (for "did you mean"), or undefined where any key is allowed. */
 export function acceptedKeysAt(path: ReadonlyArray<string | number>): string[] | undefined {
-  let schema: z.ZodType | undefined = configSchema;
+  let schema: z.ZodMiniType | undefined = configSchema;
   for (const segment of path) {
     schema = childSchema(schema, String(segment));
     if (schema === undefined) return undefined;
   }
   const node = unwrap(schema);
-  return node instanceof z.ZodObject ? Object.keys(node.shape) : undefined;
+  return node instanceof z.ZodMiniObject ? Object.keys(node.shape) : undefined;
 }
 
-function childSchema(schema: z.ZodType, key: string): z.ZodType | undefined {
+function childSchema(schema: z.ZodMiniType, key: string): z.ZodMiniType | undefined {
   const node = unwrap(schema);
-  if (node instanceof z.ZodObject) return (node.shape as Record<string, z.ZodType>)[key];
-  if (node instanceof z.ZodRecord) return node.valueType as z.ZodType;
+  if (node instanceof z.ZodMiniObject) return (node.shape as Record<string, z.ZodMiniType>)[key];
+  if (node instanceof z.ZodMiniRecord) return node._zod.def.valueType as z.ZodMiniType;
   return undefined;
 }
 
-function unwrap(schema: z.ZodType): z.ZodType {
+function unwrap(schema: z.ZodMiniType): z.ZodMiniType {
   let node = schema;
-  while (node instanceof z.ZodOptional) node = node.unwrap() as z.ZodType;
+  while (node instanceof z.ZodMiniOptional) node = node._zod.def.innerType as z.ZodMiniType;
   return node;
 }

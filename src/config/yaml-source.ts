@@ -9,8 +9,9 @@ import type { KeyLocator, KeyPath, ProblemList } from './problems.js';
 import { TextPlaces } from './text-places.js';
 
 export async function parseYamlSource(text: string, file: string, locator: KeyLocator, problems: ProblemList): Promise<unknown> {
-  // Loaded only for YAML files: INI and JSON sites do not pay for it at start-up.
-  const yaml = await import('yaml');
+  // Loaded only for YAML files: INI and JSON sites do not pay for it at start-up. Through its default
+  // export (the package's CommonJS exports): the one a bundle of this code also gives.
+  const { default: yaml } = await import('yaml');
   const places = new TextPlaces(text);
   let document: Document;
   try {

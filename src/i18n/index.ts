@@ -30,7 +30,20 @@ export function addCatalog(catalog: Catalog): void {
     if (twice !== undefined) throw new Error(`the message ${twice} (${lang}) is defined twice`);
   }
   Object.assign(merged.en, catalog.en);
-  for (const [key, template] of Object.entries(catalog.fr)) merged.fr[key] = frenchTypography(template);
+  Object.assign(merged.fr, catalog.fr);
+}
+
+// French typography is applied to a template when it is first used, not to the thousand of them at every start.
+const typeset = new Map<string, string>();
+function templateOf(key: string, lang: Lang): string | undefined {
+  if (lang === 'en') return merged.en[key];
+  let template = typeset.get(key);
+  const raw = Object.hasOwn(merged.fr, key) ? merged.fr[key] : undefined;
+  if (template === undefined && raw !== undefined) {
+    template = frenchTypography(raw);
+    typeset.set(key, template);
+  }
+  return template;
 }
 
 for (const catalog of [cliMessages, configMessages, engineMessages, namingMessages, pesMessages]) addCatalog(catalog);
@@ -71,7 +84,7 @@ export function inEveryLang(render: () => string): Record<Lang, string> {
  * new line in a log. The templates' own text is kept as written.
  */
 export function t(key: string, params: Params = {}, lang: Lang = current): string {
-  const template = merged[lang][key] ?? merged.en[key] ?? key;
+  const template = templateOf(key, lang) ?? merged.en[key] ?? key;
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
     const value = params[name];
     return value === undefined ? whole : escapeParam(String(value));

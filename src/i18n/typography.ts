@@ -1,4 +1,4 @@
-// French typography for the French catalog, applied once when a catalog is added: a no-break space
+// French typography for the French catalog, applied to each template when it is first used: a no-break space
 // (U+00A0) before `:`, `;`, `?` and `!`, and inside « ». Only a plain space written before the sign is
 // replaced: a sign glued to what precedes it is code or data (`enabled: false`, `{"RCT": …}`,
 // `https://`, `12:30`, `C:\`), never prose, and is left alone.

@@ -46,7 +46,7 @@ export function truncateToBytes(text: string, maxBytes: number): string {
   if (utf8Length(text) <= maxBytes) return text;
   let result = '';
   let used = 0;
-  for (const { segment } of graphemes.segment(text)) {
+  for (const { segment } of graphemesOf(text)) {
     const size = utf8Length(segment);
     if (used + size > maxBytes) return result === '' ? truncateCodePoints(segment, maxBytes) : result;
     result += segment;
@@ -64,4 +64,9 @@ function truncateCodePoints(text: string, maxBytes: number): string {
   return result;
 }
 
-const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+// Made when first needed: building a segmenter loads ICU's break rules (~25 ms), and most runs never cut a name.
+let graphemeSegmenter: Intl.Segmenter | undefined;
+function graphemesOf(text: string): Intl.Segments {
+  graphemeSegmenter ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+  return graphemeSegmenter.segment(text);
+}

@@ -1,12 +1,12 @@
 // `ordo check-pes` through bin/ordo, as a script calls it: the facts of a valid PES Aller, the problems
 // of the others (file, line, fix), exit codes 0 / 1 / 2, --json, French, and names from files escaped.
-import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { baseEnv, ORDO, ordo } from '../helpers/cli.js';
+import { ordo } from '../helpers/cli.js';
+import { modulesLoaded } from '../helpers/loaded-modules.js';
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'fixtures', 'pes');
 const VALID = 'PESALR2_21400999900017_261123_0930.xml';
@@ -151,22 +151,7 @@ describe('ordo check-pes in the help', () => {
   });
 
   it('--help loads neither the command, nor the check, nor the XML parser', () => {
-    const trace = join(dir, 'modules.txt');
-    writeFileSync(join(dir, 'hooks.mjs'), [
-      "import { appendFileSync } from 'node:fs';",
-      'export async function load(url, context, next) {',
-      '  appendFileSync(process.env.ORDO_TRACE, url + "\\n");',
-      '  return next(url, context);',
-      '}',
-    ].join('\n'));
-    writeFileSync(join(dir, 'register.mjs'), "import { register } from 'node:module';\nregister('./hooks.mjs', import.meta.url);\n");
-    const r = spawnSync(process.execPath, ['--import', pathToFileURL(join(dir, 'register.mjs')).href, ORDO, 'check-pes', '--help'], {
-      cwd: dir,
-      env: baseEnv({ ORDO_TRACE: trace }),
-      encoding: 'utf8',
-    });
-    expect(r.status, r.stderr).toBe(0);
-    const urls = readFileSync(trace, 'utf8').trim().split('\n');
+    const urls = modulesLoaded(['check-pes', '--help'], dir);
     expect(urls.some((u) => u.endsWith('/dist/cli.js'))).toBe(true);
     expect(urls.filter((u) => /check-pes|pes-aller|\/node_modules\/saxes\//.test(u))).toEqual([]);
   });

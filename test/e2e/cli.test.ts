@@ -1,12 +1,11 @@
 // bin/ordo as integrators' scripts call it: help, options in any place, exit codes, --json, languages,
 // configuration errors, secrets, and a start-up that loads only what the command needs.
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { baseEnv, ORDO, ordo, ordoAsync, site, waitExit, type Site } from '../helpers/cli.js';
+import { ORDO, ordo, ordoAsync, site, waitExit, type Site } from '../helpers/cli.js';
 import { waitFor } from '../helpers/wait.js';
+import { modulesLoaded } from '../helpers/loaded-modules.js';
 
 let s: Site | undefined;
 afterEach(() => s?.cleanup());
@@ -83,30 +82,13 @@ describe('start-up loads only what the command needs', () => {
   // A module loader hook records every module the process loads: --version and --help must not load
   // the configuration, the engine, the protocols or any dependency but commander. --help reads the
   // configuration's `lang` only (src/config/peek-lang.ts: its discovery, one bounded read); --version not even that.
-  function loaded(args: string[], cwd: string): string[] {
-    const trace = join(cwd, 'modules.txt');
-    writeFileSync(join(cwd, 'hooks.mjs'), [
-      "import { appendFileSync } from 'node:fs';",
-      'export async function load(url, context, next) {',
-      '  appendFileSync(process.env.ORDO_TRACE, url + "\\n");',
-      '  return next(url, context);',
-      '}',
-    ].join('\n'));
-    writeFileSync(join(cwd, 'register.mjs'), "import { register } from 'node:module';\nregister('./hooks.mjs', import.meta.url);\n");
-    const r = spawnSync(process.execPath, ['--import', pathToFileURL(join(cwd, 'register.mjs')).href, ORDO, ...args], {
-      cwd,
-      env: baseEnv({ ORDO_TRACE: trace }),
-      encoding: 'utf8',
-    });
-    expect(r.status, r.stderr).toBe(0);
-    return readFileSync(trace, 'utf8').trim().split('\n');
-  }
+  const loaded = modulesLoaded;
 
   let version = false;
   const allowed = (url: string) =>
     url.startsWith('node:') ||
     /\/bin\/ordo\.js$/.test(url) ||
-    /\/dist\/(cli|commands\/options|commands\/help|commands\/help-terms|commands\/language)\.js$/.test(url) ||
+    /\/dist\/(cli|commands\/options|commands\/help|commands\/help-terms|commands\/language|shared\/build-info)\.js$/.test(url) ||
     /\/dist\/i18n\//.test(url) ||
     (!version && /\/dist\/(config\/(peek-lang|discovery|limits|text-encoding)|shared\/(errors|exit-codes|abort|local-time|windows-1252))\.js$/.test(url)) ||
     /\/node_modules\/commander\//.test(url) ||

@@ -1,4 +1,4 @@
-// Vitest global setup: build dist/ from src/ before any test runs, so that no test (bin/ordo, the
+// Vitest global setup: build dist/ from src/ (and its bundle) before any test runs, so that no test (bin/ordo, the
 // fault suite, the workers that import dist/) can run against a stale build. `tsc --build` on the
 // project's own tsconfig.json (through test/setup/tsconfig.build.json, which only moves the
 // incremental state to node_modules/.cache): a no-op in a fraction of a second when dist/ is up to
@@ -21,6 +21,10 @@ export function build(): void {
     const output = `${result.stdout}${result.stderr}`.trim();
     throw new Error(`the build (tsc --build test/setup/tsconfig.build.json, i.e. tsconfig.json) failed: no test runs against a stale dist/\n${output}`);
   }
+  // bin/ordo runs the bundle made from dist/ (scripts/bundle.mjs): made again every time, in about a second.
+  const bundled = spawnSync(process.execPath, [join(repository, 'scripts', 'bundle.mjs')], { cwd: repository, encoding: 'utf8' });
+  if (bundled.error) throw new Error(`could not run scripts/bundle.mjs: ${bundled.error.message}`);
+  if (bundled.status !== 0) throw new Error(`the bundle (scripts/bundle.mjs) failed: no test runs against a stale dist/bundle\n${`${bundled.stdout}${bundled.stderr}`.trim()}`);
 }
 
 export default function setup(vitest: TestProject): void {
