@@ -1,7 +1,8 @@
 // The journal index (docs/engine.md, "Journal index"): the engine's questions to the journal answered
 // by reading one small bucket file and the journal lines it points at, whatever the journal's length.
 // The journal stays the record: the index is rebuilt from it whenever it does not fit it.
-import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
+import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { t } from '../i18n/index.js';
 import { onJournalAppend, type JournalEntry } from './journal.js';
@@ -140,7 +141,7 @@ export class JournalIndex {
     const state = await this.current();
     const pointer = ownValue(state.last, scenario);
     if (pointer === undefined) return undefined;
-    const entry = await this.readLine(pointer);
+    const entry = this.readLine(pointer);
     return entry !== undefined && entry.scenario === scenario && COMPLETED.has(entry.state) ? entry : undefined;
   }
 
@@ -173,7 +174,7 @@ export class JournalIndex {
     const state = await this.current();
     const found = new Map<string, JournalEntry>();
     for (const pointer of Object.values(ownValue(state.pending, scenario) ?? {})) {
-      const entry = await this.readLine(pointer);
+      const entry = this.readLine(pointer);
       if (entry?.state === 'pending' && entry.scenario === scenario && entry.direction === 'send' && typeof entry.path === 'string') found.set(entry.path, entry);
     }
     // Pending sends this process journaled since its last catch-up.
@@ -197,7 +198,7 @@ export class JournalIndex {
     if (own !== undefined) return own.entry;
     const pointers = await this.pointers(key);
     for (const pointer of pointers.toReversed()) {
-      const entry = await this.readLine(pointer);
+      const entry = this.readLine(pointer);
       if (entry !== undefined && entryKeys(entry).includes(key)) return entry;
     }
     return undefined;
@@ -208,7 +209,7 @@ export class JournalIndex {
     const found: JournalEntry[] = [];
     const seen = new Set<string>();
     for (const pointer of await this.pointers(key)) {
-      const entry = await this.readLine(pointer);
+      const entry = this.readLine(pointer);
       if (entry === undefined || !entryKeys(entry).includes(key)) continue;
       found.push(entry);
       seen.add(JSON.stringify(entry));
@@ -283,7 +284,8 @@ export class JournalIndex {
       const state = await this.current();
       const dir = join(this.indexDir, state.generation);
       try {
-        bucket = await readFile(join(dir, bucketName(bucketOf(hash))));
+        // A bucket is small: read in this thread (a trip through libuv's pool costs more, once per file sent).
+        bucket = readFileSync(join(dir, bucketName(bucketOf(hash))));
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
         if (await exists(dir)) return [];
@@ -297,22 +299,23 @@ export class JournalIndex {
     return [...byPosition.values()].sort((a, b) => (isLater(a, b) ? 1 : isLater(b, a) ? -1 : 0));
   }
 
-  private async readLine(pointer: LinePointer): Promise<JournalEntry | undefined> {
+  private readLine(pointer: LinePointer): JournalEntry | undefined {
     // A pointer from a damaged file may be anything: it can only fail to be an answer.
     if (![pointer.month, pointer.offset, pointer.length].every(Number.isSafeInteger) || pointer.offset < 0 || pointer.length <= 0 || pointer.length > MAX_LINE) return undefined;
-    let handle;
+    // One line, read in this thread like the bucket that pointed to it.
+    let fd;
     try {
-      handle = await open(join(this.journalDir, monthFileName(pointer.month)), 'r');
+      fd = openSync(join(this.journalDir, monthFileName(pointer.month)), 'r');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw error;
     }
     try {
       const bytes = Buffer.alloc(pointer.length);
-      const { bytesRead } = await handle.read(bytes, 0, pointer.length, pointer.offset);
+      const bytesRead = readSync(fd, bytes, 0, pointer.length, pointer.offset);
       return bytesRead === pointer.length ? parseLine(bytes) : undefined;
     } finally {
-      await handle.close();
+      closeSync(fd);
     }
   }
 

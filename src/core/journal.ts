@@ -1,5 +1,6 @@
 // The journal: append-only JSON lines, one per state change, flushed to disk before the engine goes on.
 // It is what makes recovery and duplicate detection possible; any text tool can read it.
+import { writeSync } from 'node:fs';
 import { open, readdir, readFile, mkdir, type FileHandle } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { spoolPaths } from '../shared/paths.js';
@@ -87,26 +88,62 @@ export class Journal {
   private readonly run: string;
   /** The open month's file; a promise so that lines appended at once share one open. */
   private file: { path: string; handle: Promise<FileHandle> } | undefined;
+  /** Lines written to the open file, and how many of them a flush has covered (the others were appended with `flush: false`). */
+  private written = 0;
+  private flushedThrough = 0;
 
   constructor(root: string, run: string) {
     this.root = root;
     this.run = run;
   }
 
-  /** Append one line and flush it to disk before resolving. */
-  async append(entry: Omit<JournalEntry, 'time' | 'run'>, now = new Date()): Promise<JournalEntry> {
+  /**
+   * Append one line and flush it to disk before resolving; with `flush: false`, the line is written and
+   * flushed by the next line appended with a flush, or by flush() or close() (lines of a batch then share
+   * one flush: see SendLedger).
+   */
+  async append(entry: Omit<JournalEntry, 'time' | 'run'>, now = new Date(), options: { flush?: boolean } = {}): Promise<JournalEntry> {
     const full: JournalEntry = { time: now.toISOString(), run: this.run, ...entry };
-    const handle = await this.handleFor(spoolPaths({ root: this.root }).journalFile(now));
-    await writeWhole(handle, Buffer.from(`${JSON.stringify(full)}\n`));
-    await handle.sync();
+    const path = spoolPaths({ root: this.root }).journalFile(now);
+    // A new month's file: the lines left unflushed in the previous one are flushed before it is closed.
+    if (this.file?.path !== path) await this.flush();
+    const handle = await this.handleFor(path);
+    // A line is a few hundred bytes: written in this thread (a trip through libuv's thread pool costs
+    // more than the write itself, docs/performance.md); only the flush, which may wait for the disk, goes there.
+    writeWhole(handle.fd, Buffer.from(`${JSON.stringify(full)}\n`));
+    this.written += 1;
+    if (options.flush !== false) await this.syncOpenFile(handle);
     for (const listener of appendListeners.get(resolve(this.root)) ?? []) listener(full);
     return full;
   }
 
+  /** Whether lines appended with `flush: false` wait for a flush. */
+  hasUnflushed(): boolean {
+    return this.flushedThrough !== this.written;
+  }
+
+  /** Flushes the lines appended with `flush: false` since the last flush, if any. */
+  async flush(): Promise<void> {
+    if (!this.hasUnflushed() || this.file === undefined) return;
+    await this.syncOpenFile(await this.file.handle);
+  }
+
+  /** Flushes what is left unflushed, then closes the file; a flush that fails is thrown, after the close. */
   async close(): Promise<void> {
-    const file = this.file;
-    this.file = undefined;
-    await closeQuietly(file);
+    try {
+      await this.flush();
+    } finally {
+      const file = this.file;
+      this.file = undefined;
+      await closeQuietly(file);
+    }
+  }
+
+  /** Lines written before the flush starts are on disk when it ends (one written meanwhile waits for the next). */
+  private async syncOpenFile(handle: FileHandle): Promise<void> {
+    const covered = this.written;
+    await handle.sync();
+    this.flushedThrough = Math.max(this.flushedThrough, covered);
   }
 
   /** The open file for `path` (a new month closes the previous one). */
@@ -150,9 +187,9 @@ export function onJournalAppend(root: string, listener: AppendListener): () => v
  * that a line never counts as journaled unless it is wholly on disk. A line cut so stays cut (readers
  * skip it, and the journal index finds a line written right after it).
  */
-async function writeWhole(handle: FileHandle, bytes: Buffer): Promise<void> {
+function writeWhole(fd: number, bytes: Buffer): void {
   for (let done = 0; done < bytes.length; ) {
-    const { bytesWritten } = await handle.write(bytes, done, bytes.length - done);
+    const bytesWritten = writeSync(fd, bytes, done, bytes.length - done);
     if (bytesWritten <= 0) throw Object.assign(new Error(`write: no byte of the journal line written (${done} of ${bytes.length})`), { code: 'EIO' });
     done += bytesWritten;
   }

@@ -86,7 +86,8 @@ export async function firstLook(scenario: ScenarioConfig): Promise<FirstLook> {
   const unreadable: string[] = [];
   const names = await fg(scenario.filter.map(toGlob), {
     cwd: source,
-    ignore: [...scenario.exclude.map(toGlob), ...TEMPORARY_PATTERNS.map((p) => `**/${p}`), ...markerIgnore(scenario, fg.escapePath)],
+    // The temporary patterns as one (a brace list): one match per file instead of thirteen.
+    ignore: [...scenario.exclude.map(toGlob), `**/{${TEMPORARY_PATTERNS.join(',')}}`, ...markerIgnore(scenario, fg.escapePath)],
     onlyFiles: true,
     dot: false,
     followSymbolicLinks: false,
@@ -100,7 +101,7 @@ export async function firstLook(scenario: ScenarioConfig): Promise<FirstLook> {
   const sorted = names.sort().filter((name, index, all) => index === 0 || name !== all[index - 1]);
   await lookAtEach(sorted, (name) => join(source, name), (name, s, path) => {
     // Gone between the listing and the look (someone else took it), or not a file.
-    if (s?.isFile()) files.push({ scenario: scenario.name, path, name, size: s.size, mtime: s.mtime.toISOString(), ready: true });
+    if (s?.isFile()) files.push({ scenario: scenario.name, path, name, size: s.size, mtime: isoTime(s.mtimeMs), ready: true });
   });
   return { files, unreadable };
 }
@@ -112,7 +113,7 @@ async function secondLook(scenario: ScenarioConfig, files: ScanCandidate[]): Pro
     looked = [];
     await lookAtEach(files, (file) => file.path, (file, now) => {
       if (now === undefined) return;
-      const candidate: ScanCandidate = { ...file, size: now.size, mtime: now.mtime.toISOString() };
+      const candidate: ScanCandidate = { ...file, size: now.size, mtime: isoTime(now.mtimeMs) };
       looked.push(candidate.size !== file.size || candidate.mtime !== file.mtime ? { ...candidate, ready: false, why: t('engine.notSettled') } : candidate);
     });
   }
@@ -127,6 +128,11 @@ async function secondLook(scenario: ScenarioConfig, files: ScanCandidate[]): Pro
   if (marker === undefined) for (const candidate of looked) decide(candidate, true);
   else await lookAtEach(looked, (candidate) => candidate.path + marker, (candidate, found) => decide(candidate, found !== undefined));
   return out;
+}
+
+/** `Stats.mtime` would make a Date for every file looked at, and keep it. */
+function isoTime(ms: number): string {
+  return new Date(ms).toISOString();
 }
 
 const LOOKS_PER_TURN = 256;

@@ -25,8 +25,15 @@ export interface Settlement {
   status: FileStatus;
   /** The outcome's fields beyond scenario, direction, name and status. */
   outcome?: Partial<FileOutcome>;
-  /** Written and flushed before anything else is said about the file; none for a dry-run. */
+  /** Written (and flushed, unless `flushLater`) before anything else is said about the file; none for a dry-run. */
   line?: SendLine;
+  /**
+   * The line is flushed with the next one that is flushed (the next file's `sending` line), or when the
+   * ledger closes: a batch of small files pays one flush per file instead of two. Only for a line whose
+   * loss in a power cut the next run repairs by asking the partner (`verify`); what must wait for the
+   * line to be on disk is given to afterFlush().
+   */
+  flushLater?: boolean;
   /** The line is about a failing local disk, the journal's own perhaps: one that cannot be written is let go. */
   lineBestEffort?: boolean;
   log?: LogLine;
@@ -34,6 +41,8 @@ export interface Settlement {
 
 export class SendLedger {
   private readonly journal: Journal;
+  /** What waits for lines written with `flushLater` to be on disk (removing their queue items). */
+  private afterFlushing: Array<() => Promise<void>> = [];
 
   constructor(
     private readonly ctx: EngineContext,
@@ -44,13 +53,20 @@ export class SendLedger {
   }
 
   /** A journal line that does not end the file's attempt (sending, resumed, forced). The index sees it at once. */
-  async record(file: string, line: SendLine): Promise<void> {
+  async record(file: string, line: SendLine, flush: 'now' | 'later' = 'now'): Promise<void> {
     try {
       const { state, ...rest } = line;
-      await this.journal.append({ scenario: this.scenario.name, direction: 'send', state, file, ...rest });
+      await this.journal.append({ scenario: this.scenario.name, direction: 'send', state, file, ...rest }, undefined, { flush: flush === 'now' });
     } catch (error) {
       throw located(error, spoolPaths(this.ctx.config).journal);
     }
+    if (flush === 'now') await this.flushed();
+  }
+
+  /** Runs `action` once the lines written with `flushLater` so far are on disk (at once when there are none). */
+  async afterFlush(action: () => Promise<void>): Promise<void> {
+    this.afterFlushing.push(action);
+    if (!this.journal.hasUnflushed()) await this.flushed();
   }
 
   /** Ends the file's attempt: journal, log, `file-end`, outcome. */
@@ -58,7 +74,7 @@ export class SendLedger {
     const { ctx, scenario } = this;
     const { status, line, log } = settlement;
     if (line !== undefined) {
-      const written = this.record(file, line);
+      const written = this.record(file, line, settlement.flushLater === true ? 'later' : 'now');
       await (settlement.lineBestEffort === true ? written.catch(() => undefined) : written);
     }
     if (log !== undefined) ctx.log.log(log.level, log.key, { scenario: scenario.name, file, ...log.params });
@@ -66,7 +82,19 @@ export class SendLedger {
     return this.outcomes.add({ scenario: scenario.name, direction: 'send', name: file, status, ...settlement.outcome });
   }
 
+  /** Flushes what is left, runs what waited for it, closes the journal. When the flush fails, what waited is not done (the next run does it). */
   async close(): Promise<void> {
-    await this.journal.close();
+    try {
+      await this.journal.flush();
+      await this.flushed();
+    } finally {
+      await this.journal.close();
+    }
+  }
+
+  private async flushed(): Promise<void> {
+    const actions = this.afterFlushing;
+    this.afterFlushing = [];
+    for (const action of actions) await action();
   }
 }

@@ -1,7 +1,8 @@
 // Sending: one file's journey (docs/engine.md): detect → claim → backup → journal → send → settle,
 // with recovery of interrupted work at the start of every run. Every ending is settled by the
 // scenario's SendLedger (journal line, log line, `file-end` event, outcome).
-import { open, stat, unlink } from 'node:fs/promises';
+import { closeSync, openSync, statSync } from 'node:fs';
+import { stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { ScenarioConfig } from '../config/model.js';
 import { inEveryLang, t } from '../i18n/index.js';
@@ -316,14 +317,26 @@ function claimFolder(error: unknown, queue: string, source: string): string {
   return code === 'ENOSPC' || code === 'EDQUOT' ? queue : source;
 }
 
-/** Whether this account can read the file, checked before claiming it: undefined when it can, else the error. */
-async function cannotRead(path: string): Promise<unknown> {
+/**
+ * Whether this account can read the file, checked before claiming it: undefined when it can, else the
+ * error. The per-file checks of a batch are made in this thread: each is a few microseconds, where a trip
+ * through libuv's thread pool costs more than the call (docs/performance.md).
+ */
+function cannotRead(path: string): unknown {
   try {
-    const handle = await open(path, 'r');
-    await handle.close();
+    closeSync(openSync(path, 'r'));
     return undefined;
   } catch (error) {
     return error;
+  }
+}
+
+/** The file's size now; undefined when it cannot be seen. */
+function sizeOf(path: string): number | undefined {
+  try {
+    return statSync(path).size;
+  } catch {
+    return undefined;
   }
 }
 
@@ -475,8 +488,8 @@ class SendPipeline {
     const { ctx, scenario } = this;
     const intake = intakeOf(ctx.config.root, scenario, candidate.path);
     if (intake.kind === 'copy') return this.copyGiven(candidate);
-    const size = await stat(candidate.path).then((s) => s.size, () => undefined);
-    let error = await cannotRead(candidate.path);
+    const size = sizeOf(candidate.path);
+    let error = cannotRead(candidate.path);
     if (error === undefined) {
       try {
         const item = await claim(ctx.config.root, scenario.name, candidate.path, ctx.now());
@@ -587,7 +600,7 @@ class SendPipeline {
     const { scenario } = this;
     const last = await this.lastState(item.path);
     const fresh = this.isFresh(last);
-    const size = (await stat(item.path)).size;
+    const size = statSync(item.path).size;
     // A new item's backup is copied and flushed while the file is hashed (two reads of the file at
     // once instead of one after the other); it gets its name only if the file is to be sent.
     const staging = fresh
@@ -755,13 +768,19 @@ class SendPipeline {
     const remoteId = receipt.remoteId;
     // A pending send is followed by later runs with these facts (journal `pending`, field `follow`).
     const follow = state === 'pending' ? { follow: { ...receipt.follow } } : {};
+    // Where the partner can be asked whether it has the file, the `sent` line is flushed with the next
+    // file's `sending` line (one flush per file in a batch, not two): a power cut that loses it leaves the
+    // item queued with its `sending` line, and the next run asks the partner before sending anything again
+    // (docs/engine.md). The queued copy is removed only once the line is on disk.
+    const flushLater = this.session.verify !== undefined;
     await this.ledger.settle(item.name, {
       status: state,
       line: this.line(sending, state, { remoteId, attempts: attempt, ...follow }),
+      flushLater,
       log: { level: 'info', key: state === 'sent' ? 'engine.sent' : 'engine.pendingReceipt', params: { remoteId, attempts: attempt } },
       outcome: { ...sending.facts, remoteId, attempts: attempt, endedAt: ctx.now().toISOString() },
     });
-    await this.forget(item);
+    await this.ledger.afterFlush(() => this.forget(item));
   }
 
   /** After a failed try: the item's ending (true when the scenario should stop), or `retry`. */

@@ -12,6 +12,9 @@ export function isProcessAlive(pid: number): boolean {
   }
 }
 
+let host: string | undefined;
+/** This machine's name, asked once per process (it names every temporary file and claim). */
 export function thisHost(): string {
-  return hostname();
+  host ??= hostname();
+  return host;
 }

@@ -48,8 +48,14 @@ export function isRemovableLeftover(name: string, mtimeMs: number, nowMs: number
   return owner !== undefined && owner.thisHost && !isProcessAlive(owner.pid);
 }
 
+const hostTags = new Map<string, string>();
 function hostTag(host: string): string {
-  return createHash('sha256').update(host.toLowerCase()).digest('hex').slice(0, 8);
+  let tag = hostTags.get(host);
+  if (tag === undefined) {
+    tag = createHash('sha256').update(host.toLowerCase()).digest('hex').slice(0, 8);
+    hostTags.set(host, tag);
+  }
+  return tag;
 }
 
 function truncateUtf8(text: string, maxBytes: number): string {

@@ -29,6 +29,17 @@ describe('scan', () => {
     expect(files.find((f) => f.name === 'vide.xml')?.why).toMatch(/empty|vide/);
   });
 
+  it('never takes a file some program is still writing: each temporary pattern, in the folder and below', async () => {
+    ws = workspace((dir) => [scenario('PES', dir, { filter: ['**/*'] })]);
+    const temporary = ['a.tmp', 'b.temp', 'c.part', 'd.partial', 'e.filepart', 'f.crdownload', 'g.download', '~$h.xml', '~i.tmp', 'k.lck', 'l.xml.ordo-part', 'm.swp', 'N.TMP'];
+    for (const name of [...temporary, 'mandat.xml']) {
+      ws.write(ws.source, name, 'x');
+      ws.write(join(ws.source, 'sous-dossier'), name, 'x');
+    }
+    const found = (await scanAll(ws)).scenarios[0]!.files.map((f) => f.name);
+    expect(found).toEqual(['mandat.xml', 'sous-dossier/mandat.xml', ...(process.platform === 'linux' ? ['N.TMP', 'sous-dossier/N.TMP'] : [])].sort());
+  });
+
   it('walks sub-folders when a pattern asks for them, and reports one it cannot read without stopping', async () => {
     ws = workspace((dir) => [scenario('PES', dir, { filter: ['**/*.xml'] })]);
     ws.write(join(ws.source, 'ok'), 'a.xml', 'a');

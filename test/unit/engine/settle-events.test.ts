@@ -61,6 +61,22 @@ vi.mock('node:fs/promises', async (importOriginal) => {
   return { ...actual, ...replaced, default: { ...actual, ...replaced } };
 });
 
+// The engine makes its small per-file calls (the backup's link, the readability check) synchronously.
+vi.mock('node:fs', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('node:fs')>();
+  const systemError = (code: string) => Object.assign(new Error(`${code}: simulated`), { code });
+  const linkSync: typeof actual.linkSync = (from, to) => {
+    if (faults.noSpace.has(basename(String(from)))) throw systemError('ENOSPC');
+    actual.linkSync(from, to);
+  };
+  const openSync = ((path: Parameters<typeof actual.openSync>[0], flags: Parameters<typeof actual.openSync>[1], mode?: Parameters<typeof actual.openSync>[2]) => {
+    if (flags === 'r' && String(path).includes(`${sep}source${sep}`) && faults.unreadable.has(basename(String(path)))) throw systemError('EACCES');
+    return actual.openSync(path, flags, mode);
+  }) as typeof actual.openSync;
+  const replaced = { linkSync, openSync };
+  return { ...actual, ...replaced, default: { ...actual, ...replaced } };
+});
+
 let ws: Workspace | undefined;
 afterEach(() => {
   ws?.cleanup();
