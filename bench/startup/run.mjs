@@ -9,11 +9,11 @@
 //
 // Usage: npm run build && node bench/startup/run.mjs   (BENCH_RUNS, BENCH_DIR, BENCH_BEFORE)
 // Not part of `npm test`.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { median, mib, ordoBin } from '../lib.mjs';
-import { measureCpu } from './timed.mjs';
+import { idleSite, timeInTurns } from './timed.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 10);
 const before = process.env.BENCH_BEFORE;
@@ -26,29 +26,14 @@ try {
 }
 
 async function main() {
-  for (const folder of ['export', 'partner/in', 'partner/out']) mkdirSync(join(work, folder), { recursive: true });
-  writeFileSync(join(work, 'ordo.config.json'), JSON.stringify({
-    root: './ordo-data',
-    profiles: { VILLE: { label: 'Ville' } },
-    scenarios: { PES: { profile: 'VILLE', protocol: 'local', source: './export', settle: '0s', options: { target: './partner/in', inbox: './partner/out' } } },
-  }));
+  idleSite(work);
   const commands = { '--version': ['--version'], 'run (nothing to do)': ['run'], 'config check': ['config', 'check'] };
-  const tools = { 'node -e 0': ['-e', '0'] };
+  const tools = { 'node -e 0': [process.execPath, ['-e', '0']] };
   for (const [label, args] of Object.entries(commands)) {
-    tools[`ordo ${label}`] = [ordoBin, ...args];
-    if (before) tools[`ordo ${label} (before)`] = [before, ...args];
+    tools[`ordo ${label}`] = [process.execPath, [ordoBin, ...args]];
+    if (before) tools[`ordo ${label} (before)`] = [process.execPath, [before, ...args]];
   }
-  const samples = Object.fromEntries(Object.keys(tools).map((tool) => [tool, []]));
-  const loads = [];
-  for (let run = 1; run <= RUNS; run += 1) {
-    for (const [tool, args] of Object.entries(tools)) {
-      const result = await measureCpu(process.execPath, args, { cwd: work });
-      if (result.code !== 0) throw new Error(`${tool} failed (exit ${result.code}):\n${result.stderr}`);
-      samples[tool].push(result);
-    }
-    loads.push(loadavg()[0]);
-    process.stderr.write(`  run ${run}: ${Object.entries(samples).map(([tool, list]) => `${tool} ${(list.at(-1).seconds * 1000).toFixed(0)} ms`).join(', ')}; load ${loads.at(-1).toFixed(2)}\n`);
-  }
+  const { samples, loads } = await timeInTurns(tools, RUNS, work);
   const floor = median(samples['node -e 0'].map((s) => s.seconds));
   const cpuFloor = median(samples['node -e 0'].map((s) => s.cpu));
   console.log(`\nstart-up, medians of ${RUNS} (load average during the runs: ${Math.min(...loads).toFixed(2)}–${Math.max(...loads).toFixed(2)})`);

@@ -1,8 +1,8 @@
 // A command timed by GNU time (`/usr/bin/time`): wall time, and the CPU time (user + system) it used,
 // which a machine shared with other work inflates much less than the wall time; peak resident memory.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export function measureCpu(command, args, options) {
@@ -28,4 +28,33 @@ export function measureCpu(command, args, options) {
       }
     });
   });
+}
+
+/** A site with one scenario that has nothing to do (local protocol, empty source folder, empty inbox). */
+export function idleSite(work) {
+  for (const folder of ['export', 'partner/in', 'partner/out']) mkdirSync(join(work, folder), { recursive: true });
+  writeFileSync(join(work, 'ordo.config.json'), JSON.stringify({
+    root: './ordo-data',
+    profiles: { VILLE: { label: 'Ville' } },
+    scenarios: { PES: { profile: 'VILLE', protocol: 'local', source: './export', settle: '0s', options: { target: './partner/in', inbox: './partner/out' } } },
+  }));
+}
+
+/**
+ * Runs each tool (`label → [command, args]`) in turn, `runs` times, in `cwd`; a tool that fails stops it.
+ * Returns the samples of each tool and the load average after each turn; prints each turn on stderr.
+ */
+export async function timeInTurns(tools, runs, cwd) {
+  const samples = Object.fromEntries(Object.keys(tools).map((tool) => [tool, []]));
+  const loads = [];
+  for (let run = 1; run <= runs; run += 1) {
+    for (const [tool, [command, args]] of Object.entries(tools)) {
+      const result = await measureCpu(command, args, { cwd });
+      if (result.code !== 0) throw new Error(`${tool} failed (exit ${result.code}):\n${result.stderr}`);
+      samples[tool].push(result);
+    }
+    loads.push(loadavg()[0]);
+    process.stderr.write(`  run ${run}: ${Object.entries(samples).map(([tool, list]) => `${tool} ${(list.at(-1).seconds * 1000).toFixed(0)} ms`).join(', ')}; load ${loads.at(-1).toFixed(2)}\n`);
+  }
+  return { samples, loads };
 }
