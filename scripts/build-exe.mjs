@@ -14,12 +14,13 @@
 // Nothing is rebuilt when the inputs (sources, lock file, these scripts, NODE_VERSION, commit, whether Wine
 // makes the Windows code cache) have not changed: the hash is kept in dist-exe/.inputs. ORDO_EXE_FORCE=1
 // rebuilds anyway.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { commitOf } from './commit.mjs';
 import { inputsHash } from './exe/inputs.mjs';
 import { nodeBinary, TARGETS } from './exe/node-binary.mjs';
 import { seaBlobUnderWine, wineLoader } from './exe/wine.mjs';
@@ -34,7 +35,7 @@ const work = join(cache, 'work');
 const postjectCli = join(root, 'node_modules', 'postject', 'dist', 'cli.js');
 
 const started = performance.now();
-const commit = gitCommit();
+const commit = commitOf(root);
 const wine = wineLoader();
 const codeCaches = [];
 const hash = inputsHash(root, { node: NODE_VERSION, commit, windowsCodeCache: wine !== undefined });
@@ -103,17 +104,6 @@ async function buildAll() {
   }
   writeFileSync(join(out, 'SHA256SUMS'), sums.join(''));
   writeFileSync(stamp, hash);
-}
-
-/** The short commit, with "+changes" when the sources differ from it. */
-function gitCommit() {
-  try {
-    const head = execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    const changed = execFileSync('git', ['status', '--porcelain', '--', 'src', 'package.json', 'package-lock.json'], { cwd: root, encoding: 'utf8' }).trim();
-    return changed === '' ? head : `${head}+changes`;
-  } catch {
-    return 'unknown';
-  }
 }
 
 /** Runs a build step; its output is shown only when it fails. */

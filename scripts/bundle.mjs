@@ -6,12 +6,12 @@
 // bundled too, except ssh2 and native addons (see `external`).
 //
 // Usage: node scripts/bundle.mjs   (after tsc; `npm run build` runs both)
-import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { commitOf } from './commit.mjs';
 
 const project = fileURLToPath(new URL('..', import.meta.url));
 const outdir = `${project}dist/bundle`;
@@ -79,14 +79,6 @@ function stampOf(commit) {
   hash.update(readFileSync(fileURLToPath(import.meta.url)));
   for (const file of ['package.json', 'package-lock.json']) hash.update(readFileSync(`${project}${file}`));
   return hash.digest('hex');
-}
-
-function commitOf(folder) {
-  try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: folder, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-  } catch {
-    return 'unknown';
-  }
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) await bundle();

@@ -1,6 +1,6 @@
 // What the build put into the program: its version and commit, whether it runs as a single executable
-// (ordo.exe, ordo-linux-x64) and on which Node.js. The executable's bundle (scripts/build-exe.mjs) defines
-// ORDO_BUILD, so it reads no file beside itself; the plain build reads ../../package.json, as installed.
+// (ordo.exe, ordo-linux-x64) and on which Node.js. Both bundles (scripts/bundle.mjs, scripts/build-exe.mjs)
+// define ORDO_BUILD, so they read no file beside themselves; tsc's dist/ alone reads ../../package.json.
 import { readFileSync } from 'node:fs';
 import { isSea } from 'node:sea';
 
@@ -8,7 +8,7 @@ declare const ORDO_BUILD: { version: string; commit: string } | undefined;
 
 export interface BuildInfo {
   version: string;
-  /** The short commit the executable was built from; undefined outside an executable. */
+  /** The short commit the bundle was built from (`+changes` when the sources differed); undefined unbundled. */
   commit: string | undefined;
   executable: boolean;
   node: string;
