@@ -1,5 +1,6 @@
 // `ordo rename`: apply a naming plan to local files, in place, never over an existing file.
-import { lstat, rename, stat } from 'node:fs/promises';
+import { lstat, stat } from 'node:fs/promises';
+import { renameRetrying } from '../shared/rename-retrying.js';
 import { basename, dirname, join } from 'node:path';
 import type { NamingPlan, OrdoConfig } from '../config/model.js';
 import { t } from '../i18n/index.js';
@@ -131,7 +132,8 @@ async function moveInPlace(file: string, dir: string, oldName: string, name: str
   const target = join(dir, name);
   if (name.toLowerCase() === oldName.toLowerCase() && (await isSameFile(file, target))) {
     // Only the letter case changes, on a case-insensitive file system: the "existing" file is this one.
-    await rename(file, target);
+    // The file may be held a moment by an editor or an antivirus (Windows): tried again briefly.
+    await renameRetrying(file, target);
     return target;
   }
   const placed = await placeFile(file, dir, name);

@@ -1,5 +1,6 @@
 // Giving a complete file its final name in a folder, never over an existing file.
-import { copyFile, link, lstat, open, readdir, rename, unlink } from 'node:fs/promises';
+import { copyFile, link, lstat, open, readdir, unlink } from 'node:fs/promises';
+import { renameRetrying } from '../shared/rename-retrying.js';
 import { join } from 'node:path';
 import { ExitCode, OrdoError } from '../shared/errors.js';
 import { isRemovableLeftover, STALE_TEMP_MS, temporaryName } from '../shared/temp-names.js';
@@ -113,7 +114,8 @@ async function reserveThenMove(from: string, to: string): Promise<boolean> {
     throw error;
   }
   try {
-    await rename(from, to);
+    // An antivirus may hold the placeholder it has just seen created (Windows): tried again briefly.
+    await renameRetrying(from, to);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EXDEV') {
       await unlink(to).catch(() => undefined);

@@ -1,5 +1,6 @@
 // Giving a file its final name without ever replacing a file already there.
-import { copyFile, link, lstat, mkdir, open, rename, unlink } from 'node:fs/promises';
+import { copyFile, link, lstat, mkdir, open, unlink } from 'node:fs/promises';
+import { renameRetrying } from '../../shared/rename-retrying.js';
 import { extname, join } from 'node:path';
 import { errorCode, isAlreadyThere, isMissing, linkUnsupported } from './file-errors.js';
 
@@ -59,7 +60,8 @@ async function replaceOwnPlaceholder(from: string, to: string): Promise<void> {
   const identity = await placeholder.stat({ bigint: true });
   await placeholder.close();
   try {
-    await rename(from, to);
+    // An antivirus may hold the placeholder it has just seen created (Windows): tried again briefly.
+    await renameRetrying(from, to);
   } catch (error) {
     if (errorCode(error) !== 'EXDEV') {
       await removeIfStillPlaceholder(to, identity);
