@@ -120,10 +120,15 @@ export function site(
     journal: () => {
       const folder = join(root, 'journal');
       if (!existsSync(folder)) return [];
+      // Read as the journal's readers read it (readJournal): a line being written while this polls, or cut
+      // by a kill mid-write, is skipped, and a line glued to a cut one is read from its own start.
       return readdirSync(folder)
         .flatMap((name) => readFileSync(join(folder, name), 'utf8').split('\n'))
         .filter((line) => line.trim() !== '')
-        .map((line) => JSON.parse(line) as Record<string, unknown>);
+        .flatMap((line) => {
+          const entry = parsedLine(line) ?? parsedLine(line.slice(Math.max(0, line.lastIndexOf('{"time":'))));
+          return entry === undefined ? [] : [entry];
+        });
     },
   };
 }
@@ -146,3 +151,11 @@ export function actionsOf(peer: Peer): number {
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function parsedLine(line: string): Record<string, unknown> | undefined {
+  try {
+    return JSON.parse(line) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+}
