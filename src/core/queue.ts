@@ -251,7 +251,6 @@ export async function queuedItems(root: string, scenario: string): Promise<Queue
   return items;
 }
 
-/** Removes the item's folder: its one file and the folder itself, or whatever else it holds. */
 /**
  * An item's folder, made in this thread: a metadata call of a few microseconds costs less than a trip
  * through libuv's pool. Its parent is made only when missing (a recursive mkdir costs five times more).
@@ -266,6 +265,7 @@ function makeItemFolder(dir: string): void {
   }
 }
 
+/** Removes the item's folder: its one file and the folder itself, or whatever else it holds. */
 export async function removeItem(item: QueueItem): Promise<void> {
   try {
     unlinkSync(item.path);

@@ -250,7 +250,7 @@ async function recoverOrphanClaims(ctx: EngineContext, scenario: ScenarioConfig,
       if (!isSystemError(error)) throw error;
       const original = join(dirname(orphan.path), orphan.name);
       await releaseClaim(orphan.path, original);
-      const size = await stat(original).then((s) => s.size, () => undefined);
+      const size = sizeOf(original);
       const failure = await describeLocalFailure(located(error, spoolPaths(ctx.config).queue(scenario.name)) as typeof error, original, size);
       await deferLocally(ctx, ledger, { name: orphan.name, path: original, size, failure, inSource: true, journaled: true });
     }
@@ -531,7 +531,7 @@ class SendPipeline {
       return item;
     } catch (error) {
       if (!isSystemError(error)) throw error;
-      const size = await stat(candidate.path).then((s) => s.size, () => undefined);
+      const size = sizeOf(candidate.path);
       located(error, claimFolder(error, spoolPaths(ctx.config).queue(scenario.name), dirname(candidate.path)));
       const failure = await describeLocalFailure(error, candidate.path, size);
       const reason = t('engine.notCopied', { reason: failure.reason, path: candidate.path });
@@ -556,7 +556,7 @@ class SendPipeline {
       return await this.process(item, fromQueue);
     } catch (error) {
       if (!isSystemError(error)) throw error;
-      const size = await stat(item.path).then((s) => s.size, () => undefined);
+      const size = sizeOf(item.path);
       const failure = await describeLocalFailure(error, item.path, size);
       const journaled = this.isFresh(await this.lastState(item.path));
       await deferLocally(this.ctx, this.ledger, { name: item.name, path: item.path, size, failure, inSource: false, journaled });

@@ -15,7 +15,7 @@ export const STALE_TEMP_MS = 24 * 3600 * 1000;
 
 /** `.report.xml.1a2b3c4d5e6f-4242-9f8e7d6c.ordo-part`: unique (random part), and whose (pid, host hash). */
 export function temporaryName(name: string): string {
-  return `.${truncateUtf8(name, TEMP_NAME_BYTES)}.${randomBytes(6).toString('hex')}-${process.pid}-${hostTag(thisHost())}${TEMP_SUFFIX}`;
+  return `.${truncateUtf8(name, TEMP_NAME_BYTES)}.${randomBytes(6).toString('hex')}-${process.pid}-${thisHostTag()}${TEMP_SUFFIX}`;
 }
 
 export function isTemporaryName(name: string): boolean {
@@ -34,7 +34,7 @@ const OWNER = /\.[0-9a-f]{12}-(\d+)-([0-9a-f]{8})\.ordo-part$/;
 export function temporaryOwner(name: string): TemporaryOwner | undefined {
   const match = OWNER.exec(name);
   if (match === null || !name.startsWith('.')) return undefined;
-  return { pid: Number(match[1]), thisHost: match[2] === hostTag(thisHost()) };
+  return { pid: Number(match[1]), thisHost: match[2] === thisHostTag() };
 }
 
 /**
@@ -48,14 +48,11 @@ export function isRemovableLeftover(name: string, mtimeMs: number, nowMs: number
   return owner !== undefined && owner.thisHost && !isProcessAlive(owner.pid);
 }
 
-const hostTags = new Map<string, string>();
-function hostTag(host: string): string {
-  let tag = hostTags.get(host);
-  if (tag === undefined) {
-    tag = createHash('sha256').update(host.toLowerCase()).digest('hex').slice(0, 8);
-    hostTags.set(host, tag);
-  }
-  return tag;
+let ownTag: string | undefined;
+/** This host's tag in temporary names: a short hash of its name, made once. */
+function thisHostTag(): string {
+  ownTag ??= createHash('sha256').update(thisHost().toLowerCase()).digest('hex').slice(0, 8);
+  return ownTag;
 }
 
 function truncateUtf8(text: string, maxBytes: number): string {
