@@ -12,6 +12,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { commitOf } from './commit.mjs';
+import { lazyChildProcess } from './lazy-child-process.mjs';
 
 const project = fileURLToPath(new URL('..', import.meta.url));
 const outdir = `${project}dist/bundle`;
@@ -51,6 +52,7 @@ export async function bundle() {
     minifySyntax: true,
     logLevel: 'warning',
     metafile: true,
+    plugins: [lazyChildProcess],
   });
   // Which modules each file of the bundle holds: the tests that check what a command loads read it.
   const inputs = {};
@@ -76,7 +78,7 @@ function stampOf(commit) {
     }
   };
   walk(`${project}dist`);
-  hash.update(readFileSync(fileURLToPath(import.meta.url)));
+  hash.update(readFileSync(fileURLToPath(import.meta.url))).update(readFileSync(fileURLToPath(new URL('./lazy-child-process.mjs', import.meta.url))));
   for (const file of ['package.json', 'package-lock.json']) hash.update(readFileSync(`${project}${file}`));
   return hash.digest('hex');
 }

@@ -1,5 +1,6 @@
 // dist-exe/ordo-linux-x64, copied alone into an empty folder (no node_modules, no package.json near it):
-// its version facts, and an SFTP send to OpenSSH on 127.0.0.1 through ssh2's JavaScript paths.
+// its version facts, an SFTP send to OpenSSH on 127.0.0.1 through ssh2's JavaScript paths, and commands whose
+// code the executable loads only when they run (each is a chunk stored inside it).
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -65,5 +66,32 @@ describe('ordo-linux-x64', () => {
     expect(report.environment.commit).toMatch(/^[0-9a-f]{7,}/);
     const text = ordo(['diagnose'], site);
     expect(text.stdout).toContain(`single executable, commit ${report.environment.commit}`);
+  });
+
+  it('runs the commands whose code it loads on demand: a YAML configuration, run, logs show, report, an unknown command', () => {
+    const site = join(work, 'yaml-site');
+    for (const folder of ['export', 'partner/in', 'partner/out']) mkdirSync(join(site, folder), { recursive: true });
+    writeFileSync(join(site, 'ordo.config.yaml'), [
+      'root: ./data',
+      'profiles:',
+      '  VILLE: { label: Ville }',
+      'scenarios:',
+      '  PES:',
+      '    { profile: VILLE, protocol: local, source: ./export, settle: 0s, options: { target: ./partner/in, inbox: ./partner/out } }',
+      '',
+    ].join('\n'));
+    writeFileSync(join(site, 'export', 'PES_1.xml'), '<PES_Aller/>');
+    const run = ordo(['run', '--json'], site);
+    expect(run.status, `${run.stdout}${run.stderr}`).toBe(0);
+    expect(readFileSync(join(site, 'partner', 'in', 'PES_1.xml'), 'utf8')).toBe('<PES_Aller/>');
+    const logs = ordo(['logs', 'show'], site);
+    expect(logs.status, logs.stderr).toBe(0);
+    expect(logs.stdout).toContain('PES_1.xml');
+    const report = ordo(['report', '--output', 'report.html'], site);
+    expect(report.status, report.stderr).toBe(0);
+    expect(readFileSync(join(site, 'report.html'), 'utf8')).toContain('PES_1.xml');
+    const unknown = ordo(['sned'], site);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toContain('sned');
   });
 });

@@ -36,7 +36,7 @@ export function modulesLoaded(args: string[], cwd: string): string[] {
       if (!url.startsWith(`${bundleUrl}/`)) return [url];
       const held = inputs[url.slice(bundleUrl.length + 1)];
       if (held === undefined) throw new Error(`${url} is not in dist/bundle/inputs.json: the bundle is stale`);
-      // `<define:ORDO_BUILD>`: what the bundler wrote in, not a module.
-      return held.filter((input) => !input.startsWith('<')).map((input) => pathToFileURL(join(repository, input)).href);
+      // `<define:ORDO_BUILD>`, `lazy-child-process:child_process`: what the bundler wrote in, not a module.
+      return held.filter((input) => !/^(<|[a-z-]+:)/.test(input)).map((input) => pathToFileURL(join(repository, input)).href);
     });
 }
