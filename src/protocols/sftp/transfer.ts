@@ -6,12 +6,13 @@
 // the streams (serial).
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { open, type FileHandle } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { TransferOptions } from '../contract.js';
 import type { SftpLink } from './connect.js';
 import type { Stats } from 'ssh2';
+import { BackgroundFlush } from '../common/background-flush.js';
 import { connectionLostError, sftpRequest } from './remote-files.js';
 
 /** Requests in flight for one file: at OpenSSH's maximum request size, about 8 MiB of buffers. */
@@ -22,7 +23,6 @@ const MAX_REQUESTS_IN_FLIGHT = 128;
 /** Local reads for an upload: one at a time, in order, each cut into write requests. */
 const READ_BLOCK = 1024 * 1024;
 const SERIAL_HIGH_WATER_MARK = 256 * 1024;
-const FLUSH_EVERY = 64 * 1024 * 1024;
 
 export interface TransferRequest {
   link: SftpLink;
@@ -249,43 +249,6 @@ function fastGet(link: SftpLink, remotePath: string, localPath: string, step: (t
       else resolve();
     });
   });
-}
-
-/**
- * Flushes a file being downloaded every FLUSH_EVERY bytes, while the transfer goes on: the disk works
- * during the transfer rather than after it, and the final flush has little left to do.
- */
-class BackgroundFlush {
-  private flushedAt = 0;
-  private running: Promise<void> | undefined;
-
-  private constructor(private readonly handle: FileHandle) {}
-
-  /** The same file the transfer writes (it is created, or truncated, by both: one and the same inode). */
-  static async open(path: string): Promise<BackgroundFlush> {
-    return new BackgroundFlush(await open(path, 'w'));
-  }
-
-  progress(bytes: number): void {
-    if (this.running !== undefined || bytes - this.flushedAt < FLUSH_EVERY) return;
-    this.flushedAt = bytes;
-    this.running = this.handle
-      .datasync()
-      .catch(() => undefined)
-      .finally(() => {
-        this.running = undefined;
-      });
-  }
-
-  async finish(): Promise<void> {
-    await this.running;
-    await this.handle.sync();
-  }
-
-  async close(): Promise<void> {
-    await this.running;
-    await this.handle.close().catch(() => undefined);
-  }
 }
 
 /** Reads a remote file through and hashes it (for verify: SFTP has no standard way to ask for a hash). */

@@ -1,11 +1,13 @@
 // An answer's body streamed into the partial file the engine chose, flushed before the promise resolves:
 // what every HTTP protocol does to download a file (a retour, an acquit). Back-pressure comes from the
-// pipeline; the write stream owns the file (flushes and closes it at the end, closes it on failure).
+// pipeline; the file is flushed every 64 MiB while the body arrives (common/background-flush.ts), so that
+// the last flush, before the promise resolves, has little left to write.
 import { once } from 'node:events';
 import { open, rm, stat, type FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { abortError } from '../../shared/abort.js';
+import { BackgroundFlush } from '../common/background-flush.js';
 import { fileSystemError } from '../common/file-errors.js';
 import { localWriteError, TransferError, type TransferOptions } from '../contract.js';
 
@@ -36,13 +38,17 @@ export async function writeBodyToFile(
     body.destroy();
     throw localWriteError(error, destPath) ?? fileSystemError(error, destPath);
   }
+  // The stream owns the file: it flushes it once more and closes it at the end (after any flush still
+  // running: a FileHandle closes when its operations are done), and closes it on failure.
+  const output = handle.createWriteStream({ flush: true, highWaterMark: WRITE_BUFFER_BYTES });
+  const flush = new BackgroundFlush(handle);
   let bytes = 0;
   body.on('data', (chunk: Buffer) => {
     bytes += chunk.length;
     if (how.limit !== undefined && bytes > how.limit.bytes) body.destroy(how.limit.error());
     options.onProgress?.(bytes);
+    flush.progress(output.bytesWritten);
   });
-  const output = handle.createWriteStream({ flush: true, highWaterMark: WRITE_BUFFER_BYTES });
   try {
     await pipeline(body, output);
     if (bytes === 0) options.onProgress?.(0);
