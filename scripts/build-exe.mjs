@@ -76,7 +76,7 @@ async function buildAll() {
     const caches = `${target}-code-cache`;
     // A code cache is only valid on the platform that made it: Windows' is made under Wine, if there is one.
     const session = target === 'win-x64' && wine !== undefined ? wineSession(wine, join(cache, 'wine-prefix')) : undefined;
-    const nodeOf = target === 'linux-x64' ? (args, cwd, env) => quiet(builder, args, cwd, env) : session?.run;
+    const nodeOf = target === 'linux-x64' ? (args, cwd, env) => quiet(builder, args, cwd, { ...env, HOME: cwd }) : session?.run;
     try {
       if (nodeOf !== undefined) makeCodeCaches(target === 'linux-x64' ? [] : [nodeBinary(cache, target, NODE_VERSION)], nodeOf, caches);
       const assets = {};
@@ -164,7 +164,10 @@ async function bundleChunks() {
  * loaded (scripts/exe/sea-main.cjs writes them into `work/<caches>/`).
  */
 function makeCodeCaches(prefixArgs, node, caches) {
-  const env = { ORDO_EXE_CHUNKS: '../bundle', ORDO_EXE_CODE_CACHE: `../${caches}`, ORDO_LANG: 'en', NO_COLOR: '1' };
+  // The builder's own ORDO_* settings (ORDO_CONFIG above all) must not reach these runs: they act on the
+  // scratch site only.
+  const env = Object.fromEntries(Object.keys(process.env).filter((name) => name.startsWith('ORDO_')).map((name) => [name, undefined]));
+  Object.assign(env, { ORDO_EXE_CHUNKS: '../bundle', ORDO_EXE_CODE_CACHE: `../${caches}`, ORDO_LANG: 'en', NO_COLOR: '1' });
   for (const args of [['--version'], ['run']]) node([...prefixArgs, '../sea-main.cjs', ...args], join(work, 'site'), env);
 }
 
@@ -180,8 +183,13 @@ function idleSite(site) {
 
 /** Runs a build step; its output is shown only when it fails. */
 function quiet(command, args, cwd = work, env = {}) {
-  const result = spawnSync(command, args, { cwd, env: { ...process.env, ...env }, encoding: 'utf8' });
+  const result = spawnSync(command, args, { cwd, env: withoutUnset({ ...process.env, ...env }), encoding: 'utf8' });
   if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (exit ${result.status ?? result.signal}):\n${result.stdout}${result.stderr}`);
+}
+
+/** The environment without the variables set to undefined (spawn would pass them as "undefined"). */
+function withoutUnset(env) {
+  return Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined));
 }
 
 /** An exclusive lock file; one older than 10 minutes is left from a build that was killed. */

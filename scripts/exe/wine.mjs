@@ -25,7 +25,7 @@ export function wineSession(loader, prefix) {
     const fd = openSync(log, 'w');
     let result;
     try {
-      result = spawnSync(loader, args, { cwd, env: { ...base, ...env }, stdio: ['ignore', fd, fd], timeout: 300_000 });
+      result = spawnSync(loader, args, { cwd, env: Object.fromEntries(Object.entries({ ...base, ...env }).filter(([, value]) => value !== undefined)), stdio: ['ignore', fd, fd], timeout: 300_000 });
     } finally {
       closeSync(fd);
     }
