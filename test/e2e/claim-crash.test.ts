@@ -1,7 +1,7 @@
 // kill -9 of a real `ordo run` while it claims a large file across two volumes (source on /dev/shm,
 // spool on disk): the next run delivers it byte-identical, exactly once, and leaves nothing behind.
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ordo, ordoAsync, site, waitExit, type Site } from '../helpers/cli.js';
@@ -21,10 +21,19 @@ async function sha256(path: string): Promise<string> {
   return hash.digest('hex');
 }
 
-/** Every file under `dir` with its size (recursive), hidden ones included. */
+/**
+ * Every file under `dir` with its size (recursive), hidden ones included. Polled while ordo runs: a folder
+ * ordo removes during the walk ends this look empty-handed, and the next poll looks again.
+ */
 function filesUnder(dir: string): Array<{ path: string; size: number }> {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+  let names: string[];
+  try {
+    names = readdirSync(dir, { recursive: true, encoding: 'utf8' });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+  return names
     .map((rel) => join(dir, rel))
     .flatMap((path) => {
       try {
