@@ -29,6 +29,7 @@ import { commitOf } from './commit.mjs';
 import { inputsHash } from './exe/inputs.mjs';
 import { nodeBinary, TARGETS } from './exe/node-binary.mjs';
 import { wineLoader, wineSession } from './exe/wine.mjs';
+import { idleSite } from './idle-site.mjs';
 import { lazyChildProcess } from './lazy-child-process.mjs';
 
 export const NODE_VERSION = '22.23.3';
@@ -109,7 +110,7 @@ async function buildAll() {
  * Bundles ordo into `work/bundle/` as esbuild splits it for the npm package (one chunk for the start, one per
  * command, protocol and optional library), each chunk then made CommonJS, the format an executable's
  * scripts run in: `import()` becomes a `require` that scripts/exe/sea-main.cjs serves from the executable.
- * Returns the chunks' names, `cli.js` first.
+ * Returns the chunks' names.
  */
 async function bundleChunks() {
   const version = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version;
@@ -155,7 +156,7 @@ async function bundleChunks() {
     });
     writeFileSync(path, code);
   }
-  return names.sort((a, b) => (a === 'cli.js' ? -1 : b === 'cli.js' ? 1 : a < b ? -1 : 1));
+  return names;
 }
 
 /**
@@ -166,30 +167,15 @@ async function bundleChunks() {
 function makeCodeCaches(prefixArgs, node, caches) {
   // The builder's own ORDO_* settings (ORDO_CONFIG above all) must not reach these runs: they act on the
   // scratch site only.
-  const env = Object.fromEntries(Object.keys(process.env).filter((name) => name.startsWith('ORDO_')).map((name) => [name, undefined]));
+  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('ORDO_')));
   Object.assign(env, { ORDO_EXE_CHUNKS: '../bundle', ORDO_EXE_CODE_CACHE: `../${caches}`, ORDO_LANG: 'en', NO_COLOR: '1' });
   for (const args of [['--version'], ['run']]) node([...prefixArgs, '../sea-main.cjs', ...args], join(work, 'site'), env);
 }
 
-/** A folder with one scenario that has nothing to do (local protocol, empty source folder, empty inbox). */
-function idleSite(site) {
-  for (const folder of ['export', 'partner/in', 'partner/out']) mkdirSync(join(site, folder), { recursive: true });
-  writeFileSync(join(site, 'ordo.config.json'), JSON.stringify({
-    root: './ordo-data',
-    profiles: { VILLE: { label: 'Ville' } },
-    scenarios: { PES: { profile: 'VILLE', protocol: 'local', source: './export', settle: '0s', options: { target: './partner/in', inbox: './partner/out' } } },
-  }));
-}
-
 /** Runs a build step; its output is shown only when it fails. */
-function quiet(command, args, cwd = work, env = {}) {
-  const result = spawnSync(command, args, { cwd, env: withoutUnset({ ...process.env, ...env }), encoding: 'utf8' });
+function quiet(command, args, cwd = work, env = process.env) {
+  const result = spawnSync(command, args, { cwd, env, encoding: 'utf8' });
   if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (exit ${result.status ?? result.signal}):\n${result.stdout}${result.stderr}`);
-}
-
-/** The environment without the variables set to undefined (spawn would pass them as "undefined"). */
-function withoutUnset(env) {
-  return Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined));
 }
 
 /** An exclusive lock file; one older than 10 minutes is left from a build that was killed. */

@@ -14,7 +14,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { median, mib } from '../lib.mjs';
-import { idleSite, timeInTurns } from '../startup/timed.mjs';
+import { idleSite } from '../../scripts/idle-site.mjs';
+import { timeInTurns } from '../startup/timed.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 10);
 const root = fileURLToPath(new URL('../..', import.meta.url));

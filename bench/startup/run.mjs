@@ -13,7 +13,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { median, mib, ordoBin } from '../lib.mjs';
-import { idleSite, timeInTurns } from './timed.mjs';
+import { idleSite } from '../../scripts/idle-site.mjs';
+import { timeInTurns } from './timed.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 10);
 const before = process.env.BENCH_BEFORE;

@@ -3,7 +3,7 @@
 // is this script's clock around the process (GNU time's counts in hundredths of a second: too coarse for a
 // start of 30 ms); it includes GNU time's own start, ~1 ms, the same for every tool.
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -32,16 +32,6 @@ export function measureCpu(command, args, options) {
       }
     });
   });
-}
-
-/** A site with one scenario that has nothing to do (local protocol, empty source folder, empty inbox). */
-export function idleSite(work) {
-  for (const folder of ['export', 'partner/in', 'partner/out']) mkdirSync(join(work, folder), { recursive: true });
-  writeFileSync(join(work, 'ordo.config.json'), JSON.stringify({
-    root: './ordo-data',
-    profiles: { VILLE: { label: 'Ville' } },
-    scenarios: { PES: { profile: 'VILLE', protocol: 'local', source: './export', settle: '0s', options: { target: './partner/in', inbox: './partner/out' } } },
-  }));
 }
 
 /**

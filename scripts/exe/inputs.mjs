@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
-const INPUTS = ['src', 'scripts/build-exe.mjs', 'scripts/commit.mjs', 'scripts/lazy-child-process.mjs', 'scripts/exe', 'package.json', 'package-lock.json'];
+const INPUTS = ['src', 'scripts/build-exe.mjs', 'scripts/commit.mjs', 'scripts/lazy-child-process.mjs', 'scripts/idle-site.mjs', 'scripts/exe', 'package.json', 'package-lock.json'];
 
 export function inputsHash(root, extra) {
   const hash = createHash('sha256').update(JSON.stringify(extra));

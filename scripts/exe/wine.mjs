@@ -14,18 +14,18 @@ export function wineLoader() {
 }
 
 /**
- * Runs Windows programs under Wine in `prefix` (made on first use): `run(args, cwd, env)` throws with the
- * program's output when it fails; `close()` stops the Wine server.
+ * Runs Windows programs under Wine in `prefix` (made on first use): `run(args, cwd, env)` (the environment,
+ * Wine's settings added) throws with the program's output when it fails; `close()` stops the Wine server.
  */
 export function wineSession(loader, prefix) {
-  const base = { ...process.env, WINEPREFIX: prefix, WINEDEBUG: '-all', WINEDLLOVERRIDES: 'mscoree,mshtml=' };
+  const wine = { WINEPREFIX: prefix, WINEDEBUG: '-all', WINEDLLOVERRIDES: 'mscoree,mshtml=' };
   // Under Wine, Node.js writes to a pipe unreliably: the program's output goes to a file.
   const log = join(prefix, 'last-output.txt');
-  const run = (args, cwd, env = {}) => {
+  const run = (args, cwd, env = process.env) => {
     const fd = openSync(log, 'w');
     let result;
     try {
-      result = spawnSync(loader, args, { cwd, env: Object.fromEntries(Object.entries({ ...base, ...env }).filter(([, value]) => value !== undefined)), stdio: ['ignore', fd, fd], timeout: 300_000 });
+      result = spawnSync(loader, args, { cwd, env: { ...env, ...wine }, stdio: ['ignore', fd, fd], timeout: 300_000 });
     } finally {
       closeSync(fd);
     }
@@ -36,5 +36,5 @@ export function wineSession(loader, prefix) {
     // Node 22 refuses to start on the Windows version a new prefix reports (7).
     run(['reg', 'add', 'HKCU\\Software\\Wine', '/v', 'Version', '/t', 'REG_SZ', '/d', 'win10', '/f'], prefix);
   }
-  return { run, close: () => spawnSync(join(loader, '..', 'wineserver'), ['-k'], { env: base }) };
+  return { run, close: () => spawnSync(join(loader, '..', 'wineserver'), ['-k'], { env: { ...process.env, ...wine } }) };
 }

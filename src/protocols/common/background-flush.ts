@@ -21,7 +21,7 @@ export class BackgroundFlush {
   progress(bytes: number): void {
     if (this.running !== undefined || bytes - this.flushedAt < FLUSH_EVERY) return;
     this.flushedAt = bytes;
-    // A failure here is not the transfer's: the final flush (finish) reports it.
+    // A failure here is not the transfer's: the final flush reports it.
     this.running = this.handle
       .datasync()
       .catch(() => undefined)
