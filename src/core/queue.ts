@@ -306,11 +306,14 @@ export async function stageBackup(scenario: ScenarioConfig, filePath: string, na
   return { temp, target, replace: !existing || policy === 'overwrite', method };
 }
 
-/** Gives a staged backup its name under the ifExists policy; the name is on disk when it resolves. */
-export async function placeBackup(staged: StagedBackup, now: Date): Promise<BackupOutcome> {
+/**
+ * Gives a staged backup its name under the ifExists policy; the name is on disk when it resolves, unless
+ * the caller syncs the backup folder itself (once for a batch of files: `syncFolder: false`).
+ */
+export async function placeBackup(staged: StagedBackup, now: Date, options: { syncFolder?: boolean } = {}): Promise<BackupOutcome> {
   if ('decided' in staged) return staged.decided;
   const placed = await nameBackup(staged, now);
-  await syncDirectory(dirname(placed.path));
+  if (options.syncFolder !== false) await syncDirectory(dirname(placed.path));
   return placed;
 }
 

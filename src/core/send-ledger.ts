@@ -82,6 +82,16 @@ export class SendLedger {
     return this.outcomes.add({ scenario: scenario.name, direction: 'send', name: file, status, ...settlement.outcome });
   }
 
+  /** Flushes the lines written with `flushLater` (or `record(…, 'later')`), then runs what waited for them. */
+  async flush(): Promise<void> {
+    try {
+      await this.journal.flush();
+    } catch (error) {
+      throw located(error, spoolPaths(this.ctx.config).journal);
+    }
+    await this.flushed();
+  }
+
   /** Flushes what is left, runs what waited for it, closes the journal. When the flush fails, what waited is not done (the next run does it). */
   async close(): Promise<void> {
     try {

@@ -9,6 +9,7 @@ import { inEveryLang, t } from '../i18n/index.js';
 import { isTransferError, type ProtocolSession, type SendItem, type SendSteps, type VerifyResult } from '../protocols/contract.js';
 import type { EngineContext, Selection } from './context.js';
 import { LockHeldError, UsageError } from '../shared/errors.js';
+import { syncDirectory } from '../shared/durable-files.js';
 import { sha256File } from '../shared/hash.js';
 import { localTime } from '../shared/local-time.js';
 import { withHooks } from './hooks.js';
@@ -384,6 +385,26 @@ interface Sending {
   backup?: string;
 }
 
+/** An item examined and to be sent: its backup staged (a new item) and whether it resumes an interrupted send. */
+interface Examined {
+  sending: Sending;
+  resumed: boolean;
+  staging: Promise<StagedBackup> | undefined;
+}
+
+/** The contents and names of a batch's files: a file with either waits for the next batch (see examine). */
+interface BatchContents {
+  contents: Set<string>;
+  names: Set<string>;
+}
+
+/**
+ * A batch's bounds: enough small files to share their flushes, few enough that a cut connection leaves
+ * little claimed and unsent; a big file goes alone (its flushes cost little beside its transfer).
+ */
+const BATCH_FILES = 64;
+const BATCH_BYTES = 8 * 1024 * 1024;
+
 /** The last states of a send cut before its end: the partner is asked (`verify`) before it goes again. */
 const INTERRUPTED = new Set<string>(['sending', 'uncertain', 'resumed', 'step']);
 
@@ -466,17 +487,141 @@ class SendPipeline {
       const stop = await this.processSafely(item, true);
       if (stop) return;
     }
+    if (this.inBatches()) {
+      await this.sendInBatches(candidates);
+      return;
+    }
     for (const candidate of candidates) {
       if (!(await this.between())) return;
       this.nextName = this.hintAfter(order, position++);
-      const item = await this.claimReadable(candidate);
+      const item = await this.claimCandidate(candidate);
       if (item === undefined) continue;
-      if (this.scenario.doneMarker !== undefined) {
-        await unlink(candidate.path + this.scenario.doneMarker).catch(() => undefined);
-      }
       const stop = await this.processSafely(item, false);
       if (stop) return;
     }
+  }
+
+  /**
+   * New files go in batches where a `sending` line lost in a power cut is repaired by asking the partner
+   * (verify), and where nothing spaces the sends out (docs/engine.md, "Batches").
+   */
+  private inBatches(): boolean {
+    return this.session.verify !== undefined && this.scenario.delays.sendMs === 0;
+  }
+
+  /**
+   * Up to BATCH_FILES files (or BATCH_BYTES) are claimed, hashed and checked; their backups, started
+   * together, are flushed together, the backup folder once, and their `sending` lines in one journal flush
+   * (with the previous batch's `sent` lines); then they are sent one after the other.
+   */
+  private async sendInBatches(candidates: Candidate[]): Promise<void> {
+    let next = 0;
+    /** Claimed, examined `later`: the first of the next batch. */
+    let carried: QueueItem | undefined;
+    while (carried !== undefined || next < candidates.length) {
+      if (!(await this.between())) return;
+      const batch: Examined[] = [];
+      const inBatch: BatchContents = { contents: new Set(), names: new Set() };
+      let bytes = 0;
+      while (batch.length < BATCH_FILES && bytes < BATCH_BYTES && !this.aborted()) {
+        let item = carried;
+        carried = undefined;
+        if (item === undefined) {
+          const candidate = candidates[next++];
+          if (candidate === undefined) break;
+          item = await this.claimCandidate(candidate);
+          if (item === undefined) continue;
+        }
+        const claimed = item;
+        const examined = await this.safely(claimed, () => this.examine(claimed, false, inBatch));
+        if (examined === 'later') {
+          carried = claimed;
+          break;
+        }
+        if (examined === undefined) continue;
+        batch.push(examined);
+        inBatch.contents.add(examined.sending.file.sha256);
+        inBatch.names.add(claimed.name);
+        bytes += examined.sending.file.size;
+      }
+      if (this.aborted()) {
+        // Claimed and examined, nothing journaled: the next run takes them up as new queued items.
+        await Promise.all(batch.map((examined) => discardBackup(examined.staging)));
+        this.stopped(batch.length + (carried === undefined ? 0 : 1));
+        return;
+      }
+      const ready = await this.commitBatch(batch);
+      for (const [at, examined] of ready.entries()) {
+        const left = ready.length - at + (carried === undefined ? 0 : 1);
+        if (this.aborted()) {
+          this.stopped(left);
+          return;
+        }
+        this.nextName = ready[at + 1]?.sending.item.name ?? carried?.name ?? candidates[next]?.name;
+        const stop = await this.safely(examined.sending.item, () => this.attempt(examined.sending, false));
+        if (stop === true) {
+          this.stopped(left - 1);
+          return;
+        }
+      }
+    }
+  }
+
+  /** Read afresh each time: a signal can come during any await. */
+  private aborted(): boolean {
+    return this.ctx.signal.aborted;
+  }
+
+  /** The run stops with `count` files of a batch claimed and not sent: they stay queued for the next run. */
+  private stopped(count: number): void {
+    if (this.ctx.signal.aborted) this.outcomes.interrupted = true;
+    if (count > 0) this.ctx.log.info('engine.batchLeftQueued', { scenario: this.scenario.name, count });
+  }
+
+  /**
+   * A batch's backups placed (their folder synced once), then its `sending` lines flushed in one go: each
+   * file's backup is on disk before its line, and its line before it leaves. Returns the files to send.
+   */
+  private async commitBatch(batch: Examined[]): Promise<Examined[]> {
+    const placed: Examined[] = [];
+    for (const examined of batch) {
+      const kept = await this.safely(examined.sending.item, async () => {
+        try {
+          return await this.placeBackupOf(examined, false);
+        } catch (error) {
+          await discardBackup(examined.staging);
+          throw error;
+        }
+      });
+      if (kept === true) placed.push(examined);
+    }
+    if (placed.some((examined) => examined.staging !== undefined)) await syncDirectory(this.scenario.backup.dir);
+    const journaled: Examined[] = [];
+    for (const examined of placed) {
+      const written = await this.safely(examined.sending.item, async () => {
+        await this.journalSending(examined, 'later');
+        return true;
+      });
+      if (written === true) journaled.push(examined);
+    }
+    try {
+      await this.ledger.flush();
+    } catch (error) {
+      if (!isSystemError(error)) throw error;
+      // Their lines may not be on disk: none of them leaves (the next run asks the partner first).
+      for (const examined of journaled) await this.safely(examined.sending.item, () => Promise.reject(error));
+      return [];
+    }
+    return journaled;
+  }
+
+  /** Claims a candidate (see claimReadable); its done marker goes once the file is ordo's. */
+  private async claimCandidate(candidate: Candidate): Promise<QueueItem | undefined> {
+    const item = await this.claimReadable(candidate);
+    if (item !== undefined && this.scenario.doneMarker !== undefined) {
+      await unlink(candidate.path + this.scenario.doneMarker).catch(() => undefined);
+    }
+    return item;
   }
 
   /**
@@ -552,15 +697,20 @@ class SendPipeline {
 
   /** process(), with a failure of this machine's filesystem deferring this item only (it stays queued). */
   private async processSafely(item: QueueItem, fromQueue: boolean): Promise<boolean> {
+    return (await this.safely(item, () => this.process(item, fromQueue))) ?? false;
+  }
+
+  /** A step of an item's journey; a failure of this machine's filesystem defers this item only (undefined). */
+  private async safely<T>(item: QueueItem, step: () => Promise<T>): Promise<T | undefined> {
     try {
-      return await this.process(item, fromQueue);
+      return await step();
     } catch (error) {
       if (!isSystemError(error)) throw error;
       const size = sizeOf(item.path);
       const failure = await describeLocalFailure(error, item.path, size);
       const journaled = this.isFresh(await this.lastState(item.path));
       await deferLocally(this.ctx, this.ledger, { name: item.name, path: item.path, size, failure, inSource: false, journaled });
-      return false;
+      return undefined;
     }
   }
 
@@ -597,6 +747,25 @@ class SendPipeline {
 
   /** Sends one queued item; returns true when the scenario should stop (connection lost). */
   private async process(item: QueueItem, fromQueue: boolean): Promise<boolean> {
+    const examined = await this.examine(item, fromQueue);
+    if (examined === undefined || examined === 'later') return false;
+    try {
+      if (!(await this.placeBackupOf(examined, true))) return false;
+      await this.journalSending(examined, 'now');
+    } catch (error) {
+      await discardBackup(examined.staging);
+      throw error;
+    }
+    return this.attempt(examined.sending, examined.resumed);
+  }
+
+  /**
+   * Everything about an item before its backup is placed: its journal's last word, its hash, whether the
+   * partner has it already, whether its content was sent before. Undefined when the item ended here.
+   * `later` when its content or name is `inBatch` (a file prepared with it and not sent yet): it is
+   * examined again once that one has ended, as it would be one file after the other.
+   */
+  private async examine(item: QueueItem, fromQueue: boolean, inBatch?: BatchContents): Promise<Examined | 'later' | undefined> {
     const { scenario } = this;
     const last = await this.lastState(item.path);
     const fresh = this.isFresh(last);
@@ -610,16 +779,23 @@ class SendPipeline {
       : undefined;
     staging?.catch(() => undefined);
     try {
-      return await this.processHashed(item, fromQueue, last, fresh, size, staging);
+      const sha256 = await sha256File(item.path, size);
+      if (inBatch !== undefined && (inBatch.contents.has(sha256) || inBatch.names.has(item.name))) {
+        await discardBackup(staging);
+        return 'later';
+      }
+      const sending: Sending = { item, file: { path: item.path, name: item.name, size, sha256 }, facts: { size, sha256, ...this.originalOf(item) } };
+      const ready = await this.examineHashed(sending, fromQueue, last, fresh, staging);
+      return ready ? { sending, resumed: fromQueue && last !== undefined && INTERRUPTED.has(last.state), staging } : undefined;
     } catch (error) {
       await discardBackup(staging);
       throw error;
     }
   }
 
-  private async processHashed(item: QueueItem, fromQueue: boolean, last: JournalEntry | undefined, fresh: boolean, size: number, staging: Promise<StagedBackup> | undefined): Promise<boolean> {
-    const sha256 = await sha256File(item.path, size);
-    const sending: Sending = { item, file: { path: item.path, name: item.name, size, sha256 }, facts: { size, sha256, ...this.originalOf(item) } };
+  /** examine(), once the file is hashed: true when it is to be sent. */
+  private async examineHashed(sending: Sending, fromQueue: boolean, last: JournalEntry | undefined, fresh: boolean, staging: Promise<StagedBackup> | undefined): Promise<boolean> {
+    const { item } = sending;
     if (last !== undefined && acceptedByPartner(last)) {
       // Acknowledged (or accepted, its receipt to come) before a crash that left the queued copy behind.
       await this.forget(item);
@@ -633,17 +809,14 @@ class SendPipeline {
       const steps = await this.history.steps(item.path);
       if (steps !== undefined) sending.file.resume = steps;
     }
-    if (resumed) {
-      if (await this.verifiedAfterInterruption(sending, last)) return false;
-    } else if (fresh && (await this.setAsideIfDuplicate(sending, staging))) {
-      return false;
-    }
-    if (staging !== undefined) {
-      if (!(await this.backUp(sending, staging))) return false;
-    } else if (!resumed) {
-      await this.ledger.record(item.name, this.line(sending, 'sending'));
-    }
-    return this.attempt(sending, resumed);
+    if (resumed) return !(await this.verifiedAfterInterruption(sending, last));
+    return !(fresh && (await this.setAsideIfDuplicate(sending, staging)));
+  }
+
+  /** The `sending` line that hands the item to the protocol (a resumed item has its `resumed` line already). */
+  private async journalSending({ sending, staging, resumed }: Examined, flush: 'now' | 'later'): Promise<void> {
+    if (staging !== undefined) await this.ledger.record(sending.item.name, this.line(sending, 'sending', sending.backup === undefined ? {} : { backup: sending.backup }), flush);
+    else if (!resumed) await this.ledger.record(sending.item.name, this.line(sending, 'sending'), flush);
   }
 
   /**
@@ -699,12 +872,14 @@ class SendPipeline {
 
   /**
    * A new item's backup (or one claimed just before a crash) is placed before anything is sent, and
-   * named on its `sending` line. False when a backup of that name is in the way: the item is set aside.
+   * named on its `sending` line; with `syncFolder`, its name is on disk when this resolves (a batch syncs
+   * the folder once for all its files). False when a backup of that name is in the way: the item is set aside.
    */
-  private async backUp(sending: Sending, staging: Promise<StagedBackup>): Promise<boolean> {
+  private async placeBackupOf({ sending, staging }: Examined, syncFolder: boolean): Promise<boolean> {
+    if (staging === undefined) return true;
     const { ctx, scenario } = this;
     const { item } = sending;
-    const copy = await placeBackup(await staging, ctx.now());
+    const copy = await placeBackup(await staging, ctx.now(), { syncFolder });
     if (copy.status === 'exists') {
       const describe = () => ({ reason: t('engine.backupExists', { path: copy.path }) });
       await this.setAside(sending, { status: 'failed', describe, log: () => fileFailed(describe().reason) });
@@ -712,7 +887,6 @@ class SendPipeline {
     }
     if (copy.status === 'kept-old') ctx.log.info('engine.backupKeptOld', { scenario: scenario.name, file: item.name, path: copy.path });
     sending.backup = copy.path;
-    await this.ledger.record(item.name, this.line(sending, 'sending', { backup: copy.path }));
     return true;
   }
 

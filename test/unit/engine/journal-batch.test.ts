@@ -1,9 +1,11 @@
-// A batch of files pays one journal flush per file, not two: where the partner can be asked after a power
-// cut (`verify`), a file's `sent` line is flushed with the next file's `sending` line (or when the scenario's
-// work ends), and its queued copy is removed only once that line is on disk. Flushes are observed on the
-// journal's own file handle; removals of queued copies through the engine's unlinkSync.
+// A batch of files shares its flushes: where the partner can be asked after a power cut (`verify`), the
+// `sending` lines of a batch are flushed together before any of its files leaves, its `sent` lines with the
+// next batch's (or when the scenario's work ends), and a queued copy is removed only once its `sent` line is
+// on disk; the backups' folder is flushed once per batch, after every backup of it is placed. Journal
+// flushes are observed on the journal's own file handle, folder flushes and removals of queued copies
+// through the engine's fsync and unlinkSync.
 import { open } from 'node:fs/promises';
-import { existsSync, fstatSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, fstatSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, sep } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -19,7 +21,12 @@ vi.mock('node:fs', async (importOriginal) => {
     if (String(path).includes(`${sep}queue${sep}`)) events.list.push(`remove ${basename(String(path))}`);
     actual.unlinkSync(path);
   };
-  return { ...actual, unlinkSync, default: { ...actual, unlinkSync } };
+  // A folder flushed (the engine opens a folder and fsyncs it to make its new names durable).
+  const fsync = (fd: number, callback: (error: NodeJS.ErrnoException | null) => void): void => {
+    if (actual.fstatSync(fd).isDirectory()) events.list.push(`folder flush ${basename(actual.readlinkSync(`/proc/self/fd/${fd}`))}`);
+    actual.fsync(fd, callback);
+  };
+  return { ...actual, unlinkSync, fsync, default: { ...actual, unlinkSync, fsync } };
 });
 
 /** Every flush of a file of the journal folder (FileHandle.sync), recorded in the event list. */
@@ -85,9 +92,10 @@ describe('journal lines flushed later', () => {
 });
 
 describe('a batch sent through a protocol that can verify (local)', () => {
-  it('one flush per file, and each queued copy removed only after its sent line is flushed', async () => {
+  it('the sending lines in one flush before any file leaves, the backup folder once, each queued copy removed after its sent line is flushed', async () => {
     ws = workspace();
-    for (const name of ['a.xml', 'b.xml', 'c.xml', 'd.xml']) ws.write(ws.source, name, `content of ${name}`);
+    const names = ['a.xml', 'b.xml', 'c.xml', 'd.xml'];
+    for (const name of names) ws.write(ws.source, name, `content of ${name}`);
     await watchFlushes(ws.root);
     const stop = onJournalAppend(ws.root, (entry) => events.list.push(`${entry.state} ${entry.file}`));
     const engine = ws.engine();
@@ -98,18 +106,19 @@ describe('a batch sent through a protocol that can verify (local)', () => {
       stop();
       await engine.close();
     }
-    const journalFlushes = events.list.filter((event) => event === 'flush');
-    for (const name of ['a.xml', 'b.xml', 'c.xml', 'd.xml']) {
+    for (const name of names) {
       const sent = events.list.indexOf(`sent ${name}`);
       const removed = events.list.indexOf(`remove ${name}`);
       expect(sent, name).toBeGreaterThanOrEqual(0);
       expect(removed, `${name} removed from the queue`).toBeGreaterThan(sent);
       expect(events.list.slice(sent, removed), `a flush between the sent line of ${name} and its removal`).toContain('flush');
     }
-    // One per file (its `sending` line), and one when the scenario's work ends: not two per file.
-    expect(journalFlushes).toHaveLength(4 + 1);
-    expect((await readJournal(ws.root)).map((entry) => `${entry.state} ${entry.file}`)).toEqual([
-      'sending a.xml', 'sent a.xml', 'sending b.xml', 'sent b.xml', 'sending c.xml', 'sent c.xml', 'sending d.xml', 'sent d.xml',
+    // The backups' folder, once, before the lines that name its backups; those lines, once, before the first file leaves.
+    const journalOrFolder = events.list.filter((event) => event === 'flush' || event.startsWith('folder flush') || event.startsWith('sending') || event.startsWith('sent'));
+    expect(journalOrFolder).toEqual([
+      'folder flush PES', 'sending a.xml', 'sending b.xml', 'sending c.xml', 'sending d.xml', 'flush',
+      'sent a.xml', 'sent b.xml', 'sent c.xml', 'sent d.xml', 'flush',
     ]);
+    for (const name of names) expect(readFileSync(join(ws.root, 'backup', 'PES', name), 'utf8')).toBe(`content of ${name}`);
   });
 });

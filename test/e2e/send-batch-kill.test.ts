@@ -1,0 +1,85 @@
+// `ordo send` of many small files killed with SIGKILL at random moments — mostly right when a file of a
+// batch reaches the partner, while the rest of the batch is claimed, backed up and journaled `sending` but
+// not sent — then one clean run: every file is at the partner exactly once, with its content, journaled
+// sent once, backed up, and nothing is left in the source, the queue or failed/.
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, watch, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { readJournal } from '../../src/core/journal.js';
+import { ordo, ordoAsync, site, type Site } from '../helpers/cli.js';
+
+let s: Site | undefined;
+afterEach(() => s?.cleanup());
+
+/** Two batches and some: a kill lands in the first, the second or between them. */
+const FILES = 150;
+const ROUNDS = 8;
+const HANG_GUARD_MS = 20_000;
+
+const sha256 = (data: Buffer): string => createHash('sha256').update(data).digest('hex');
+
+/** Starts a send and kills it when the `nth` file appears at the partner, or `delayMs` after the spawn; true when the kill landed. */
+async function killedRun(dir: string, target: string, kill: { nth: number } | { delayMs: number }): Promise<boolean> {
+  const child = ordoAsync(['send', '--no-retrieve'], { cwd: dir });
+  const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('close', (_code, signal) => resolve(signal)));
+  const killNow = (): void => {
+    child.kill('SIGKILL');
+  };
+  const timer = setTimeout(killNow, 'delayMs' in kill ? kill.delayMs : HANG_GUARD_MS);
+  let seen = 0;
+  const watcher =
+    'nth' in kill
+      ? watch(target, (_event, name) => {
+          if (name !== null && !name.startsWith('.') && ++seen >= kill.nth) killNow();
+        })
+      : undefined;
+  const signal = await exited;
+  clearTimeout(timer);
+  watcher?.close();
+  return signal === 'SIGKILL';
+}
+
+const listed = (folder: string): string[] => (existsSync(folder) ? readdirSync(folder) : []);
+
+describe('send of many small files killed at random moments (kill -9), then a clean run', () => {
+  it('every file reaches the partner exactly once, journaled sent once, backed up; nothing left behind', async () => {
+    s = site();
+    const expected = new Map<string, string>();
+    for (let index = 0; index < FILES; index += 1) {
+      const data = Buffer.concat([Buffer.from(`mandat ${index}\n`), randomBytes(1024 + (index % 7) * 512)]);
+      const name = `PES_${String(index).padStart(3, '0')}.xml`;
+      writeFileSync(join(s.source, name), data);
+      expected.set(name, sha256(data));
+    }
+
+    let kills = 0;
+    let rounds = 0;
+    for (; rounds < ROUNDS && readdirSync(s.source).length > 0; rounds += 1) {
+      const atRandom = rounds >= 3 && rounds % 3 === 0;
+      const kill = atRandom ? { delayMs: 150 + Math.floor(Math.random() * 900) } : { nth: 1 + Math.floor(Math.random() * 40) };
+      if (await killedRun(s.dir, s.target, kill)) kills += 1;
+    }
+    expect(kills, `${kills} kills landed in ${rounds} runs`).toBeGreaterThanOrEqual(3);
+
+    const clean = ordo(['send', '--no-retrieve'], { cwd: s.dir });
+    expect(clean.stderr).toBe('');
+    expect(clean.code).toBe(0);
+
+    const atPartner = readdirSync(s.target).filter((name) => !name.startsWith('.'));
+    expect(atPartner.sort()).toEqual([...expected.keys()]);
+    for (const name of atPartner) expect(sha256(readFileSync(join(s.target, name))), name).toBe(expected.get(name));
+    const sent = (await readJournal(s.root)).filter((entry) => entry.state === 'sent').map((entry) => entry.file);
+    const twice = sent.filter((name, at) => sent.indexOf(name) !== at);
+    expect(twice, `journaled sent more than once (after ${kills} kills)`).toEqual([]);
+    expect(sent.sort()).toEqual([...expected.keys()]);
+    // Every file's content is in the backup folder (a kill between a backup's placing and its journal line
+    // may leave a second, timestamped copy: never a missing one).
+    const backups = join(s.root, 'backup', 'PES');
+    const backedUp = new Set(readdirSync(backups).map((name) => sha256(readFileSync(join(backups, name)))));
+    expect([...expected].filter(([, hash]) => !backedUp.has(hash)).map(([name]) => name), 'without a backup').toEqual([]);
+    expect(readdirSync(s.source)).toEqual([]);
+    expect(listed(join(s.root, 'queue', 'PES'))).toEqual([]);
+    expect(listed(join(s.root, 'failed', 'PES'))).toEqual([]);
+  }, 90_000);
+});

@@ -1,0 +1,123 @@
+// New files sent in batches (the local protocol can ask the partner, so its files go in batches): what a
+// batch must not change — the same content twice in one run is still a duplicate, two files of the same
+// name still get two backups — and what a run stopped in the middle of a batch leaves: the files prepared
+// and not sent stay queued, and the next run sends each of them exactly once.
+import { existsSync, readdirSync, readFileSync, renameSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { EngineEvent } from '../../../src/core/context.js';
+import { readJournal } from '../../../src/core/journal.js';
+import { send } from '../../../src/core/send.js';
+import { scenario, workspace, type Workspace } from '../../helpers/workspace.js';
+
+let ws: Workspace | undefined;
+afterEach(() => ws?.cleanup());
+
+async function sendAll(w: Workspace, signal?: AbortSignal) {
+  const engine = w.engine(signal === undefined ? {} : { signal });
+  try {
+    return await send(engine, { selection: { scenarios: [], profiles: [] }, retrieveAfter: false });
+  } finally {
+    await engine.close();
+  }
+}
+
+/** Calls `act` with each event the engine reports, as it reports it. */
+function onEvents(w: Workspace, act: (event: EngineEvent) => void): void {
+  const push = w.events.push.bind(w.events);
+  w.events.push = (...events: EngineEvent[]) => {
+    for (const event of events) act(event);
+    return push(...events);
+  };
+}
+
+const sentLines = async (w: Workspace) => (await readJournal(w.root)).filter((e) => e.state === 'sent').map((e) => e.file);
+const queued = (w: Workspace) => (existsSync(join(w.root, 'queue', 'PES')) ? readdirSync(join(w.root, 'queue', 'PES')) : []);
+const names = (count: number) => Array.from({ length: count }, (_, index) => `PES_${String(index).padStart(3, '0')}.xml`);
+
+describe('files sent in batches', () => {
+  it('the same content twice in one run: the second file is a duplicate, as when sent one after the other', async () => {
+    ws = workspace();
+    ws.write(ws.source, 'a.xml', 'same content');
+    ws.write(ws.source, 'b.xml', 'same content');
+    ws.write(ws.source, 'c.xml', 'other content');
+    const result = await sendAll(ws);
+    expect(result.files.map((f) => `${f.name} ${f.status}`)).toEqual(['a.xml sent', 'b.xml duplicate', 'c.xml sent']);
+    expect(readdirSync(ws.target).sort()).toEqual(['a.xml', 'c.xml']);
+    expect(readdirSync(join(ws.root, 'backup', 'PES')).sort()).toEqual(['a.xml', 'c.xml']);
+  });
+
+  it('two files of the same name in one run (two source sub-folders): two backups, none replaced by the other', async () => {
+    ws = workspace((dir) => [scenario('PES', dir, { filter: ['**/*.xml'], options: { target: join(dir, 'partner', 'in'), inbox: join(dir, 'partner', 'out') } })]);
+    ws.write(join(ws.source, 'nord'), 'mandat.xml', 'nord');
+    ws.write(join(ws.source, 'sud'), 'mandat.xml', 'sud');
+    // The second one is refused by the partner's folder (the name is taken): the point is its backup.
+    await sendAll(ws);
+    const backups = readdirSync(join(ws.root, 'backup', 'PES'));
+    expect(backups).toHaveLength(2);
+    expect(backups.map((name) => readFileSync(join(ws!.root, 'backup', 'PES', name), 'utf8')).sort()).toEqual(['nord', 'sud']);
+  });
+
+  it('more files than a batch holds: every file sent once, in order, the journal flushed per batch', async () => {
+    ws = workspace();
+    const all = names(150);
+    for (const name of all) ws.write(ws.source, name, `content of ${name}`);
+    const result = await sendAll(ws);
+    expect(result.files.map((f) => f.status)).toEqual(all.map(() => 'sent'));
+    expect(result.files.map((f) => f.name)).toEqual(all);
+    expect(readdirSync(ws.target).sort()).toEqual(all);
+    expect(await sentLines(ws)).toEqual(all);
+    expect(queued(ws)).toEqual([]);
+    // Each batch's `sending` lines come before its first `sent` line: three batches (64 + 64 + 22).
+    const states = (await readJournal(ws.root)).map((e) => e.state);
+    const runs = states.reduce<string[]>((out, state) => (out.at(-1) === state ? out : [...out, state]), []);
+    expect(runs).toEqual(['sending', 'sent', 'sending', 'sent', 'sending', 'sent']);
+  });
+
+  it('interrupted in the middle of a batch: the files prepared and not sent stay queued; the next run sends each once', async () => {
+    ws = workspace();
+    const all = names(10);
+    for (const name of all) ws.write(ws.source, name, `content of ${name}`);
+    const stop = new AbortController();
+    onEvents(ws, (event) => {
+      if (event.type === 'file-end' && event.name === all[2]) stop.abort();
+    });
+    const first = await sendAll(ws, stop.signal);
+    expect(first.interrupted).toBe(true);
+    expect(first.files.map((f) => f.name)).toEqual(all.slice(0, 3));
+    expect(readdirSync(ws.target).sort()).toEqual(all.slice(0, 3));
+    expect(readdirSync(ws.source)).toEqual([]);
+    expect(queued(ws)).toHaveLength(7);
+
+    const second = await sendAll(ws);
+    expect(second.files.map((f) => `${f.name} ${f.status}`).sort()).toEqual(all.slice(3).map((name) => `${name} sent`));
+    expect(readdirSync(ws.target).sort()).toEqual(all);
+    expect((await sentLines(ws)).sort()).toEqual(all);
+    expect(queued(ws)).toEqual([]);
+    // One backup per file: the files taken up again were backed up by the first run only.
+    expect(readdirSync(join(ws.root, 'backup', 'PES')).sort()).toEqual(all);
+  });
+
+  it('the partner’s folder gone in the middle of a batch: the scenario stops, the rest stays queued and goes once it is back', async () => {
+    ws = workspace();
+    const all = names(6);
+    for (const name of all) ws.write(ws.source, name, `content of ${name}`);
+    const away = `${ws.target}-away`;
+    onEvents(ws, (event) => {
+      if (event.type === 'file-end' && event.name === all[1]) renameSync(ws!.target, away);
+    });
+    const first = await sendAll(ws);
+    expect(first.files.slice(0, 2).map((f) => f.status)).toEqual(['sent', 'sent']);
+    expect(first.files.map((f) => f.name)).toEqual(all.slice(0, 3));
+    expect(first.files[2]?.status).not.toBe('sent');
+    expect(queued(ws)).toHaveLength(4);
+    expect(readFileSync(join(ws.root, 'logs', readdirSync(join(ws.root, 'logs'))[0]!), 'utf8')).toMatch(/3 file\(s\) prepared in the same batch were not sent/);
+
+    renameSync(away, ws.target);
+    const second = await sendAll(ws);
+    expect(second.files.map((f) => `${f.name} ${f.status}`).sort()).toEqual(all.slice(2).map((name) => `${name} sent`));
+    expect(readdirSync(ws.target).sort()).toEqual(all);
+    expect((await sentLines(ws)).sort()).toEqual(all);
+    expect(queued(ws)).toEqual([]);
+  });
+});
