@@ -503,7 +503,7 @@ class SendPipeline {
 
   /**
    * New files go in batches where a `sending` line lost in a power cut is repaired by asking the partner
-   * (verify), and where nothing spaces the sends out (docs/engine.md, "Batches").
+   * (verify), and where nothing spaces the sends out (docs/engine.md, "New files in batches").
    */
   private inBatches(): boolean {
     return this.session.verify !== undefined && this.scenario.delays.sendMs === 0;
@@ -547,20 +547,20 @@ class SendPipeline {
       if (this.aborted()) {
         // Claimed and examined, nothing journaled: the next run takes them up as new queued items.
         await Promise.all(batch.map((examined) => discardBackup(examined.staging)));
-        this.stopped(batch.length + (carried === undefined ? 0 : 1));
+        await this.stopped([], batch.length + (carried === undefined ? 0 : 1));
         return;
       }
       const ready = await this.commitBatch(batch);
+      const untouched = carried === undefined ? 0 : 1;
       for (const [at, examined] of ready.entries()) {
-        const left = ready.length - at + (carried === undefined ? 0 : 1);
         if (this.aborted()) {
-          this.stopped(left);
+          await this.stopped(ready.slice(at), untouched);
           return;
         }
         this.nextName = ready[at + 1]?.sending.item.name ?? carried?.name ?? candidates[next]?.name;
         const stop = await this.safely(examined.sending.item, () => this.attempt(examined.sending, false));
         if (stop === true) {
-          this.stopped(left - 1);
+          await this.stopped(ready.slice(at + 1), untouched);
           return;
         }
       }
@@ -572,9 +572,19 @@ class SendPipeline {
     return this.ctx.signal.aborted;
   }
 
-  /** The run stops with `count` files of a batch claimed and not sent: they stay queued for the next run. */
-  private stopped(count: number): void {
-    if (this.ctx.signal.aborted) this.outcomes.interrupted = true;
+  /**
+   * The run stops with files of a batch claimed and not sent: they stay queued for the next run. Those
+   * journaled `sending` (`unsent`) get a `deferred` line — they never reached the protocol, so the next run
+   * sends them without asking the partner first (best effort: without it, their `sending` line stands and
+   * the partner is asked). `untouched` ones have no line yet and are taken up as new.
+   */
+  private async stopped(unsent: readonly Examined[], untouched: number): Promise<void> {
+    if (this.aborted()) this.outcomes.interrupted = true;
+    const reason = t('engine.batchNotSent');
+    for (const { sending } of unsent) {
+      await this.ledger.record(sending.item.name, this.line(sending, 'deferred', { reason, attempts: 0 }), 'later').catch(() => undefined);
+    }
+    const count = unsent.length + untouched;
     if (count > 0) this.ctx.log.info('engine.batchLeftQueued', { scenario: this.scenario.name, count });
   }
 

@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EngineEvent } from '../../../src/core/context.js';
-import { readJournal } from '../../../src/core/journal.js';
+import { readJournal, type JournalEntry } from '../../../src/core/journal.js';
 import { send } from '../../../src/core/send.js';
 import { scenario, workspace, type Workspace } from '../../helpers/workspace.js';
 
@@ -33,6 +33,7 @@ function onEvents(w: Workspace, act: (event: EngineEvent) => void): void {
 
 const sentLines = async (w: Workspace) => (await readJournal(w.root)).filter((e) => e.state === 'sent').map((e) => e.file);
 const queued = (w: Workspace) => (existsSync(join(w.root, 'queue', 'PES')) ? readdirSync(join(w.root, 'queue', 'PES')) : []);
+const lastLines = (entries: JournalEntry[]) => new Map(entries.map((entry) => [entry.file, entry]));
 const names = (count: number) => Array.from({ length: count }, (_, index) => `PES_${String(index).padStart(3, '0')}.xml`);
 
 describe('files sent in batches', () => {
@@ -88,8 +89,12 @@ describe('files sent in batches', () => {
     expect(readdirSync(ws.target).sort()).toEqual(all.slice(0, 3));
     expect(readdirSync(ws.source)).toEqual([]);
     expect(queued(ws)).toHaveLength(7);
+    // Journaled `deferred` with why: they never reached the protocol, so the next run sends them without asking the partner.
+    const last = lastLines(await readJournal(ws.root));
+    for (const name of all.slice(3)) expect(last.get(name), name).toMatchObject({ state: 'deferred', reason: 'not sent in this run: the scenario stopped before its turn' });
 
     const second = await sendAll(ws);
+    expect((await readJournal(ws.root)).filter((e) => e.state === 'resumed')).toEqual([]);
     expect(second.files.map((f) => `${f.name} ${f.status}`).sort()).toEqual(all.slice(3).map((name) => `${name} sent`));
     expect(readdirSync(ws.target).sort()).toEqual(all);
     expect((await sentLines(ws)).sort()).toEqual(all);
@@ -112,6 +117,9 @@ describe('files sent in batches', () => {
     expect(first.files[2]?.status).not.toBe('sent');
     expect(queued(ws)).toHaveLength(4);
     expect(readFileSync(join(ws.root, 'logs', readdirSync(join(ws.root, 'logs'))[0]!), 'utf8')).toMatch(/3 file\(s\) prepared in the same batch were not sent/);
+
+    const last = lastLines(await readJournal(ws.root));
+    for (const name of all.slice(3)) expect(last.get(name)?.state, name).toBe('deferred');
 
     renameSync(away, ws.target);
     const second = await sendAll(ws);
