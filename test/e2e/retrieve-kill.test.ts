@@ -2,10 +2,11 @@
 // under its final name, before the journal could say so — then one clean run: every remote file is in
 // recus/ exactly once, nothing is left at the partner, and no partial file of the killed runs remains.
 import { createHash, randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync, watch, writeFileSync, mkdirSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ordo, ordoAsync, site, type Site } from '../helpers/cli.js';
+import { ordo, site, type Site } from '../helpers/cli.js';
+import { killedRun } from '../helpers/killed-run.js';
 
 let s: Site | undefined;
 afterEach(() => s?.cleanup());
@@ -18,32 +19,6 @@ const HANG_GUARD_MS = 20_000;
 
 function sha256(data: Buffer): string {
   return createHash('sha256').update(data).digest('hex');
-}
-
-/**
- * Starts a retrieval and kills it: as soon as the `nth` final name shows in recus (an event), or at a
- * random moment `delayMs` after the spawn. That delay is the thing under test — a kill that lands
- * anywhere, start-up and recovery included — not a wait for something. Says whether the kill landed
- * (false when the run ended first).
- */
-async function killedRun(dir: string, recus: string, kill: { nth: number } | { delayMs: number }): Promise<boolean> {
-  const child = ordoAsync(['retrieve'], { cwd: dir });
-  const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('close', (_code, signal) => resolve(signal)));
-  const killNow = (): void => {
-    child.kill('SIGKILL');
-  };
-  const timer = setTimeout(killNow, 'delayMs' in kill ? kill.delayMs : HANG_GUARD_MS);
-  let seen = 0;
-  const watcher =
-    'nth' in kill
-      ? watch(recus, (_event, name) => {
-          if (name !== null && !name.startsWith('.') && ++seen >= kill.nth) killNow();
-        })
-      : undefined;
-  const signal = await exited;
-  clearTimeout(timer);
-  watcher?.close();
-  return signal === 'SIGKILL';
 }
 
 describe('retrieve killed at random moments (kill -9), then a clean run', () => {
@@ -66,7 +41,7 @@ describe('retrieve killed at random moments (kill -9), then a clean run', () => 
       // random; the first three rounds always the former, so that at least three kills land mid-batch.
       const atRandom = rounds >= 3 && rounds % 3 === 0;
       const kill = atRandom ? { delayMs: 200 + Math.floor(Math.random() * 1200) } : { nth: 1 + Math.floor(Math.random() * 3) };
-      if (await killedRun(s.dir, recus, kill)) kills += 1;
+      if (await killedRun(['retrieve'], s.dir, recus, kill, HANG_GUARD_MS)) kills += 1;
     }
     expect(kills, `${kills} kills landed in ${rounds} runs`).toBeGreaterThanOrEqual(3);
 

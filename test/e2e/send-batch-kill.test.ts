@@ -3,11 +3,12 @@
 // not sent — then one clean run: every file is at the partner exactly once, with its content, journaled
 // sent once, backed up, and nothing is left in the source, the queue or failed/.
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, watch, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readJournal } from '../../src/core/journal.js';
-import { ordo, ordoAsync, site, type Site } from '../helpers/cli.js';
+import { ordo, site, type Site } from '../helpers/cli.js';
+import { killedRun } from '../helpers/killed-run.js';
 
 let s: Site | undefined;
 afterEach(() => s?.cleanup());
@@ -18,27 +19,6 @@ const ROUNDS = 8;
 const HANG_GUARD_MS = 20_000;
 
 const sha256 = (data: Buffer): string => createHash('sha256').update(data).digest('hex');
-
-/** Starts a send and kills it when the `nth` file appears at the partner, or `delayMs` after the spawn; true when the kill landed. */
-async function killedRun(dir: string, target: string, kill: { nth: number } | { delayMs: number }): Promise<boolean> {
-  const child = ordoAsync(['send', '--no-retrieve'], { cwd: dir });
-  const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('close', (_code, signal) => resolve(signal)));
-  const killNow = (): void => {
-    child.kill('SIGKILL');
-  };
-  const timer = setTimeout(killNow, 'delayMs' in kill ? kill.delayMs : HANG_GUARD_MS);
-  let seen = 0;
-  const watcher =
-    'nth' in kill
-      ? watch(target, (_event, name) => {
-          if (name !== null && !name.startsWith('.') && ++seen >= kill.nth) killNow();
-        })
-      : undefined;
-  const signal = await exited;
-  clearTimeout(timer);
-  watcher?.close();
-  return signal === 'SIGKILL';
-}
 
 const listed = (folder: string): string[] => (existsSync(folder) ? readdirSync(folder) : []);
 
@@ -58,7 +38,7 @@ describe('send of many small files killed at random moments (kill -9), then a cl
     for (; rounds < ROUNDS && readdirSync(s.source).length > 0; rounds += 1) {
       const atRandom = rounds >= 3 && rounds % 3 === 0;
       const kill = atRandom ? { delayMs: 150 + Math.floor(Math.random() * 900) } : { nth: 1 + Math.floor(Math.random() * 40) };
-      if (await killedRun(s.dir, s.target, kill)) kills += 1;
+      if (await killedRun(['send', '--no-retrieve'], s.dir, s.target, kill, HANG_GUARD_MS)) kills += 1;
     }
     expect(kills, `${kills} kills landed in ${rounds} runs`).toBeGreaterThanOrEqual(3);
 
