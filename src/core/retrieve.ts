@@ -18,7 +18,7 @@ import {
   type Placement,
 } from '../naming/index.js';
 import { registryEntry } from '../protocols/registry.js';
-import { hasCapability, isTransferError, localWriteCode, type ProtocolSession, type RemoteEntry } from '../protocols/contract.js';
+import { hasCapability, isTransferError, localWriteCode, type FetchResult, type ProtocolSession, type RemoteEntry } from '../protocols/contract.js';
 import type { EngineContext, Selection } from './context.js';
 import { LockHeldError } from '../shared/errors.js';
 import { sha256File } from '../shared/hash.js';
@@ -264,9 +264,10 @@ class Retriever {
     const startedAt = ctx.now().toISOString();
     ctx.log.info('engine.receiving', { scenario: scenario.name, file: entry.name, name: naming.name });
     ctx.onEvent({ type: 'file-start', scenario: scenario.name, direction: 'receive', name: entry.name, ...(entry.size === undefined ? {} : { size: entry.size }) });
+    let fetched: FetchResult;
     try {
       if (this.session.fetch === undefined) throw new TypeError(`${scenario.protocol}: a session without fetch()`);
-      await this.session.fetch(entry, partial, {
+      fetched = await this.session.fetch(entry, partial, {
         onProgress: (bytes) => ctx.onEvent({ type: 'progress', scenario: scenario.name, name: entry.name, bytes, ...(entry.size === undefined ? {} : { total: entry.size }) }),
       });
     } catch (error) {
@@ -275,7 +276,8 @@ class Retriever {
       return;
     }
     const size = (await stat(partial)).size;
-    const sha256 = await sha256File(partial, size);
+    // Hashed by the protocol as the bytes arrived, where it could; else read again here.
+    const sha256 = fetched.sha256 !== undefined && fetched.bytes === size ? fetched.sha256 : await sha256File(partial, size);
     // Journaled (and flushed) before the final name exists: a run killed from here on finds this line
     // and finishes the placing instead of downloading the file again.
     await this.journal.append({ scenario: scenario.name, direction: 'receive', state: 'placing', file: entry.name, size, sha256, path: partial, wanted: naming.name, remoteId: entry.id, key });

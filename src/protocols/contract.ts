@@ -147,6 +147,11 @@ export interface RemoteEntry {
 
 export interface FetchResult {
   bytes: number;
+  /**
+   * sha256 (hex) of the bytes written to the file, where the protocol hashed them as they arrived: the
+   * engine then does not read the file again to hash it.
+   */
+  sha256?: string;
 }
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';

@@ -1,6 +1,8 @@
 // sftp behaviour beyond the shared contract, against ssh2's in-process server (which records every
 // write and rename, and can fail on purpose): atomic publication, ambiguous failures, leftovers,
 // remote folders, acknowledgement choices and filters.
+import { randomBytes } from 'node:crypto';
+import { existsSync, truncateSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,6 +37,8 @@ beforeEach(async () => {
   h = await createSftpHarness(peer);
   peer.server.faults.refuseAuth(false);
   peer.server.faults.loseWrites(0);
+  peer.server.faults.readAtMost(undefined);
+  peer.server.faults.readsOutOfOrder(false);
 });
 
 afterEach(async () => {
@@ -262,6 +266,53 @@ describe('send', () => {
     const [entry] = await opened.list!();
     await opened.fetch!(entry!, join(h.scratch, 'retour.bin'));
     expect(sha256(await readFile(join(h.scratch, 'retour.bin')))).toBe(sha256(data));
+  });
+});
+
+describe('fetch', () => {
+  const data = randomBytes(5 * MiB + 4321);
+
+  it('hashes what it writes: the sha256 it reports is the file’s', async () => {
+    const opened = await session();
+    await h.putRemote('retour.bin', data);
+    const [entry] = await opened.list!();
+    const result = await opened.fetch!(entry!, join(h.scratch, 'retour.bin'));
+    expect(result).toEqual({ bytes: data.length, sha256: sha256(data) });
+    expect(sha256(await readFile(join(h.scratch, 'retour.bin')))).toBe(sha256(data));
+  });
+
+  it('puts the bytes in order whatever the order the answers come in, and asks again for what a short answer left out', async () => {
+    const opened = await session();
+    await h.putRemote('retour.bin', data);
+    const [entry] = await opened.list!();
+    peer.server.faults.readsOutOfOrder();
+    peer.server.faults.readAtMost(7001);
+    const seen: number[] = [];
+    const result = await opened.fetch!(entry!, join(h.scratch, 'retour.bin'), { onProgress: (bytes) => seen.push(bytes) });
+    expect(result).toEqual({ bytes: data.length, sha256: sha256(data) });
+    expect(sha256(await readFile(join(h.scratch, 'retour.bin')))).toBe(sha256(data));
+    expect(seen.at(-1)).toBe(data.length);
+    for (let i = 1; i < seen.length; i += 1) expect(seen[i]!).toBeGreaterThan(seen[i - 1]!);
+  });
+
+  it('a file cut short on the server while it is fetched is a transient failure, and nothing is kept', async () => {
+    const opened = await session();
+    await h.putRemote('retour.bin', data);
+    const [entry] = await opened.list!();
+    peer.server.faults.readsOutOfOrder();
+    const dest = join(h.scratch, 'retour.bin');
+    let cut = false;
+    const error = await failure(
+      opened.fetch!(entry!, dest, {
+        onProgress: () => {
+          if (!cut) truncateSync(join(h.inbox, 'retour.bin'), 2 * MiB + 5);
+          cut = true;
+        },
+      }),
+    );
+    expectTransferError(error, 'transient');
+    expect((error as { key?: string }).key).toBe('protocol.common.truncated');
+    expect(existsSync(dest)).toBe(false);
   });
 });
 

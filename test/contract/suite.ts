@@ -2,6 +2,7 @@
 // does not declare is not skipped: its tests assert that the session lacks the method (the engine refuses
 // a session whose methods are not exactly its declared capabilities). A test that needs what the peer cannot do (cut a transfer, plant an entry
 // that must not be fetched) is registered as skipped, the reason in its title: never silently absent.
+import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -413,6 +414,8 @@ export function defineContractSuite(name: string, harness: () => Promise<Contrac
         const result = await session.fetch!(entry, dest);
         expect(result.bytes).toBe(data.length);
         expect(await readFile(dest)).toEqual(data);
+        // A protocol that hashes as it writes gives the digest of what the file holds: the engine journals it.
+        if (result.sha256 !== undefined) expect(result.sha256).toBe(createHash('sha256').update(data).digest('hex'));
         if (traits.downloadTakesEntry) {
           expect((await session.list!()).map((listed) => listed.name)).not.toContain('ACQUIT.xml');
           const again = await failure(session.fetch!(entry, join(scratch, '.partial-again')));
@@ -450,6 +453,7 @@ export function defineContractSuite(name: string, harness: () => Promise<Contrac
         const { result, growth } = await measureMemory(() => session.fetch!(entry, dest));
         expect(result.bytes).toBe(LARGE_SIZE);
         expect(await sha256OfFile(dest)).toBe(sha256OfZeros(LARGE_SIZE));
+        if (result.sha256 !== undefined) expect(result.sha256).toBe(sha256OfZeros(LARGE_SIZE));
         expect(growth, `RSS grew by ${Math.round(growth / MiB)} MiB`).toBeLessThan(MAX_MEMORY_GROWTH);
       });
 

@@ -55,7 +55,7 @@ async function downloadReceipt(api: PastellApi, id_e: string, detail: DocumentDe
   const url = api.address(api.documentPathIn(id_e, detail.info.id_d, 'file', field, '0'));
   const response = await api.request('GET', url, 'download', { signal: options.signal });
   const name = attachmentName(headerValue(response.headers, 'content-disposition')) ?? stored;
-  const bytes = await writeBodyToFile(response.body, receiptPath, { signal: options.signal }, {
+  const { bytes } = await writeBodyToFile(response.body, receiptPath, { signal: options.signal }, {
     interrupted: (error) => networkFailure(error, api.client.failureContext(url, false)),
   });
   const announced = Number(headerValue(response.headers, 'content-length') ?? Number.NaN);

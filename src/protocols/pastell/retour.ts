@@ -59,16 +59,17 @@ export async function fetchRetour(api: PastellApi, entry: RemoteEntry, destPath:
   const url = api.address(api.documentPath(where.id_d, 'file', RETOUR_FILE_FIELD, String(where.index)));
   const response = await api.request('GET', url, 'download', { signal: options.signal });
   const announced = Number(headerValue(response.headers, 'content-length') ?? Number.NaN);
-  const bytes = await writeBodyToFile(response.body, destPath, options, {
+  const written = await writeBodyToFile(response.body, destPath, options, {
     interrupted: (error, kept) =>
       new TransferError('transient', 'protocol.pastell.fetchInterrupted', { name: entry.name, bytes: kept, code: errorCodeOf(error) ?? 'UNKNOWN' }, { fixKey: 'protocol.pastell.fetchInterrupted.fix', cause: error }),
   });
+  const { bytes } = written;
   const expected = entry.size ?? (Number.isFinite(announced) ? announced : undefined);
   if (expected !== undefined && bytes !== expected) {
     throw new TransferError('transient', 'protocol.pastell.sizeMismatch', { name: entry.name, bytes, expected }, { fixKey: 'protocol.pastell.sizeMismatch.fix' });
   }
   log.info('protocol.pastell.fetched', { name: entry.name, bytes, id_d: where.id_d });
-  return { bytes };
+  return written;
 }
 
 /** Deletes the document (a second time: already gone, nothing to do), or leaves it (`keep`). */

@@ -106,9 +106,10 @@ async function downloadAcquit(api: S2lowApi, transaction: string, receiptPath: s
     throw new TransferError('transient', 'protocol.s2low.acquitRedirected', { transaction, host: api.host, location: headerValue(response.headers, 'location') ?? '—' }, { fixKey: 'protocol.s2low.acquitRedirected.fix' });
   }
   if (response.statusCode !== 200) throw await api.statusError(response, url);
-  return writeBodyToFile(response.body, receiptPath, { signal: options.signal }, {
+  const { bytes } = await writeBodyToFile(response.body, receiptPath, { signal: options.signal }, {
     limit: { bytes: ACQUIT_LIMIT, error: () => new TransferError('permanent', 'protocol.web.answerTooLarge', { host: api.host, limit: ACQUIT_LIMIT }, { fixKey: 'protocol.web.answerTooLarge.fix' }) },
     interrupted: (error) =>
       new TransferError('transient', 'protocol.s2low.acquitInterrupted', { transaction, host: api.host, code: errorCodeOf(error) ?? 'UNKNOWN' }, { fixKey: 'protocol.s2low.acquitInterrupted.fix', cause: error }),
   });
+  return bytes;
 }

@@ -47,7 +47,7 @@ export async function fetchRetour(api: S2lowApi, entry: RemoteEntry, destPath: s
   const response = await api.send({ method: 'GET', url, signal: options.signal });
   if (response.statusCode !== 200) throw await api.statusError(response, url);
   // Nothing is taken at S²LOW until it is marked read: what arrived can go.
-  const bytes = await writeBodyToFile(response.body, destPath, options, {
+  const { bytes } = await writeBodyToFile(response.body, destPath, options, {
     removeOnFailure: true,
     interrupted: (error, kept) =>
       new TransferError('transient', 'protocol.s2low.fetchInterrupted', { name: entry.name, bytes: kept, code: errorCodeOf(error) ?? 'UNKNOWN' }, { fixKey: 'protocol.s2low.fetchInterrupted.fix', cause: error }),

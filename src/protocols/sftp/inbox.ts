@@ -11,6 +11,7 @@ import { isOneRemoteEntry, numberedName, remoteJoin } from './remote-paths.js';
 import { listFolder, lstatOrUndefined, makeFolders, removeFile, renameNoReplace, statOrUndefined, type RemoteListing } from './remote-files.js';
 import type { SftpSettings } from './settings.js';
 import { download } from './transfer.js';
+import type { WrittenFile } from '../common/download-file.js';
 
 /** Files somebody is still writing: ours, WinSCP's, rclone's, browsers', editors' and Office's. */
 const UNFINISHED = [/\.ordo-part$/i, /\.(part|partial|filepart|crdownload|tmp|temp|lck|swp)$/i, /~$/, /^~\$/];
@@ -73,20 +74,21 @@ export async function fetchEntry(keeper: LinkKeeper, entry: RemoteEntry, destPat
   const path = entryPath(keeper.settings, entry);
   throwIfAborted(options.signal);
   const link = await keeper.get();
-  let bytes: number;
+  let written: WrittenFile;
   try {
-    bytes = await download({ link, localPath: destPath, remotePath: path, serial: keeper.settings.serial, options });
+    written = await download({ link, localPath: destPath, remotePath: path, serial: keeper.settings.serial, options });
   } catch (error) {
     await rm(destPath, { force: true });
     if (options.signal?.aborted === true) throw abortError(options.signal);
     throw localWriteError(error, destPath) ?? (await fetchError(error, keeper, link, entry, path));
   }
+  const { bytes } = written;
   if (entry.size !== undefined && entry.size !== bytes) {
     await rm(destPath, { force: true });
     const key = bytes < entry.size ? 'protocol.common.truncated' : 'protocol.common.grew';
     throw new TransferError('transient', key, { name: entry.name, expected: entry.size, actual: bytes });
   }
-  return { bytes };
+  return written;
 }
 
 /** Says why: the entry went away or became something else, or the connection or the server failed. */

@@ -5,14 +5,15 @@
 // bytes go; an abort drops the connection (parallel transfers have no other way to stop) or destroys
 // the streams (serial).
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { TransferOptions } from '../contract.js';
 import type { SftpLink } from './connect.js';
 import type { Stats } from 'ssh2';
-import { BackgroundFlush } from '../common/background-flush.js';
+import { DownloadFile, type WrittenFile } from '../common/download-file.js';
+import { readInOrder } from './ordered-download.js';
 import { connectionLostError, sftpRequest } from './remote-files.js';
 
 /** Requests in flight for one file: at OpenSSH's maximum request size, about 8 MiB of buffers. */
@@ -216,39 +217,29 @@ export async function writeWholeAndClose(link: SftpLink, file: OpenRemoteFile, c
   return stat.status === 'fulfilled' ? stat.value.size : 0;
 }
 
-/** Writes `remotePath` into the local file `localPath` and flushes it to disk. */
-export async function download(request: TransferRequest): Promise<number> {
+/** Writes `remotePath` into the local file `localPath`, hashed as it is written, and flushes it to disk. */
+export async function download(request: TransferRequest): Promise<WrittenFile> {
   const { link, localPath, remotePath, options } = request;
-  const flush = await BackgroundFlush.open(localPath);
-  const progress = progressReporter(options, (bytes) => flush.progress(bytes));
+  const file = await DownloadFile.open(localPath);
+  const progress = progressReporter(options);
   try {
     if (request.serial) {
       const remote = link.client.createReadStream(remotePath, { highWaterMark: SERIAL_HIGH_WATER_MARK });
-      await untilLost(link, remote, pipeline(remote, counting(progress), createWriteStream(localPath), signalOption(options)));
+      await untilLost(link, remote, pipeline(remote, async (chunks: AsyncIterable<Buffer>) => {
+        for await (const chunk of chunks) {
+          await file.append(chunk);
+          progress.add(chunk.length);
+        }
+      }, signalOption(options)));
     } else {
-      await whileAbortable(link, options.signal, () => fastGet(link, remotePath, localPath, (total) => progress.report(total)));
+      await whileAbortable(link, options.signal, () => readInOrder(link, remotePath, file, requestsInFlight(link.readChunk), (total) => progress.report(total)));
     }
-    await flush.finish();
+    const written = await file.finish();
+    progress.done();
+    return written;
   } finally {
-    await flush.close();
+    await file.close();
   }
-  return progress.done();
-}
-
-/**
- * ssh2's own parallel download, called on the channel directly: ssh2-sftp-client's wrapper turns every
- * failure into text, and a local write failure (a full disk here) must keep its code to be told from
- * the server's.
- */
-function fastGet(link: SftpLink, remotePath: string, localPath: string, step: (total: number) => void): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const stopListening = link.onLost(() => reject(connectionLostError()));
-    link.sftp.fastGet(remotePath, localPath, { chunkSize: link.readChunk, concurrency: requestsInFlight(link.readChunk), step: (total) => step(total) }, (error) => {
-      stopListening();
-      if (error) reject(error);
-      else resolve();
-    });
-  });
 }
 
 /** Reads a remote file through and hashes it (for verify: SFTP has no standard way to ask for a hash). */

@@ -1,13 +1,15 @@
-// An answer's body streamed into the partial file the engine chose, flushed before the promise resolves:
+// An answer's body streamed into the partial file the engine chose, hashed as it arrives and flushed before the promise resolves:
 // what every HTTP protocol does to download a file (a retour, an acquit). Back-pressure comes from the
 // pipeline; the file is flushed every 64 MiB while the body arrives (common/background-flush.ts), so that
 // the last flush, before the promise resolves, has little left to write.
+import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { open, rm, stat, type FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { abortError } from '../../shared/abort.js';
 import { BackgroundFlush } from '../common/background-flush.js';
+import type { WrittenFile } from '../common/download-file.js';
 import { fileSystemError } from '../common/file-errors.js';
 import { localWriteError, TransferError, type TransferOptions } from '../contract.js';
 
@@ -23,13 +25,13 @@ export interface BodyToFile {
   limit?: { bytes: number; error: () => TransferError };
 }
 
-/** The number of bytes written. */
+/** The number of bytes written and their sha256, hashed as they arrived. */
 export async function writeBodyToFile(
   body: Readable,
   destPath: string,
   options: { signal?: AbortSignal | undefined; onProgress?: TransferOptions['onProgress'] },
   how: BodyToFile,
-): Promise<number> {
+): Promise<WrittenFile> {
   let handle: FileHandle;
   try {
     handle = await open(destPath, 'w');
@@ -42,9 +44,11 @@ export async function writeBodyToFile(
   // running: a FileHandle closes when its operations are done), and closes it on failure.
   const output = handle.createWriteStream({ flush: true, highWaterMark: WRITE_BUFFER_BYTES });
   const flush = new BackgroundFlush(handle);
+  const hash = createHash('sha256');
   let bytes = 0;
   body.on('data', (chunk: Buffer) => {
     bytes += chunk.length;
+    hash.update(chunk);
     if (how.limit !== undefined && bytes > how.limit.bytes) body.destroy(how.limit.error());
     options.onProgress?.(bytes);
     flush.progress(output.bytesWritten);
@@ -63,5 +67,5 @@ export async function writeBodyToFile(
     const kept = how.removeOnFailure === true ? bytes : await stat(destPath).then((info) => info.size, () => output.bytesWritten);
     throw how.interrupted(error, kept);
   }
-  return bytes;
+  return { bytes, sha256: hash.digest('hex') };
 }

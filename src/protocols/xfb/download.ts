@@ -29,12 +29,13 @@ export async function downloadEntry(
   if (response.statusCode !== 200) throw await gatewayRefusal(response, settings, 'download', entry.name);
 
   // Whatever reached the file stays in destPath: the engine keeps it aside and reports it.
-  const bytes = await writeBodyToFile(response.body, destPath, options, { interrupted: (error, kept) => interrupted(entry, kept, error) });
+  const written = await writeBodyToFile(response.body, destPath, options, { interrupted: (error, kept) => interrupted(entry, kept, error) });
+  const { bytes } = written;
   if (entry.size !== undefined && bytes !== entry.size) {
     throw new TransferError('transient', 'protocol.xfb.sizeMismatch', { name: entry.name, bytes, expected: entry.size }, { fixKey: 'protocol.xfb.sizeMismatch.fix' });
   }
   log.info('protocol.xfb.downloaded', { name: entry.name, bytes });
-  return { bytes };
+  return written;
 }
 
 function interrupted(entry: RemoteEntry, bytes: number, error: unknown): TransferError {

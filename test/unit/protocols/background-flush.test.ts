@@ -1,5 +1,6 @@
 // A download is flushed to disk while it arrives (every 64 MiB written), so that the flush before the file
 // is reported received has little left; the file's handle, Node's own, is observed.
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -54,8 +55,10 @@ describe('an HTTP body written to a file', () => {
       for (let i = 0; i < 140; i += 1) yield chunk;
     })());
     const dest = join(dir, 'download');
-    const bytes = await writeBodyToFile(body, dest, {}, { interrupted: (error) => new TransferError('transient', 'protocol.http.interrupted', {}, { cause: error }) });
-    expect(bytes).toBe(140 * MiB);
+    const written = await writeBodyToFile(body, dest, {}, { interrupted: (error) => new TransferError('transient', 'protocol.http.interrupted', {}, { cause: error }) });
+    expect(written.bytes).toBe(140 * MiB);
+    // Hashed as it arrived: the digest of what the file holds.
+    expect(written.sha256).toBe(createHash('sha256').update(readFileSync(dest)).digest('hex'));
     expect(datasync.mock.calls.length).toBeGreaterThanOrEqual(1);
     expect(readFileSync(dest).length).toBe(140 * MiB);
   });
