@@ -4,6 +4,10 @@
 // an export's `PES_<n>.xml`) in one folder under a temporary directory, then, as separate processes
 // timed from start to exit by GNU time (wall and CPU time, peak memory), each tool in turn:
 //   - `find DIR -type f`: the floor (one readdir, no stat);
+//   - `find DIR -type f -printf '%s %T@ %p\n'`: find doing what a scan must (each file's size and date: a
+//     stat per file);
+//   - bare `node` (bench/scan/bare-node.mjs): the least a Node.js program does for the same (readdir,
+//     one statSync per file, a path a line);
 //   - `ordo scan` with `settle: 0s` (local protocol, filter `*.xml`), its output piped (one path a line);
 //   - with BENCH_BEFORE=path/to/bin/ordo.js, the same `ordo scan` run by another build (before a change).
 // Prints the medians of BENCH_RUNS runs (default 3), the ratio to `find`, and the machine's load.
@@ -13,12 +17,14 @@
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { median, mib, ordoBin } from '../lib.mjs';
 import { measureCpu } from '../startup/timed.mjs';
 
 const FILES = Number(process.env.BENCH_FILES ?? 100_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const before = process.env.BENCH_BEFORE;
+const bareNode = fileURLToPath(new URL('bare-node.mjs', import.meta.url));
 
 const work = mkdtempSync(join(process.env.BENCH_DIR ?? tmpdir(), 'ordo-bench-scan-'));
 try {
@@ -44,6 +50,8 @@ async function main() {
 
   const tools = {
     find: () => measureCpu('find', [source, '-type', 'f'], { cwd: work }),
+    'find -printf size, date': () => measureCpu('find', [source, '-type', 'f', '-printf', '%s %T@ %p\n'], { cwd: work }),
+    'bare node': () => measureCpu(process.execPath, [bareNode, source], { cwd: work }),
     ordo: () => measureCpu(process.execPath, [ordoBin, 'scan'], { cwd: work }),
     ...(before ? { 'ordo (before)': () => measureCpu(process.execPath, [before, 'scan'], { cwd: work }) } : {}),
   };

@@ -90,7 +90,8 @@ export interface ScanCandidate {
   path: string;
   name: string;
   size: number;
-  mtime: string;
+  /** Modification time in milliseconds (`mtime`, in ISO 8601, in the JSON document). */
+  mtimeMs: number;
   /** false: still changing (or its done marker is missing): not taken this time. */
   ready: boolean;
   why?: string;

@@ -4,8 +4,7 @@
 // the scenario asks for one.
 import { opendir } from 'node:fs/promises';
 import * as fs from 'node:fs';
-import { join } from 'node:path';
-import type { FileSystemAdapter } from 'fast-glob';
+import { resolve, sep } from 'node:path';
 import type { ScenarioConfig } from '../config/model.js';
 import { t } from '../i18n/index.js';
 import type { EngineContext, Selection } from './context.js';
@@ -13,14 +12,7 @@ import { ExitCode } from '../shared/errors.js';
 import type { ScanCandidate, ScanResult, ScenarioProblem } from './results.js';
 import { selectScenarios } from './select.js';
 import { pause } from '../shared/wait.js';
-
-/** Files that producing software writes while working, and ordo's own temporary files. */
-export const TEMPORARY_PATTERNS = [
-  '*.tmp', '*.temp', '*.part', '*.partial', '*.filepart', '*.crdownload', '*.download',
-  '~$*', '~*.tmp', '.~lock.*', '*.lck', '*.ordo-part', '*.swp',
-];
-
-const caseSensitive = process.platform !== 'win32' && process.platform !== 'darwin';
+import { listSource } from './source-listing.js';
 
 export async function scan(ctx: EngineContext, selection: Selection): Promise<ScanResult> {
   const result: ScanResult = { scenarios: [], problems: [], exitCode: ExitCode.ok };
@@ -81,27 +73,16 @@ export async function firstLook(scenario: ScenarioConfig): Promise<FirstLook> {
     };
   }
   if (empty) return { files: [], unreadable: [] };
-  // Loaded here, not at start-up: a cycle with nothing to do does not need it.
-  const { default: fg } = await import('fast-glob');
-  const unreadable: string[] = [];
-  const names = await fg(scenario.filter.map(toGlob), {
-    cwd: source,
-    // The temporary patterns as one (a brace list): one match per file instead of thirteen.
-    ignore: [...scenario.exclude.map(toGlob), `**/{${TEMPORARY_PATTERNS.join(',')}}`, ...markerIgnore(scenario, fg.escapePath)],
-    onlyFiles: true,
-    dot: false,
-    followSymbolicLinks: false,
-    // Duplicates (a file two patterns find) are dropped below, once sorted: cheaper than fast-glob's set.
-    unique: false,
-    caseSensitiveMatch: caseSensitive,
-    deep: scenario.filter.some((p) => p.includes('/') || p.includes('\\')) ? Infinity : 1,
-    fs: { ...fs, readdir: recordingReaddir(source, unreadable) } as unknown as FileSystemAdapter,
-  });
+  const { names: sorted, unreadable } = await listSource(scenario, source);
   const files: ScanCandidate[] = [];
-  const sorted = names.sort().filter((name, index, all) => index === 0 || name !== all[index - 1]);
-  await lookAtEach(sorted, (name) => join(source, name), (name, s, path) => {
+  // fast-glob's names are plain relative paths: once the source is normalised, a concatenation is their
+  // join (path.join would normalise each one again).
+  const base = resolve(source);
+  const prefix = base.endsWith(sep) ? base : base + sep;
+  const pathOf = sep === '/' ? (name: string) => prefix + name : (name: string) => prefix + name.replaceAll('/', sep);
+  await lookAtEach(sorted, pathOf, (name, s, path) => {
     // Gone between the listing and the look (someone else took it), or not a file.
-    if (s?.isFile()) files.push({ scenario: scenario.name, path, name, size: s.size, mtime: isoTime(s.mtimeMs), ready: true });
+    if (s?.isFile()) files.push({ scenario: scenario.name, path, name, size: s.size, mtimeMs: s.mtimeMs, ready: true });
   });
   return { files, unreadable };
 }
@@ -113,8 +94,8 @@ async function secondLook(scenario: ScenarioConfig, files: ScanCandidate[]): Pro
     looked = [];
     await lookAtEach(files, (file) => file.path, (file, now) => {
       if (now === undefined) return;
-      const candidate: ScanCandidate = { ...file, size: now.size, mtime: isoTime(now.mtimeMs) };
-      looked.push(candidate.size !== file.size || candidate.mtime !== file.mtime ? { ...candidate, ready: false, why: t('engine.notSettled') } : candidate);
+      const candidate: ScanCandidate = { ...file, size: now.size, mtimeMs: now.mtimeMs };
+      looked.push(candidate.size !== file.size || candidate.mtimeMs !== file.mtimeMs ? { ...candidate, ready: false, why: t('engine.notSettled') } : candidate);
     });
   }
   const marker = scenario.doneMarker;
@@ -128,11 +109,6 @@ async function secondLook(scenario: ScenarioConfig, files: ScanCandidate[]): Pro
   if (marker === undefined) for (const candidate of looked) decide(candidate, true);
   else await lookAtEach(looked, (candidate) => candidate.path + marker, (candidate, found) => decide(candidate, found !== undefined));
   return out;
-}
-
-/** `Stats.mtime` would make a Date for every file looked at, and keep it. */
-function isoTime(ms: number): string {
-  return new Date(ms).toISOString();
 }
 
 const LOOKS_PER_TURN = 256;
@@ -155,31 +131,4 @@ async function lookAtEach<T>(items: readonly T[], pathOf: (item: T) => string, s
     }
     seen(item, stats, path);
   }
-}
-
-function markerIgnore(scenario: ScenarioConfig, escapePath: (path: string) => string): string[] {
-  return scenario.doneMarker === undefined ? [] : [`**/*${escapePath(scenario.doneMarker)}`];
-}
-
-/** User patterns may be written with Windows separators; fast-glob wants forward slashes. */
-function toGlob(pattern: string): string {
-  return process.platform === 'win32' ? pattern.replace(/\\/g, '/') : pattern;
-}
-
-/** fast-glob skips unreadable folders silently (suppressErrors); this records them so the scan reports them. */
-function recordingReaddir(source: string, unreadable: string[]): typeof fs.readdir {
-  const wrapped = ((path: fs.PathLike, options: unknown, callback: (err: NodeJS.ErrnoException | null, files?: unknown) => void) => {
-    const cb = typeof options === 'function' ? (options as typeof callback) : callback;
-    const opts = typeof options === 'function' ? {} : options;
-    fs.readdir(path, opts as fs.ObjectEncodingOptions & { withFileTypes: true }, (err, entries) => {
-      if (err && (err.code === 'EACCES' || err.code === 'EPERM')) {
-        const relative = String(path).startsWith(source) ? String(path) : join(source, String(path));
-        unreadable.push(relative);
-        cb(null, []);
-        return;
-      }
-      cb(err, entries);
-    });
-  }) as unknown as typeof fs.readdir;
-  return wrapped;
 }

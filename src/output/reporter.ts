@@ -18,7 +18,7 @@ import { htmlReportDocument, renderHtmlReport, type HtmlReportResult } from './h
 import { renderError } from './human/error.js';
 import { renderLogText, renderPurge } from './human/logs.js';
 import { renderRename } from './human/rename.js';
-import { renderScan } from './human/scan.js';
+import { renderScan, scanDocument } from './human/scan.js';
 import { errorDocument, jsonText } from './json.js';
 import type { Line } from './lines.js';
 import { paintLine } from './paint.js';
@@ -73,7 +73,8 @@ export class Reporter {
   }
 
   scan(result: ScanResult): void {
-    this.result(result, () => renderScan(result, { table: this.options.stdout.isTTY === true }));
+    // The JSON document is made only for --json: a piped scan of 100 000 files prints paths only.
+    this.result(this.options.json ? scanDocument(result) : undefined, () => renderScan(result, { table: this.options.stdout.isTTY === true }));
   }
 
   cycle(result: CycleResult): void {

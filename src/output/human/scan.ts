@@ -7,6 +7,17 @@ import { line, MARK, type Line } from '../lines.js';
 import { problemLines } from './cycle.js';
 import { formatSize, formatTime, padEnd } from './format.js';
 
+/** The --json document: each file's date in ISO 8601 (`mtime`), made only here (100 000 dates cost). */
+export function scanDocument(result: ScanResult): unknown {
+  return {
+    ...result,
+    scenarios: result.scenarios.map((scenario) => ({
+      ...scenario,
+      files: scenario.files.map(({ mtimeMs, ready, why, ...file }) => ({ ...file, mtime: new Date(mtimeMs).toISOString(), ready, ...(why === undefined ? {} : { why }) })),
+    })),
+  };
+}
+
 export function renderScan(result: ScanResult, options: { table: boolean }): Line[] {
   const body = options.table ? tableLines(result) : pathLines(result);
   return [...body, ...unreadableLines(result), ...problemLines(result.problems)];
@@ -31,7 +42,7 @@ function tableLines(result: ScanResult): Line[] {
     const sizeWidth = Math.max(...scenario.files.map((f) => formatSize(f.size).length));
     for (const [index, file] of scenario.files.entries()) {
       if (file.ready) ready++;
-      const columns = `${padEnd(names[index] ?? '', nameWidth)}  ${formatSize(file.size).padStart(sizeWidth)}  ${formatTime(file.mtime)}`;
+      const columns = `${padEnd(names[index] ?? '', nameWidth)}  ${formatSize(file.size).padStart(sizeWidth)}  ${formatTime(new Date(file.mtimeMs))}`;
       const why = file.ready ? '' : `  ${t('output.scan.notReady', { why: file.why ?? '' })}`;
       out.push(line('data', `${columns}${why}`, file.ready ? { mark: ` ${MARK.ok}`, tone: 'ok' } : { mark: ` ${MARK.wait}`, tone: 'warn' }));
     }

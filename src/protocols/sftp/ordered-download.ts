@@ -24,15 +24,23 @@ interface Block {
  */
 export async function readInOrder(link: SftpLink, remotePath: string, file: DownloadFile, inFlight: number, onBytes: (total: number) => void): Promise<void> {
   const handle = await sftpRequest<Buffer>((sftp, done) => sftp.open(remotePath, 'r', done), link);
-  let failure: unknown;
+  let failure: Error | undefined;
   try {
     const stats = await sftpRequest<Stats>((sftp, done) => sftp.fstat(handle, done), link);
     await new OrderedReads(link, handle, file, stats.size, inFlight, onBytes).run();
   } catch (error) {
-    failure = error;
+    failure = asError(error);
   }
-  if (!link.lost) await sftpRequest<undefined>((sftp, done) => sftp.close(handle, done), link).catch((error: unknown) => (failure ??= error));
+  if (!link.lost) {
+    await sftpRequest<undefined>((sftp, done) => sftp.close(handle, done), link).catch((error: unknown) => {
+      failure ??= asError(error);
+    });
+  }
   if (failure !== undefined) throw failure;
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
 }
 
 class OrderedReads {
@@ -71,8 +79,14 @@ class OrderedReads {
         this.end();
       });
       this.settle = {
-        resolve: () => (stopListening(), resolve()),
-        reject: (error) => (stopListening(), reject(error)),
+        resolve: () => {
+          stopListening();
+          resolve();
+        },
+        reject: (error) => {
+          stopListening();
+          reject(asError(error));
+        },
       };
       this.sendRequests();
       this.endIfDone();
@@ -129,9 +143,14 @@ class OrderedReads {
     if (position >= this.size) return;
     this.size = position;
     this.nextOffset = Math.min(this.nextOffset, position);
-    while (this.blocks.length > 0 && this.blocks.at(-1)!.start >= position) this.spare.push(this.blocks.pop()!.buffer);
-    const last = this.blocks.at(-1);
-    if (last !== undefined) last.length = Math.min(last.length, position - last.start);
+    for (let last = this.blocks.at(-1); last !== undefined; last = this.blocks.at(-1)) {
+      if (last.start < position) {
+        last.length = Math.min(last.length, position - last.start);
+        return;
+      }
+      this.blocks.pop();
+      this.spare.push(last.buffer);
+    }
   }
 
   /** Appends the blocks at the front that are whole, one after the other. */

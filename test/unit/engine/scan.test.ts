@@ -1,4 +1,4 @@
-import { appendFileSync, chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { scan } from '../../../src/core/scan.js';
@@ -93,6 +93,24 @@ describe('scan', () => {
     expect(files.map((f) => f.name)).toEqual(names);
     expect(files.map((f) => f.size)).toEqual(names.map((_, n) => n % 7));
     expect(files.filter((f) => !f.ready).map((f) => f.name)).toEqual(names.filter((_, n) => n % 7 === 0));
+  });
+
+  it('a folder whose patterns are plain names is read without fast-glob, and gives exactly what fast-glob gives', async () => {
+    // PLAIN: the usual patterns (read by readdir and picomatch); GLOB: the same, plus a pattern with
+    // braces that finds nothing, which sends the listing through fast-glob.
+    const options = { filter: ['*.xml', 'F*', 'c*', 'g?.txt', '[hH]*.pdf'], exclude: ['*.bak.xml', 'F-exclu*'], doneMarker: '.ok' };
+    ws = workspace((dir) => [scenario('PLAIN', dir, options), scenario('GLOB', dir, { ...options, filter: [...options.filter, 'rien{1,2}.none'] })]);
+    const names = [
+      'a.xml', 'b.XML', 'c.xml.ok', 'garde.bak.xml', '.cache.xml', 'F1.dat', 'F-exclu.dat', 'g1.txt', 'g12.txt', 'h.pdf', 'H.pdf', 'i.pdf',
+      'a.tmp', 'd.xml.part', '~$e.xml', 'f.xml.ordo-part', 'N.TMP',
+    ];
+    for (const name of names) ws.write(ws.source, name, 'x');
+    ws.write(join(ws.source, 'dossier.xml'), 'dedans.xml', 'x');
+    symlinkSync(join(ws.source, 'a.xml'), join(ws.source, 'lien.xml'));
+    const result = await scanAll(ws);
+    const found = (scenarioName: string) => result.scenarios.find((s) => s.scenario === scenarioName)!.files.map((f) => f.name);
+    expect(found('PLAIN')).toEqual(found('GLOB'));
+    expect(found('PLAIN')).toEqual(['F1.dat', 'H.pdf', 'a.xml', 'g1.txt', 'h.pdf', ...(process.platform === 'linux' ? [] : ['b.XML'])].sort());
   });
 
   it('a file that two patterns find is listed once', async () => {

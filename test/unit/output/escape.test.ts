@@ -100,8 +100,8 @@ describe('human output', () => {
           scenario: 'PES',
           source: '/d/export',
           files: [
-            { scenario: 'PES', path: `/d/export/${FORGED}`, name: FORGED, size: 1, mtime: '2024-12-03T09:00:00.000Z', ready: true },
-            { scenario: 'PES', path: '/d/export/-rf', name: '-rf', size: 1, mtime: '2024-12-03T09:00:00.000Z', ready: true },
+            { scenario: 'PES', path: `/d/export/${FORGED}`, name: FORGED, size: 1, mtimeMs: Date.parse('2024-12-03T09:00:00.000Z'), ready: true },
+            { scenario: 'PES', path: '/d/export/-rf', name: '-rf', size: 1, mtimeMs: Date.parse('2024-12-03T09:00:00.000Z'), ready: true },
           ],
           unreadable: [],
         },

@@ -77,8 +77,8 @@ describe('renderScan', () => {
         source: '/export',
         unreadable: ['/export/locked'],
         files: [
-          { scenario: 'PES', path: '/export/a.xml', name: 'a.xml', size: 10, mtime: '2024-12-03T09:00:00.000Z', ready: true },
-          { scenario: 'PES', path: '/export/b.xml', name: 'b.xml', size: 10, mtime: '2024-12-03T09:00:00.000Z', ready: false, why: 'still changing' },
+          { scenario: 'PES', path: '/export/a.xml', name: 'a.xml', size: 10, mtimeMs: Date.parse('2024-12-03T09:00:00.000Z'), ready: true },
+          { scenario: 'PES', path: '/export/b.xml', name: 'b.xml', size: 10, mtimeMs: Date.parse('2024-12-03T09:00:00.000Z'), ready: false, why: 'still changing' },
         ],
       },
     ],

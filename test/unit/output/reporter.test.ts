@@ -101,11 +101,23 @@ describe('routing', () => {
   it('--quiet keeps the data a command was asked for (scan paths)', () => {
     const r = reporter({ quiet: true });
     r.out.scan({
-      scenarios: [{ scenario: 'PES', source: '/x', unreadable: [], files: [{ scenario: 'PES', path: '/x/a.xml', name: 'a.xml', size: 1, mtime: '', ready: true }] }],
+      scenarios: [{ scenario: 'PES', source: '/x', unreadable: [], files: [{ scenario: 'PES', path: '/x/a.xml', name: 'a.xml', size: 1, mtimeMs: 0, ready: true }] }],
       problems: [],
       exitCode: 0,
     });
     expect(r.stdout.text).toBe('/x/a.xml\n');
+  });
+
+  it('scan --json: each file with its date in ISO 8601 (`mtime`), as documented', () => {
+    const r = reporter({ json: true });
+    const mtimeMs = Date.parse('2024-12-03T09:00:00.000Z');
+    r.out.scan({
+      scenarios: [{ scenario: 'PES', source: '/x', unreadable: [], files: [{ scenario: 'PES', path: '/x/a.xml', name: 'a.xml', size: 1, mtimeMs, ready: false, why: 'still changing' }] }],
+      problems: [],
+      exitCode: 0,
+    });
+    const document = JSON.parse(r.stdout.text) as { scenarios: Array<{ files: unknown[] }> };
+    expect(document.scenarios[0]!.files).toEqual([{ scenario: 'PES', path: '/x/a.xml', name: 'a.xml', size: 1, mtime: '2024-12-03T09:00:00.000Z', ready: false, why: 'still changing' }]);
   });
 
   it('--json: exactly one JSON document on stdout, nothing on stderr', () => {
