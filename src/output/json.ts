@@ -1,5 +1,5 @@
 // --json: exactly one document on stdout, every string masked.
-import { redactDeep } from '../shared/redact.js';
+import { redactingReplacer } from '../shared/redact.js';
 import { redactDescription, type ErrorDescription } from './describe-error.js';
 
 /**
@@ -11,7 +11,7 @@ const UNESCAPED = /[\u007F-\u009F\u2028\u2029\u202A-\u202E\u2066-\u2069]/g;
 
 export function jsonText(value: unknown): string {
   // JSON.stringify gives undefined for undefined, functions and symbols, whatever its declared type says.
-  const text = ((JSON.stringify(redactDeep(value), null, 2) as string | undefined) ?? 'null').replace(UNESCAPED, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const text = ((JSON.stringify(value, redactingReplacer, 2) as string | undefined) ?? 'null').replace(UNESCAPED, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   return `${text}\n`;
 }
 

@@ -43,6 +43,15 @@ export function redact(text: string): string {
   return out;
 }
 
+/**
+ * JSON.stringify's replacer doing what redactDeep does, as the document is written: no masked copy of a
+ * large value (a scan of 100 000 files) is made first.
+ */
+export function redactingReplacer(key: string, value: unknown): unknown {
+  if (key !== '' && value !== undefined && value !== '' && isSecretKey(key)) return MASK;
+  return typeof value === 'string' ? redact(value) : value;
+}
+
 /** Deep copy of a value with every secret-looking key masked and every string redacted. */
 export function redactDeep<T>(value: T): T {
   if (typeof value === 'string') return redact(value) as T;

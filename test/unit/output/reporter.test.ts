@@ -5,6 +5,7 @@ import { setLang } from '../../../src/i18n/index.js';
 import { ConfigError, LockHeldError } from '../../../src/shared/errors.js';
 import { registerSecret } from '../../../src/shared/redact.js';
 import type { CycleResult } from '../../../src/core/results.js';
+import { jsonText } from '../../../src/output/json.js';
 import { Reporter } from '../../../src/output/reporter.js';
 import { colorEnabled } from '../../../src/output/terminal.js';
 
@@ -118,6 +119,19 @@ describe('routing', () => {
     });
     const document = JSON.parse(r.stdout.text) as { scenarios: Array<{ files: unknown[] }> };
     expect(document.scenarios[0]!.files).toEqual([{ scenario: 'PES', path: '/x/a.xml', name: 'a.xml', size: 1, mtime: '2024-12-03T09:00:00.000Z', ready: false, why: 'still changing' }]);
+  });
+
+  it('--json masks secret-looking keys at any depth, known secrets and URL credentials in every string', () => {
+    registerSecret('jeton-tres-secret');
+    const text = jsonText({
+      profiles: [{ sftp: { password: 'motdepasse', apiToken: 1234, passphrase: '', user: 'agent' } }],
+      notes: ['appel avec jeton-tres-secret', 'https://agent:pw@gw.example/depot?token=abc&x=1'],
+    });
+    const document = JSON.parse(text) as unknown;
+    expect(document).toEqual({
+      profiles: [{ sftp: { password: 'XXXXXXXX', apiToken: 'XXXXXXXX', passphrase: '', user: 'agent' } }],
+      notes: ['appel avec XXXXXXXX', 'https://agent:XXXXXXXX@gw.example/depot?token=XXXXXXXX&x=1'],
+    });
   });
 
   it('--json: exactly one JSON document on stdout, nothing on stderr', () => {
