@@ -268,6 +268,7 @@ class Retriever {
     try {
       if (this.session.fetch === undefined) throw new TypeError(`${scenario.protocol}: a session without fetch()`);
       fetched = await this.session.fetch(entry, partial, {
+        sha256: true,
         onProgress: (bytes) => ctx.onEvent({ type: 'progress', scenario: scenario.name, name: entry.name, bytes, ...(entry.size === undefined ? {} : { total: entry.size }) }),
       });
     } catch (error) {

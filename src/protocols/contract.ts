@@ -81,6 +81,11 @@ export interface TransferOptions {
   /** Called with the number of bytes done so far. */
   onProgress?: (bytes: number) => void;
   /**
+   * fetch: the caller wants the sha256 of the bytes written (FetchResult.sha256). A protocol that can
+   * hash them as it writes them does; else the caller reads the file again.
+   */
+  sha256?: boolean;
+  /**
    * send: the name of the file the caller will send next on this session, when it knows one. Only a
    * hint, which a protocol may use to prepare that file's transfer while this one ends; whatever it
    * prepares for a file that does not come is undone by the next send or by close().
@@ -148,8 +153,8 @@ export interface RemoteEntry {
 export interface FetchResult {
   bytes: number;
   /**
-   * sha256 (hex) of the bytes written to the file, where the protocol hashed them as they arrived: the
-   * engine then does not read the file again to hash it.
+   * sha256 (hex) of the bytes written to the file, when asked for (TransferOptions.sha256) and the
+   * protocol hashed them as they arrived: the engine then does not read the file again.
    */
   sha256?: string;
 }

@@ -272,13 +272,14 @@ describe('send', () => {
 describe('fetch', () => {
   const data = randomBytes(5 * MiB + 4321);
 
-  it('hashes what it writes: the sha256 it reports is the file’s', async () => {
+  it('asked for it, hashes what it writes: the sha256 it reports is the file’s; not asked, hashes nothing', async () => {
     const opened = await session();
     await h.putRemote('retour.bin', data);
     const [entry] = await opened.list!();
-    const result = await opened.fetch!(entry!, join(h.scratch, 'retour.bin'));
+    const result = await opened.fetch!(entry!, join(h.scratch, 'retour.bin'), { sha256: true });
     expect(result).toEqual({ bytes: data.length, sha256: sha256(data) });
     expect(sha256(await readFile(join(h.scratch, 'retour.bin')))).toBe(sha256(data));
+    expect(await opened.fetch!(entry!, join(h.scratch, 'again.bin'))).toEqual({ bytes: data.length });
   });
 
   it('puts the bytes in order whatever the order the answers come in, and asks again for what a short answer left out', async () => {
@@ -288,7 +289,7 @@ describe('fetch', () => {
     peer.server.faults.readsOutOfOrder();
     peer.server.faults.readAtMost(7001);
     const seen: number[] = [];
-    const result = await opened.fetch!(entry!, join(h.scratch, 'retour.bin'), { onProgress: (bytes) => seen.push(bytes) });
+    const result = await opened.fetch!(entry!, join(h.scratch, 'retour.bin'), { sha256: true, onProgress: (bytes) => seen.push(bytes) });
     expect(result).toEqual({ bytes: data.length, sha256: sha256(data) });
     expect(sha256(await readFile(join(h.scratch, 'retour.bin')))).toBe(sha256(data));
     expect(seen.at(-1)).toBe(data.length);

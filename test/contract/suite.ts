@@ -411,7 +411,7 @@ export function defineContractSuite(name: string, harness: () => Promise<Contrac
         await h.putRemote('ACQUIT.xml', data);
         const entry = await entryNamed('ACQUIT.xml');
         const dest = join(scratch, '.partial-acquit');
-        const result = await session.fetch!(entry, dest);
+        const result = await session.fetch!(entry, dest, { sha256: true });
         expect(result.bytes).toBe(data.length);
         expect(await readFile(dest)).toEqual(data);
         // A protocol that hashes as it writes gives the digest of what the file holds: the engine journals it.
@@ -450,7 +450,7 @@ export function defineContractSuite(name: string, harness: () => Promise<Contrac
         await h.putRemote('large.bin', { size: LARGE_SIZE });
         const entry = await entryNamed('large.bin');
         const dest = join(scratch, 'large-fetched');
-        const { result, growth } = await measureMemory(() => session.fetch!(entry, dest));
+        const { result, growth } = await measureMemory(() => session.fetch!(entry, dest, { sha256: true }));
         expect(result.bytes).toBe(LARGE_SIZE);
         expect(await sha256OfFile(dest)).toBe(sha256OfZeros(LARGE_SIZE));
         if (result.sha256 !== undefined) expect(result.sha256).toBe(sha256OfZeros(LARGE_SIZE));

@@ -2,6 +2,7 @@
 // the commune's own server (OpenSSH sshd, key authentication) where DILA deposits citizens' requests,
 // and DILA's server (ssh2's in-process server, password from the environment) that receives the
 // status returns. ordo runs as a child process, the way a scheduled task runs it.
+import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -109,8 +110,10 @@ describe('DILA over SFTP, end to end', () => {
 
     const result = await ordo(['retrieve', '--json']);
     expect(result.code, result.stderr).toBe(0);
-    const files = (JSON.parse(result.stdout) as { files: Array<{ name: string; status: string }> }).files;
+    const files = (JSON.parse(result.stdout) as { files: Array<{ name: string; status: string; sha256: string }> }).files;
     expect(files.map((file) => `${file.name}:${file.status}`).sort()).toEqual(Object.keys(TELEDOSSIERS).map((name) => `${name}:received`).sort());
+    // The sha256 journaled and reported is the one the download computed as it wrote: the content's.
+    for (const file of files) expect(file.sha256, file.name).toBe(createHash('sha256').update(Object.entries(TELEDOSSIERS).find(([name]) => name === file.name)?.[1] ?? '').digest('hex'));
 
     const received = join(dir, 'ordo-data', 'recus', 'VILLE');
     expect(readdirSync(received).sort()).toEqual(Object.keys(TELEDOSSIERS).sort());

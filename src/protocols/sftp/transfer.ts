@@ -217,10 +217,10 @@ export async function writeWholeAndClose(link: SftpLink, file: OpenRemoteFile, c
   return stat.status === 'fulfilled' ? stat.value.size : 0;
 }
 
-/** Writes `remotePath` into the local file `localPath`, hashed as it is written, and flushes it to disk. */
+/** Writes `remotePath` into the local file `localPath` (hashed as it is written when options.sha256), and flushes it to disk. */
 export async function download(request: TransferRequest): Promise<WrittenFile> {
   const { link, localPath, remotePath, options } = request;
-  const file = await DownloadFile.open(localPath);
+  const file = await DownloadFile.open(localPath, options.sha256 === true);
   const progress = progressReporter(options);
   try {
     if (request.serial) {

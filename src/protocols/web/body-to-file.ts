@@ -1,4 +1,4 @@
-// An answer's body streamed into the partial file the engine chose, hashed as it arrives and flushed before the promise resolves:
+// An answer's body streamed into the partial file the engine chose (hashed as it arrives when asked), flushed before the promise resolves:
 // what every HTTP protocol does to download a file (a retour, an acquit). Back-pressure comes from the
 // pipeline; the file is flushed every 64 MiB while the body arrives (common/background-flush.ts), so that
 // the last flush, before the promise resolves, has little left to write.
@@ -25,11 +25,11 @@ export interface BodyToFile {
   limit?: { bytes: number; error: () => TransferError };
 }
 
-/** The number of bytes written and their sha256, hashed as they arrived. */
+/** The number of bytes written, and their sha256 (hashed as they arrived) when options.sha256. */
 export async function writeBodyToFile(
   body: Readable,
   destPath: string,
-  options: { signal?: AbortSignal | undefined; onProgress?: TransferOptions['onProgress'] },
+  options: { signal?: AbortSignal | undefined; onProgress?: TransferOptions['onProgress']; sha256?: boolean | undefined },
   how: BodyToFile,
 ): Promise<WrittenFile> {
   let handle: FileHandle;
@@ -44,11 +44,11 @@ export async function writeBodyToFile(
   // running: a FileHandle closes when its operations are done), and closes it on failure.
   const output = handle.createWriteStream({ flush: true, highWaterMark: WRITE_BUFFER_BYTES });
   const flush = new BackgroundFlush(handle);
-  const hash = createHash('sha256');
+  const hash = options.sha256 === true ? createHash('sha256') : undefined;
   let bytes = 0;
   body.on('data', (chunk: Buffer) => {
     bytes += chunk.length;
-    hash.update(chunk);
+    hash?.update(chunk);
     if (how.limit !== undefined && bytes > how.limit.bytes) body.destroy(how.limit.error());
     options.onProgress?.(bytes);
     flush.progress(output.bytesWritten);
@@ -67,5 +67,5 @@ export async function writeBodyToFile(
     const kept = how.removeOnFailure === true ? bytes : await stat(destPath).then((info) => info.size, () => output.bytesWritten);
     throw how.interrupted(error, kept);
   }
-  return { bytes, sha256: hash.digest('hex') };
+  return hash === undefined ? { bytes } : { bytes, sha256: hash.digest('hex') };
 }

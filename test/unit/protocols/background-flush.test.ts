@@ -55,7 +55,7 @@ describe('an HTTP body written to a file', () => {
       for (let i = 0; i < 140; i += 1) yield chunk;
     })());
     const dest = join(dir, 'download');
-    const written = await writeBodyToFile(body, dest, {}, { interrupted: (error) => new TransferError('transient', 'protocol.http.interrupted', {}, { cause: error }) });
+    const written = await writeBodyToFile(body, dest, { sha256: true }, { interrupted: (error) => new TransferError('transient', 'protocol.http.interrupted', {}, { cause: error }) });
     expect(written.bytes).toBe(140 * MiB);
     // Hashed as it arrived: the digest of what the file holds.
     expect(written.sha256).toBe(createHash('sha256').update(readFileSync(dest)).digest('hex'));
