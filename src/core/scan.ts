@@ -75,7 +75,7 @@ export async function firstLook(scenario: ScenarioConfig): Promise<FirstLook> {
   if (empty) return { files: [], unreadable: [] };
   const { names: sorted, unreadable } = await listSource(scenario, source);
   const files: ScanCandidate[] = [];
-  // fast-glob's names are plain relative paths: once the source is normalised, a concatenation is their
+  // The listing's names are plain relative paths: once the source is normalised, a concatenation is their
   // join (path.join would normalise each one again).
   const base = resolve(source);
   const prefix = base.endsWith(sep) ? base : base + sep;

@@ -44,26 +44,25 @@ export function redact(text: string): string {
 }
 
 /**
- * JSON.stringify's replacer doing what redactDeep does, as the document is written: no masked copy of a
- * large value (a scan of 100 000 files) is made first.
+ * The rule for one value under its key: a secret-looking key's value masked (unless empty), a string
+ * redacted. JSON.stringify's replacer as is (a document masked as it is written: no masked copy of a
+ * large value, a scan of 100 000 files, is made first), and redactDeep's step.
  */
 export function redactingReplacer(key: string, value: unknown): unknown {
-  if (key !== '' && value !== undefined && value !== '' && isSecretKey(key)) return MASK;
+  if (value !== undefined && value !== '' && isSecretKey(key)) return MASK;
   return typeof value === 'string' ? redact(value) : value;
 }
 
 /** Deep copy of a value with every secret-looking key masked and every string redacted. */
 export function redactDeep<T>(value: T): T {
-  if (typeof value === 'string') return redact(value) as T;
-  if (Array.isArray(value)) return value.map((v: unknown) => redactDeep(v)) as T;
-  if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
-    const out: Record<string, unknown> = {};
-    for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
-      out[key] = isSecretKey(key) && v !== undefined && v !== '' ? MASK : redactDeep(v);
-    }
-    return out as T;
-  }
-  return value;
+  return redactedAt('', value) as T;
+}
+
+function redactedAt(key: string, value: unknown): unknown {
+  const masked = redactingReplacer(key, value);
+  if (masked !== value || value === null || typeof value !== 'object' || value instanceof Date) return masked;
+  if (Array.isArray(value)) return value.map((item: unknown) => redactedAt('', item));
+  return Object.fromEntries(Object.entries(value).map(([name, item]) => [name, redactedAt(name, item)]));
 }
 
 export const SECRET_MASK = MASK;

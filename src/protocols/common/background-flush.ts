@@ -1,7 +1,8 @@
 // A file being downloaded is flushed every FLUSH_EVERY bytes while the transfer goes on: the disk works
 // during the transfer rather than after it, and the final flush, before the file is reported received,
-// has little left to do. Used by the SFTP download and by every HTTP protocol's (web/body-to-file.ts).
-import { open, type FileHandle } from 'node:fs/promises';
+// has little left to do. Used by the SFTP download (common/download-file.ts) and by every HTTP protocol's
+// (web/body-to-file.ts).
+import type { FileHandle } from 'node:fs/promises';
 
 const FLUSH_EVERY = 64 * 1024 * 1024;
 
@@ -11,11 +12,6 @@ export class BackgroundFlush {
 
   /** Flushes `handle`, the file the transfer writes (through this handle or another one of the same file). */
   constructor(private readonly handle: FileHandle) {}
-
-  /** Opens `path` for writing (created or truncated) and flushes it as the transfer writes it by path. */
-  static async open(path: string): Promise<BackgroundFlush> {
-    return new BackgroundFlush(await open(path, 'w'));
-  }
 
   /** `bytes` of the file have been written so far. */
   progress(bytes: number): void {

@@ -53,8 +53,10 @@ class OrderedReads {
   private nextOffset = 0;
   private requests = 0;
   private appending = false;
-  private failure: { error: unknown } | undefined;
-  private settle: { resolve: () => void; reject: (error: unknown) => void } | undefined;
+  /** The first failure: no request is sent after it. */
+  private failure: Error | undefined;
+  /** Ends run()'s promise: with the failure, if any. */
+  private settle: (() => void) | undefined;
 
   constructor(
     private readonly link: SftpLink,
@@ -74,19 +76,14 @@ class OrderedReads {
   run(): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       const stopListening = this.link.onLost(() => {
-        this.failure ??= { error: connectionLostError() };
+        this.failure ??= connectionLostError();
         // The requests in flight will never be answered.
         this.end();
       });
-      this.settle = {
-        resolve: () => {
-          stopListening();
-          resolve();
-        },
-        reject: (error) => {
-          stopListening();
-          reject(asError(error));
-        },
+      this.settle = () => {
+        stopListening();
+        if (this.failure === undefined) resolve();
+        else reject(this.failure);
       };
       this.sendRequests();
       this.endIfDone();
@@ -125,7 +122,7 @@ class OrderedReads {
     this.requests += 1;
     this.link.sftp.read(this.handle, block.buffer, position - block.start, length, position, (error, bytesRead) => {
       this.requests -= 1;
-      if (error) this.failure ??= { error };
+      if (error) this.failure ??= asError(error);
       else if (bytesRead === 0) this.endOfFileAt(position);
       else {
         block.received += bytesRead;
@@ -167,7 +164,7 @@ class OrderedReads {
         this.sendRequests();
       }
     } catch (error) {
-      this.failure ??= { error };
+      this.failure ??= asError(error);
     } finally {
       this.appending = false;
     }
@@ -177,8 +174,6 @@ class OrderedReads {
   private end(): void {
     const settle = this.settle;
     this.settle = undefined;
-    if (settle === undefined) return;
-    if (this.failure === undefined) settle.resolve();
-    else settle.reject(this.failure.error);
+    settle?.();
   }
 }
