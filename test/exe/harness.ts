@@ -4,6 +4,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { wineSession, type WineSession } from '../../scripts/exe/wine.mjs';
 
 export const root = fileURLToPath(new URL('../..', import.meta.url));
 export const exe = join(root, 'dist-exe', 'ordo.exe');
@@ -32,14 +33,13 @@ export class Wine {
     readonly loader: string,
     /** The Wine prefix: C:\ is `<prefix>/drive_c`. */
     readonly prefix: string,
+    private readonly session: WineSession,
   ) {}
 
-  /** A new prefix (its first start is the slow one), reporting Windows 10: Node 22 refuses older ones. */
-  static async create(prefix: string): Promise<Wine> {
-    const wine = new Wine(findWine(), prefix);
-    const set = await wine.run(['reg', 'add', 'HKCU\\Software\\Wine', '/v', 'Version', '/t', 'REG_SZ', '/d', 'win10', '/f'], prefix);
-    if (set.code !== 0) throw new Error(`wine could not set up its prefix (exit ${set.code}): ${set.stdout}${set.stderr}`);
-    return wine;
+  /** A new prefix, reporting Windows 10 (Node 22 refuses older ones): its first start is the slow one. */
+  static create(prefix: string): Wine {
+    const loader = findWine();
+    return new Wine(loader, prefix, wineSession(loader, prefix));
   }
 
   /** C:\ as seen from Linux. */
@@ -83,9 +83,8 @@ export class Wine {
     return this.run([exe, ...args], cwd, env);
   }
 
-  /** Stops this prefix's wineserver (it lingers a few seconds after the last program). */
+  /** Stops this prefix's Wine server (it lingers a few seconds after the last program) and removes its folder. */
   stop(): void {
-    const beside = join(this.loader, '..', 'wineserver');
-    spawnSync(existsSync(beside) ? beside : 'wineserver', ['-k'], { env: { ...process.env, WINEPREFIX: this.prefix } });
+    this.session.close();
   }
 }

@@ -18,7 +18,8 @@ let sshd: OpenSshServer;
 beforeAll(async () => {
   buildExecutables();
   work = mkdtempSync(join(tmpdir(), 'ordo-exe-wine-'));
-  [wine, sshd] = await Promise.all([Wine.create(join(work, 'prefix')), startOpenSshServer()]);
+  wine = Wine.create(join(work, 'prefix'));
+  sshd = await startOpenSshServer();
 }, 600_000);
 
 afterAll(async () => {
