@@ -1,7 +1,7 @@
 // The journal index (docs/engine.md, "Journal index"): the engine's questions to the journal answered
 // by reading one small bucket file and the journal lines it points at, whatever the journal's length.
 // The journal stays the record: the index is rebuilt from it whenever it does not fit it.
-import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { t } from '../i18n/index.js';
@@ -283,16 +283,14 @@ export class JournalIndex {
     for (let attempt = 0; bucket === undefined; attempt++) {
       const state = await this.current();
       const dir = join(this.indexDir, state.generation);
-      try {
-        // A bucket is small: read in this thread (a trip through libuv's pool costs more, once per file sent).
-        bucket = readFileSync(join(dir, bucketName(bucketOf(hash))));
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-        if (await exists(dir)) return [];
-        // Another run rebuilt the index and removed this generation: take up the new one.
-        if (attempt > 0) throw error;
-        await this.refresh();
-      }
+      const path = join(dir, bucketName(bucketOf(hash)));
+      bucket = readBucket(path);
+      if (bucket !== undefined) break;
+      // No bucket for this hash (the usual answer while the journal is young), unless the whole
+      // generation is gone: another run rebuilt the index and removed it, and the new one is taken up.
+      if (existsSync(dir)) return [];
+      if (attempt > 0) throw Object.assign(new Error(`ENOENT: no such file or directory, open '${path}'`), { code: 'ENOENT', path });
+      await this.refresh();
     }
     const byPosition = new Map<string, LinePointer>();
     for (const pointer of matchingPointers(bucket, hash)) byPosition.set(`${pointer.month}:${pointer.offset}`, pointer);
@@ -442,6 +440,21 @@ async function byteAt(path: string, position: number): Promise<number | undefine
     return bytesRead === 1 ? one[0] : undefined;
   } finally {
     await handle.close();
+  }
+}
+
+/**
+ * A bucket's bytes, undefined when there is none. Small: read in this thread (a trip through libuv's pool
+ * costs more, once per file sent); a missing one is seen by a look that throws nothing (an exception costs
+ * ten times the look).
+ */
+function readBucket(path: string): Buffer | undefined {
+  if (statSync(path, { throwIfNoEntry: false }) === undefined) return undefined;
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
   }
 }
 

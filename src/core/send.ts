@@ -24,7 +24,7 @@ import { openSession } from './protocol-session.js';
 import { describeLocalFailure, isSystemError, located } from './local-failure.js';
 import {
   claim, copyIntoQueue, discardBackup, dropClaim, finishClaim, hasQueuedItems, matchOldClaim, newItemId, orphanClaims, placeBackup, queuedCopyOf, queuedItems,
-  releaseClaim, removeItem, removeLeftovers, stageBackup, unshareBackup, type OrphanClaim, type QueueItem, type StagedBackup,
+  releaseClaim, removeItem, removeLeftovers, SpareFolders, stageBackup, unshareBackup, type OrphanClaim, type QueueItem, type StagedBackup,
 } from './queue.js';
 import type { CycleResult, FileOutcome } from './results.js';
 import { readyFiles } from './scan.js';
@@ -182,6 +182,7 @@ async function sendScenario(
   if (lock?.replaced) ctx.log.warn('engine.staleLockReplaced', { lock: lock.path, pid: lock.replaced.pid, host: lock.replaced.host, since: localTime(lock.replaced.since) });
   history.locked();
   const ledger = new SendLedger(ctx, scenario, outcomes);
+  const spares = new SpareFolders(paths.queue(scenario.name), SPARE_FOLDERS);
   try {
     if (!ctx.dryRun) {
       await removeAbandonedTemporaries(ctx, scenario);
@@ -207,7 +208,7 @@ async function sendScenario(
       }
       const { session } = opened;
       try {
-        const pipeline = new SendPipeline(ctx, scenario, session, history, ledger, outcomes);
+        const pipeline = new SendPipeline(ctx, scenario, session, history, ledger, outcomes, spares);
         await pipeline.run(queued, candidates);
       } finally {
         await session.close().catch(() => undefined);
@@ -215,6 +216,7 @@ async function sendScenario(
     });
   } finally {
     await ledger.close();
+    spares.release();
     await lock?.release();
   }
 }
@@ -404,6 +406,8 @@ interface BatchContents {
  */
 const BATCH_FILES = 64;
 const BATCH_BYTES = 8 * 1024 * 1024;
+/** A batch's items are removed while the next batch is claimed: two batches' folders serve every claim. */
+const SPARE_FOLDERS = 2 * BATCH_FILES;
 
 /** The last states of a send cut before its end: the partner is asked (`verify`) before it goes again. */
 const INTERRUPTED = new Set<string>(['sending', 'uncertain', 'resumed', 'step']);
@@ -448,6 +452,7 @@ class SendPipeline {
     private readonly history: SendHistory,
     private readonly ledger: SendLedger,
     private readonly outcomes: Outcomes,
+    private readonly spares: SpareFolders,
   ) {}
 
   /** The journal's last word on a queued path. */
@@ -465,7 +470,7 @@ class SendPipeline {
    * removed by the next run (its journal says sent), never deferred nor sent again.
    */
   private async forget(item: QueueItem): Promise<void> {
-    await removeItem(item).catch(() => undefined);
+    await removeItem(item, this.spares).catch(() => undefined);
   }
 
   /** The item's journal line in `state`: every line of a send names its size, content and queue path. */
@@ -647,7 +652,7 @@ class SendPipeline {
     let error = cannotRead(candidate.path);
     if (error === undefined) {
       try {
-        const item = await claim(ctx.config.root, scenario.name, candidate.path, ctx.now());
+        const item = await claim(ctx.config.root, scenario.name, candidate.path, ctx.now(), this.spares);
         if (item === undefined) ctx.log.info('engine.claimedElsewhere', { scenario: scenario.name, file: candidate.name });
         // A file given back from this scenario's failed/ (the command diagnose and the duplicate warning print): its reason goes too.
         else if (intake.kind === 'move-back') await forgetSetAside(intake.itemDir, candidate.name);
@@ -680,7 +685,7 @@ class SendPipeline {
         ctx.log.info('engine.alreadyQueued', { ...params, queued: queued.path });
         return undefined;
       }
-      const item = await copyIntoQueue(ctx.config.root, scenario.name, candidate.path, ctx.now());
+      const item = await copyIntoQueue(ctx.config.root, scenario.name, candidate.path, ctx.now(), this.spares);
       this.originals.set(item.path, candidate.path);
       ctx.log.info('engine.copied', params);
       return item;

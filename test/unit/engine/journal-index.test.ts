@@ -257,6 +257,15 @@ describe('journal index', () => {
     expect(readdirSync(indexDir).filter((name) => name.startsWith('g'))).toHaveLength(1);
   });
 
+  it('an index open while another run rebuilt it (its generation removed): the next lookups take up the new one and answer right', async () => {
+    writeHistory('202511', 300);
+    const index = openIndex();
+    await index.catchUp();
+    rmSync(join(indexDir, (JSON.parse(readFileSync(join(indexDir, 'state.json'), 'utf8')) as { generation: string }).generation), { recursive: true });
+    expect((await openIndex().catchUp()).rebuilt).toBe('generation');
+    expect(await expectAllLookups(index)).toBeGreaterThan(300);
+  });
+
   it('a rebuild holds the same records as a fresh build, and a build the same as catch-ups', async () => {
     writeHistory('202510', 150);
     const index = openIndex();
