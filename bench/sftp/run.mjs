@@ -11,12 +11,16 @@
 // disk before reporting it; `sftp` does not: the download is also timed against `sftp` followed by
 // `sync FILE`, the same guarantee.
 //
-// Usage: npm run build && node bench/sftp/run.mjs   (BENCH_RUNS, BENCH_SIZE_MIB, BENCH_SMALL_FILES, BENCH_DIR)
+// BENCH_BASELINE=<another built checkout> also runs that build's CLI, in turn with this one's (before/after
+// a change, in one run); BENCH_CASES=up,down,small picks the cases.
+//
+// Usage: npm run build && node bench/sftp/run.mjs
+//        (BENCH_RUNS, BENCH_SIZE_MIB, BENCH_SMALL_FILES, BENCH_DIR, BENCH_BASELINE, BENCH_CASES)
 // Not part of `npm test`.
 import { randomBytes } from 'node:crypto';
 import { existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startOpenSshServer } from '../../fixtures/peers/sftp/openssh-server.mjs';
 import { MiB, expectSize, measure, measureCli, median, mib, peak, runCases, writeRandomFile } from '../lib.mjs';
@@ -26,6 +30,13 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const SIZE_MIB = Number(process.env.BENCH_SIZE_MIB ?? 1024);
 const SMALL_FILES = Number(process.env.BENCH_SMALL_FILES ?? 1000);
 const SMALL_SIZE = 4 * 1024;
+const CASES = (process.env.BENCH_CASES ?? 'up,down,small').split(',');
+const baseline = process.env.BENCH_BASELINE === undefined ? undefined : resolve(process.env.BENCH_BASELINE);
+const baselineBin = baseline === undefined ? undefined : join(baseline, 'bin', 'ordo.js');
+if (baseline !== undefined && !existsSync(join(baseline, 'dist', 'cli.js'))) {
+  process.stderr.write(`BENCH_BASELINE: ${baseline} is not a built checkout (npm run build there first)\n`);
+  process.exit(2);
+}
 
 const project = fileURLToPath(new URL('../..', import.meta.url));
 const runner = join(project, 'bench', 'sftp', 'protocol-runner.mjs');
@@ -50,7 +61,8 @@ async function main() {
   const big = join(work, 'big.bin');
   const small = join(work, 'small');
   process.stderr.write(`Preparing ${SIZE_MIB} MiB and ${SMALL_FILES} × ${SMALL_SIZE / 1024} KiB of random data in ${work}…\n`);
-  await writeRandomFile(big, SIZE_MIB * MiB);
+  const bigNeeded = CASES.includes('up') || CASES.includes('down');
+  await writeRandomFile(big, bigNeeded ? SIZE_MIB * MiB : 0);
   mkdirSync(small);
   for (let index = 0; index < SMALL_FILES; index += 1) writeFileSync(join(small, `f${String(index).padStart(5, '0')}.xml`), randomBytes(SMALL_SIZE));
   linkSync(big, remote('down/big.bin'));
@@ -69,6 +81,9 @@ async function main() {
     for (const name of readdirSync(remote(dir))) rmSync(join(remote(dir), name), { force: true });
   };
   const download = join(work, 'downloaded.bin');
+  const linkSmall = (site) => {
+    for (const name of readdirSync(small)) linkSync(join(small, name), join(site, 'out', name));
+  };
 
   const opensshArgs = (batch) => {
     const file = join(work, 'batch.txt');
@@ -93,48 +108,59 @@ async function main() {
     writeFileSync(settings, JSON.stringify({ profile, options }));
     return measure(process.execPath, [bareRunner, settings, folder], { cwd: work });
   };
-  const cli = (scenario, args, prepare, verify) => measureCli(work, siteConfig(profile, scenario), args, prepare, verify);
+  const cliOf = (bin) => (scenario, args, prepare, verify) => measureCli(work, siteConfig(profile, scenario), args, prepare, verify, bin);
+  const cli = cliOf(undefined);
+  const cliBefore = baselineBin === undefined ? undefined : cliOf(baselineBin);
 
   const cases = [
     {
+      key: 'up',
       name: `${SIZE_MIB} MiB upload`,
       bytes: SIZE_MIB * MiB,
       openssh: () => openssh(`put "${big}" up/big.bin`),
       protocol: () => protocol({ remoteDir: 'up' }, 'upload', big, 'big.bin'),
       cli: () => cli('UP', ['send', '--scenario', 'UP', '--no-retrieve'], (site) => linkSync(big, join(site, 'out', 'big.bin'))),
+      cliBefore: cliBefore && (() => cliBefore('UP', ['send', '--scenario', 'UP', '--no-retrieve'], (site) => linkSync(big, join(site, 'out', 'big.bin')))),
       check: () => expectSize(remote('up/big.bin'), SIZE_MIB * MiB),
       reset: () => clearRemote('up'),
     },
     {
+      key: 'down',
       name: `${SIZE_MIB} MiB download`,
       bytes: SIZE_MIB * MiB,
       openssh: () => openssh(`get down/big.bin "${download}"`),
       opensshFlushed: () => opensshFlushed(`get down/big.bin "${download}"`, download),
       protocol: () => protocol({ inbox: 'down', afterRetrieve: 'keep' }, 'download', 'big.bin', download),
       cli: () => cli('DOWN', ['retrieve', '--scenario', 'DOWN'], undefined, (site) => expectSize(join(site, 'ordo-data', 'recus', 'BENCH', 'big.bin'), SIZE_MIB * MiB)),
+      cliBefore:
+        cliBefore && (() => cliBefore('DOWN', ['retrieve', '--scenario', 'DOWN'], undefined, (site) => expectSize(join(site, 'ordo-data', 'recus', 'BENCH', 'big.bin'), SIZE_MIB * MiB))),
       check: () => (existsSync(download) ? expectSize(download, SIZE_MIB * MiB) : undefined),
       reset: () => rmSync(download, { force: true }),
     },
     {
+      key: 'small',
       name: `${SMALL_FILES} × 4 KiB upload`,
       bytes: SMALL_FILES * SMALL_SIZE,
       files: SMALL_FILES,
       openssh: () => openssh(`put ${small}/* small/`),
       protocol: () => protocol({ remoteDir: 'small' }, 'upload-many', small),
       bare: () => bare({ remoteDir: 'small' }, small),
-      cli: () =>
-        cli('SMALL', ['send', '--scenario', 'SMALL', '--no-retrieve'], (site) => {
-          for (const name of readdirSync(small)) linkSync(join(small, name), join(site, 'out', name));
-        }),
+      cli: () => cli('SMALL', ['send', '--scenario', 'SMALL', '--no-retrieve'], linkSmall),
+      cliBefore: cliBefore && (() => cliBefore('SMALL', ['send', '--scenario', 'SMALL', '--no-retrieve'], linkSmall)),
       check: () => expectCount(remote('small'), SMALL_FILES),
       reset: () => clearRemote('small'),
     },
   ];
 
-  const results = await runCases(cases, ['openssh', 'opensshFlushed', 'protocol', 'cli', 'bare'], RUNS);
+  const results = await runCases(
+    cases.filter((bench) => CASES.includes(bench.key)),
+    ['openssh', 'opensshFlushed', 'protocol', 'cli', 'cliBefore', 'bare'],
+    RUNS,
+  );
   printTable(results.map(({ bench, samples }) => summarise(bench, samples)));
   printFlushed(results);
   printBare(results);
+  printBaseline(results);
 }
 
 /** A site whose scenarios send `out/` to the server or retrieve from it, with the engine's defaults. */
@@ -205,4 +231,17 @@ function printBare(results) {
 function expectCount(dir, count) {
   const actual = readdirSync(dir).filter((name) => !name.startsWith('.')).length;
   if (actual !== count) throw new Error(`${dir}: ${actual} files instead of ${count}`);
+}
+
+/** With BENCH_BASELINE: the other build's CLI, measured in turn with this one's. */
+function printBaseline(results) {
+  if (baseline === undefined) return;
+  process.stdout.write(`\nCLI before/after: before = ${baseline}, after = ${project}\n`);
+  for (const { bench, samples } of results) {
+    const seconds = (tool) => median(samples[tool].map((sample) => sample.seconds));
+    process.stdout.write(
+      `${bench.name}: before ${seconds('cliBefore').toFixed(2)} s (${(seconds('openssh') / seconds('cliBefore')).toFixed(2)} of OpenSSH), ` +
+        `after ${seconds('cli').toFixed(2)} s (${(seconds('openssh') / seconds('cli')).toFixed(2)} of OpenSSH), peak RSS ${mib(peak(samples.cliBefore))} / ${mib(peak(samples.cli))} MiB\n`,
+    );
+  }
 }

@@ -19,12 +19,15 @@ import { renderError } from './human/error.js';
 import { renderLogText, renderPurge } from './human/logs.js';
 import { renderRename } from './human/rename.js';
 import { renderScan, scanDocument } from './human/scan.js';
-import { errorDocument, jsonText } from './json.js';
+import { errorDocument, jsonPieces } from './json.js';
 import type { Line } from './lines.js';
 import { paintLine } from './paint.js';
 import { createProgress, type Progress } from './progress.js';
 import { colorEnabled, paletteFor } from './terminal.js';
 import { setTimeStyle } from '../shared/local-time.js';
+
+/** How much of a --json document is written at once (characters). */
+const JSON_PART = 64 * 1024;
 
 export interface OutputStream {
   write(text: string): unknown;
@@ -139,8 +142,21 @@ export class Reporter {
 
   private result(json: unknown, human: () => Line[]): void {
     this.progress?.stop();
-    if (this.options.json) this.options.stdout.write(jsonText(json));
+    if (this.options.json) this.writeJson(json);
     else this.lines(human());
+  }
+
+  /** The --json document, written in parts of about 64 KiB: a large one is never held whole as text. */
+  private writeJson(document: unknown): void {
+    let part = '';
+    for (const piece of jsonPieces(document)) {
+      part += piece;
+      if (part.length >= JSON_PART) {
+        this.options.stdout.write(part);
+        part = '';
+      }
+    }
+    if (part !== '') this.options.stdout.write(part);
   }
 
   /** Route each line to its stream (see LineKind) and write each stream once. */

@@ -3,6 +3,7 @@
 // is printed `/…/export/-rf`, which no command reads as an option.
 import { escapeControls, t } from '../../i18n/index.js';
 import type { ScanResult } from '../../core/results.js';
+import { MappedRows } from '../json.js';
 import { line, MARK, type Line } from '../lines.js';
 import { problemLines } from './cycle.js';
 import { formatSize, formatTime, padEnd } from './format.js';
@@ -13,7 +14,8 @@ export function scanDocument(result: ScanResult): unknown {
     ...result,
     scenarios: result.scenarios.map((scenario) => ({
       ...scenario,
-      files: scenario.files.map(({ mtimeMs, ready, why, ...file }) => ({ ...file, mtime: new Date(mtimeMs).toISOString(), ready, ...(why === undefined ? {} : { why }) })),
+      // Each file in its document form as it is written: a scan of a big folder is not copied whole.
+      files: new MappedRows(scenario.files, ({ mtimeMs, ready, why, ...file }) => ({ ...file, mtime: new Date(mtimeMs).toISOString(), ready, ...(why === undefined ? {} : { why }) })),
     })),
   };
 }
