@@ -128,4 +128,43 @@ describe('files sent in batches', () => {
     expect((await sentLines(ws)).sort()).toEqual(all);
     expect(queued(ws)).toEqual([]);
   });
+
+  it('a duplicate of a file of the previous batch: set aside, never sent twice', async () => {
+    ws = workspace();
+    const all = names(70);
+    for (const name of all) ws.write(ws.source, name, `content of ${name}`);
+    // PES_065 (second batch) has the content of PES_010 (first batch).
+    ws.write(ws.source, all[65]!, `content of ${all[10]!}`);
+    const result = await sendAll(ws);
+    expect(result.files.filter((f) => f.status !== 'sent').map((f) => `${f.name} ${f.status}`)).toEqual([`${all[65]!} duplicate`]);
+    expect(readdirSync(ws.target)).toHaveLength(69);
+    expect(readdirSync(ws.target)).not.toContain(all[65]);
+    expect(queued(ws)).toEqual([]);
+  });
+
+  it('interrupted in the first of three batches: the later files keep no line and no backup of this run; the next run sends each file once', async () => {
+    ws = workspace();
+    const all = names(150);
+    for (const name of all) ws.write(ws.source, name, `content of ${name}`);
+    const stop = new AbortController();
+    onEvents(ws, (event) => {
+      if (event.type === 'file-end' && event.name === all[40]) stop.abort();
+    });
+    const first = await sendAll(ws, stop.signal);
+    expect(first.interrupted).toBe(true);
+    expect(first.files.map((f) => f.name)).toEqual(all.slice(0, 41));
+    expect(readdirSync(ws.target).sort()).toEqual(all.slice(0, 41));
+    // The first batch's rest is queued (journaled `sending`, then `deferred`); the others wait in the queue or the source.
+    expect(queued(ws).length + readdirSync(ws.source).length).toBe(109);
+    const lines = lastLines(await readJournal(ws.root));
+    for (const name of all.slice(64)) expect(lines.get(name), name).toBeUndefined();
+    expect(readdirSync(join(ws.root, 'backup', 'PES')).sort()).toEqual(all.slice(0, 64));
+
+    const second = await sendAll(ws);
+    expect(second.files.map((f) => `${f.name} ${f.status}`).sort()).toEqual(all.slice(41).map((name) => `${name} sent`));
+    expect(readdirSync(ws.target).sort()).toEqual(all);
+    expect((await sentLines(ws)).sort()).toEqual(all);
+    expect(queued(ws)).toEqual([]);
+    expect(readdirSync(join(ws.root, 'backup', 'PES')).sort()).toEqual(all);
+  });
 });
