@@ -81,9 +81,6 @@ async function main() {
     for (const name of readdirSync(remote(dir))) rmSync(join(remote(dir), name), { force: true });
   };
   const download = join(work, 'downloaded.bin');
-  const linkSmall = (site) => {
-    for (const name of readdirSync(small)) linkSync(join(small, name), join(site, 'out', name));
-  };
 
   const opensshArgs = (batch) => {
     const file = join(work, 'batch.txt');
@@ -108,9 +105,11 @@ async function main() {
     writeFileSync(settings, JSON.stringify({ profile, options }));
     return measure(process.execPath, [bareRunner, settings, folder], { cwd: work });
   };
-  const cliOf = (bin) => (scenario, args, prepare, verify) => measureCli(work, siteConfig(profile, scenario), args, prepare, verify, bin);
-  const cli = cliOf(undefined);
-  const cliBefore = baselineBin === undefined ? undefined : cliOf(baselineBin);
+  /** `ordo <args>` in a new site with `scenario`, run by this build's CLI (`cli`) and, with BENCH_BASELINE, the other's (`cliBefore`). */
+  const ordo = (scenario, args, prepare, verify) => ({
+    cli: () => measureCli(work, siteConfig(profile, scenario), args, prepare, verify),
+    ...(baselineBin === undefined ? {} : { cliBefore: () => measureCli(work, siteConfig(profile, scenario), args, prepare, verify, baselineBin) }),
+  });
 
   const cases = [
     {
@@ -119,8 +118,7 @@ async function main() {
       bytes: SIZE_MIB * MiB,
       openssh: () => openssh(`put "${big}" up/big.bin`),
       protocol: () => protocol({ remoteDir: 'up' }, 'upload', big, 'big.bin'),
-      cli: () => cli('UP', ['send', '--scenario', 'UP', '--no-retrieve'], (site) => linkSync(big, join(site, 'out', 'big.bin'))),
-      cliBefore: cliBefore && (() => cliBefore('UP', ['send', '--scenario', 'UP', '--no-retrieve'], (site) => linkSync(big, join(site, 'out', 'big.bin')))),
+      ...ordo('UP', ['send', '--scenario', 'UP', '--no-retrieve'], (site) => linkSync(big, join(site, 'out', 'big.bin'))),
       check: () => expectSize(remote('up/big.bin'), SIZE_MIB * MiB),
       reset: () => clearRemote('up'),
     },
@@ -131,9 +129,7 @@ async function main() {
       openssh: () => openssh(`get down/big.bin "${download}"`),
       opensshFlushed: () => opensshFlushed(`get down/big.bin "${download}"`, download),
       protocol: () => protocol({ inbox: 'down', afterRetrieve: 'keep' }, 'download', 'big.bin', download),
-      cli: () => cli('DOWN', ['retrieve', '--scenario', 'DOWN'], undefined, (site) => expectSize(join(site, 'ordo-data', 'recus', 'BENCH', 'big.bin'), SIZE_MIB * MiB)),
-      cliBefore:
-        cliBefore && (() => cliBefore('DOWN', ['retrieve', '--scenario', 'DOWN'], undefined, (site) => expectSize(join(site, 'ordo-data', 'recus', 'BENCH', 'big.bin'), SIZE_MIB * MiB))),
+      ...ordo('DOWN', ['retrieve', '--scenario', 'DOWN'], undefined, (site) => expectSize(join(site, 'ordo-data', 'recus', 'BENCH', 'big.bin'), SIZE_MIB * MiB)),
       check: () => (existsSync(download) ? expectSize(download, SIZE_MIB * MiB) : undefined),
       reset: () => rmSync(download, { force: true }),
     },
@@ -145,8 +141,9 @@ async function main() {
       openssh: () => openssh(`put ${small}/* small/`),
       protocol: () => protocol({ remoteDir: 'small' }, 'upload-many', small),
       bare: () => bare({ remoteDir: 'small' }, small),
-      cli: () => cli('SMALL', ['send', '--scenario', 'SMALL', '--no-retrieve'], linkSmall),
-      cliBefore: cliBefore && (() => cliBefore('SMALL', ['send', '--scenario', 'SMALL', '--no-retrieve'], linkSmall)),
+      ...ordo('SMALL', ['send', '--scenario', 'SMALL', '--no-retrieve'], (site) => {
+        for (const name of readdirSync(small)) linkSync(join(small, name), join(site, 'out', name));
+      }),
       check: () => expectCount(remote('small'), SMALL_FILES),
       reset: () => clearRemote('small'),
     },

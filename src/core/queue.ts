@@ -47,7 +47,7 @@ export async function claim(root: string, scenario: string, sourcePath: string, 
     await renameRetrying(sourcePath, item.path);
     return item;
   } catch (error) {
-    await removeFolder(item.dir, spares);
+    await removeFolder(item.dir, spares).catch(() => undefined);
     if (errorCode(error) === 'ENOENT') return undefined;
     if (errorCode(error) !== 'EXDEV') throw error;
   }
@@ -265,28 +265,27 @@ function makeItemFolder(dir: string): void {
   }
 }
 
-/** Removes an empty folder of the queue, or keeps it as a spare. Never throws. */
+/**
+ * Removes a folder of the queue, emptied (in this thread), or with whatever it still holds; with `spares`,
+ * an empty one is kept for a later claim of the run instead.
+ */
 async function removeFolder(dir: string, spares: SpareFolders | undefined): Promise<void> {
   try {
     if (spares?.keep(dir) === true) return;
+    rmdirSync(dir);
   } catch {
-    // Not kept: removed below.
+    await rm(dir, { recursive: true, force: true });
   }
-  await rm(dir, { recursive: true, force: true }).catch(() => undefined);
 }
 
-/**
- * Removes the item's folder: its one file and the folder itself, or whatever else it holds. With `spares`,
- * the emptied folder is kept for a later claim of the run.
- */
+/** Removes the item's folder: its one file and the folder itself, or whatever else it holds (see removeFolder). */
 export async function removeItem(item: QueueItem, spares?: SpareFolders): Promise<void> {
   try {
     unlinkSync(item.path);
-    if (spares?.keep(item.dir) === true) return;
-    rmdirSync(item.dir);
   } catch {
-    await rm(item.dir, { recursive: true, force: true });
+    // Removed with its folder below.
   }
+  await removeFolder(item.dir, spares);
 }
 
 /**

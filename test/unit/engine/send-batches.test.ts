@@ -31,6 +31,16 @@ function onEvents(w: Workspace, act: (event: EngineEvent) => void): void {
   };
 }
 
+/** Sends `all` (each with its own content), the run stopped (Ctrl-C) once `last` is sent. */
+async function sendStoppedAfter(w: Workspace, all: string[], last: string) {
+  for (const name of all) w.write(w.source, name, `content of ${name}`);
+  const stop = new AbortController();
+  onEvents(w, (event) => {
+    if (event.type === 'file-end' && event.name === last) stop.abort();
+  });
+  return sendAll(w, stop.signal);
+}
+
 const sentLines = async (w: Workspace) => (await readJournal(w.root)).filter((e) => e.state === 'sent').map((e) => e.file);
 const queued = (w: Workspace) => (existsSync(join(w.root, 'queue', 'PES')) ? readdirSync(join(w.root, 'queue', 'PES')) : []);
 const lastLines = (entries: JournalEntry[]) => new Map(entries.map((entry) => [entry.file, entry]));
@@ -78,12 +88,7 @@ describe('files sent in batches', () => {
   it('interrupted in the middle of a batch: the files prepared and not sent stay queued; the next run sends each once', async () => {
     ws = workspace();
     const all = names(10);
-    for (const name of all) ws.write(ws.source, name, `content of ${name}`);
-    const stop = new AbortController();
-    onEvents(ws, (event) => {
-      if (event.type === 'file-end' && event.name === all[2]) stop.abort();
-    });
-    const first = await sendAll(ws, stop.signal);
+    const first = await sendStoppedAfter(ws, all, all[2]!);
     expect(first.interrupted).toBe(true);
     expect(first.files.map((f) => f.name)).toEqual(all.slice(0, 3));
     expect(readdirSync(ws.target).sort()).toEqual(all.slice(0, 3));
@@ -145,12 +150,7 @@ describe('files sent in batches', () => {
   it('interrupted in the first of three batches: the later files keep no line and no backup of this run; the next run sends each file once', async () => {
     ws = workspace();
     const all = names(150);
-    for (const name of all) ws.write(ws.source, name, `content of ${name}`);
-    const stop = new AbortController();
-    onEvents(ws, (event) => {
-      if (event.type === 'file-end' && event.name === all[40]) stop.abort();
-    });
-    const first = await sendAll(ws, stop.signal);
+    const first = await sendStoppedAfter(ws, all, all[40]!);
     expect(first.interrupted).toBe(true);
     expect(first.files.map((f) => f.name)).toEqual(all.slice(0, 41));
     expect(readdirSync(ws.target).sort()).toEqual(all.slice(0, 41));
