@@ -2,6 +2,7 @@
 // Basic authentication, and raw body with a bearer token, both over HTTPS with the test CA), then what
 // only this protocol does — one address per file type, form fields, authentication modes, what
 // success looks like, and the failures it shares with `xfb`.
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +12,7 @@ import { t } from '../../src/i18n/index.js';
 import '../../src/protocols/registry.js';
 import type { ProtocolSession, TransferError } from '../../src/protocols/contract.js';
 import { httpProtocol } from '../../src/protocols/http/protocol.js';
-import { sendItem } from './files.js';
+import { MiB, sendItem, sha256 } from './files.js';
 import { createHttpHarness, HTTP_PASSWORD, startHttpTestPeer, type HttpHarness, type HttpPeer } from './http-harness.js';
 import { defineContractSuite, expectTransferError, failure, unable } from './suite.js';
 
@@ -270,5 +271,17 @@ describe('http through a required proxy', () => {
     expect(peer.endpoint.deposits.map((d) => d.name)).toEqual(['a.txt']);
     expect((await proxied.check!()).find((c) => c.id === 'http.proxy')).toMatchObject({ status: 'ok' });
     await proxied.close();
+  });
+
+  it('a file many reads long arrives byte for byte through the proxy', async () => {
+    const h = createHttpHarness(peer);
+    const data = randomBytes(9 * MiB + 5);
+    const proxied = await h.openWith({ proxy: peer.proxy!.url });
+    try {
+      await proxied.send!(await sendItem(scratch, 'big.bin', data));
+    } finally {
+      await proxied.close();
+    }
+    expect(await h.sentSha256!('big.bin')).toBe(sha256(data));
   });
 });

@@ -1,12 +1,15 @@
 // What an HTTP upload does with a file that is not the size the engine recorded (it grew or shrank
-// since): the upload is refused as the file's problem, and the partner keeps nothing — as a raw body
-// and as the file part of a form, for a small file and for one several reads long.
-import { mkdtemp, rm } from 'node:fs/promises';
+// since, or while it was being sent): the upload is refused as the file's problem, and the partner keeps
+// nothing — as a raw body and as the file part of a form, for a small file and for one several reads
+// long. And a file read into reused buffers arrives byte for byte, however many times they are reused.
+import { randomBytes } from 'node:crypto';
+import { appendFileSync, readdirSync, readlinkSync, truncateSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import '../../src/protocols/registry.js';
-import { MiB, sendItem } from './files.js';
+import { MiB, sendItem, sha256 } from './files.js';
 import { createHttpHarness, startHttpTestPeer, type HttpPeer } from './http-harness.js';
 import { expectTransferError } from './suite.js';
 
@@ -60,3 +63,95 @@ describe.each(['raw', 'multipart'] as const)('an http upload (%s body) of a file
     });
   }
 });
+
+describe.each(['raw', 'multipart'] as const)('an http upload (%s body) read into reused buffers', (body) => {
+  it('a file eleven reads long, every byte random, arrives byte for byte', async () => {
+    const h = harness(body);
+    const data = randomBytes(11 * MiB + 17);
+    const session = await h.open();
+    try {
+      await session.send!(await sendItem(scratch, `random-${body}.bin`, data));
+    } finally {
+      await session.close();
+    }
+    const [deposit] = peers[body].endpoint.deposits;
+    expect(sha256(await readFile(deposit!.path))).toBe(sha256(data));
+  });
+
+  it('a file that grows while it is being sent: refused, nothing received', async () => {
+    const h = harness(body);
+    const size = 6 * MiB + 3;
+    const item = await sendItem(scratch, `growing-${body}.bin`, Buffer.alloc(size, 4));
+    const session = await h.open();
+    try {
+      const onProgress = once(() => appendFileSync(item.path, Buffer.alloc(2 * MiB, 5)));
+      const error = await session.send!(item, { onProgress }).then(() => undefined, (failure: unknown) => failure);
+      expect(expectTransferError(error, 'permanent').key).toBe('protocol.common.sourceChanged');
+      expect(expectTransferError(error, 'permanent').params).toMatchObject({ expected: size });
+    } finally {
+      await session.close();
+    }
+    expect(peers[body].endpoint.deposits).toEqual([]);
+    expect(openDescriptorsOf(item.path)).toBe(0);
+  });
+
+  it('a file that shrinks while it is being sent: refused, nothing received', async () => {
+    const h = harness(body);
+    const size = 6 * MiB + 3;
+    const item = await sendItem(scratch, `shrinking-${body}.bin`, Buffer.alloc(size, 4));
+    const session = await h.open();
+    try {
+      const onProgress = once(() => truncateSync(item.path, 3 * MiB));
+      const error = await session.send!(item, { onProgress }).then(() => undefined, (failure: unknown) => failure);
+      expect(expectTransferError(error, 'permanent').key).toBe('protocol.common.sourceChanged');
+      expect(expectTransferError(error, 'permanent').params).toMatchObject({ expected: size, actual: 3 * MiB });
+    } finally {
+      await session.close();
+    }
+    expect(peers[body].endpoint.deposits).toEqual([]);
+    expect(openDescriptorsOf(item.path)).toBe(0);
+  });
+
+  it('a request that never reaches the partner closes the file it had opened', async () => {
+    const closedPort = await unusedPort();
+    const url = `http://127.0.0.1:${closedPort}/depot/{name}`;
+    const h = createHttpHarness(peers[body], { profile: { urls: { electionsFR: url }, ...(body === 'raw' ? { auth: { token: TOKEN }, body: 'raw', method: 'PUT' } : {}) } });
+    const item = await sendItem(scratch, `unsent-${body}.bin`, Buffer.alloc(2 * MiB, 6));
+    const session = await h.open();
+    try {
+      expectTransferError(await session.send!(item).then(() => undefined, (failure: unknown) => failure), 'transient');
+    } finally {
+      await session.close();
+    }
+    expect(openDescriptorsOf(item.path)).toBe(0);
+  });
+});
+
+function once(action: () => void): (bytes: number) => void {
+  let done = false;
+  return () => {
+    if (done) return;
+    done = true;
+    action();
+  };
+}
+
+/** How many of this process's descriptors are open on `path` (Linux's /proc). */
+function openDescriptorsOf(path: string): number {
+  return readdirSync('/proc/self/fd').filter((fd) => {
+    try {
+      return readlinkSync(`/proc/self/fd/${fd}`) === path;
+    } catch {
+      return false;
+    }
+  }).length;
+}
+
+async function unusedPort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}

@@ -1,7 +1,6 @@
 // Talking to Pastell's REST API v2 through the web client every HTTP protocol shares: the
 // `Authorization` header on every request, form-urlencoded bodies (the only PATCH body Pastell reads),
 // JSON answers, and what each refusal means — Pastell's own words (`error-message`) always go along.
-import { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { TransferError } from '../contract.js';
 import { headerValue, readPage, readSnippet } from '../web/answers.js';
@@ -151,20 +150,21 @@ export function pastellWords(text: string): string {
 /** A small `application/x-www-form-urlencoded` body (the only one Pastell reads on PATCH). */
 export function formBody(fields: ReadonlyArray<readonly [string, string]>): UploadBody {
   const bytes = Buffer.from(new URLSearchParams(fields.map(([name, value]): [string, string] => [name, value])).toString(), 'utf8');
-  const stream = Readable.from([bytes]);
   const state = { left: false };
-  stream.once('end', () => {
+  function* once(): Generator<Uint8Array> {
+    yield bytes;
     state.left = true;
-  });
+  }
+  const chunks = once();
   return {
-    stream,
+    chunks,
     length: bytes.length,
     contentType: 'application/x-www-form-urlencoded',
     get bodyLeft() {
       return state.left;
     },
     close: () => {
-      stream.destroy();
+      chunks.return(undefined);
       return Promise.resolve();
     },
   };

@@ -1,6 +1,7 @@
 // What an `xfb` or `http` session talks through: one dispatcher (reused connections, TLS, proxy,
 // timeouts) and one way to send a request that turns every network failure into a typed error and
 // an abort into an AbortError.
+import type { Readable } from 'node:stream';
 import { request, type Dispatcher } from 'undici';
 import { redact } from '../../shared/redact.js';
 import type { ProtocolLog } from '../contract.js';
@@ -58,7 +59,8 @@ export class WebClient {
         method: what.method,
         headers,
         dispatcher: this.dispatcher,
-        ...(body === undefined ? {} : { body: body.stream }),
+        // undici sends an async iterable (documented; its types list only streams): see upload-body.ts.
+        ...(body === undefined ? {} : { body: body.chunks as unknown as Readable }),
         ...(what.signal === undefined ? {} : { signal: what.signal }),
       });
     } catch (error) {
