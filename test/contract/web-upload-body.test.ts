@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import '../../src/protocols/registry.js';
+import { freePort } from '../../fixtures/peers/sftp/server-tools.mjs';
 import { MiB, sendItem, sha256 } from './files.js';
 import { createHttpHarness, startHttpTestPeer, type HttpPeer } from './http-harness.js';
 import { expectTransferError } from './suite.js';
@@ -64,6 +65,9 @@ describe.each(['raw', 'multipart'] as const)('an http upload (%s body) of a file
   }
 });
 
+/** Several reads long: the change comes while most of the file is still to be read. */
+const SIZE = 6 * MiB + 3;
+
 describe.each(['raw', 'multipart'] as const)('an http upload (%s body) read into reused buffers', (body) => {
   it('a file eleven reads long, every byte random, arrives byte for byte', async () => {
     const h = harness(body);
@@ -78,42 +82,37 @@ describe.each(['raw', 'multipart'] as const)('an http upload (%s body) read into
     expect(sha256(await readFile(deposit!.path))).toBe(sha256(data));
   });
 
-  it('a file that grows while it is being sent: refused, nothing received', async () => {
+  /** A file of SIZE bytes sent with `change` made to it at the first progress report: the send's error, and the file. */
+  const sendChangedMidway = async (label: string, change: (path: string) => void) => {
     const h = harness(body);
-    const size = 6 * MiB + 3;
-    const item = await sendItem(scratch, `growing-${body}.bin`, Buffer.alloc(size, 4));
+    const item = await sendItem(scratch, `${label}-${body}.bin`, Buffer.alloc(SIZE, 4));
     const session = await h.open();
     try {
-      const onProgress = once(() => appendFileSync(item.path, Buffer.alloc(2 * MiB, 5)));
-      const error = await session.send!(item, { onProgress }).then(() => undefined, (failure: unknown) => failure);
-      expect(expectTransferError(error, 'permanent').key).toBe('protocol.common.sourceChanged');
-      expect(expectTransferError(error, 'permanent').params).toMatchObject({ expected: size });
+      const onProgress = once(() => change(item.path));
+      return { item, error: await session.send!(item, { onProgress }).then(() => undefined, (failure: unknown) => failure) };
     } finally {
       await session.close();
     }
+  };
+
+  it('a file that grows while it is being sent: refused, nothing received', async () => {
+    const { item, error } = await sendChangedMidway('growing', (path) => appendFileSync(path, Buffer.alloc(2 * MiB, 5)));
+    expect(expectTransferError(error, 'permanent').key).toBe('protocol.common.sourceChanged');
+    expect(expectTransferError(error, 'permanent').params).toMatchObject({ expected: SIZE });
     expect(peers[body].endpoint.deposits).toEqual([]);
     expect(openDescriptorsOf(item.path)).toBe(0);
   });
 
   it('a file that shrinks while it is being sent: refused, nothing received', async () => {
-    const h = harness(body);
-    const size = 6 * MiB + 3;
-    const item = await sendItem(scratch, `shrinking-${body}.bin`, Buffer.alloc(size, 4));
-    const session = await h.open();
-    try {
-      const onProgress = once(() => truncateSync(item.path, 3 * MiB));
-      const error = await session.send!(item, { onProgress }).then(() => undefined, (failure: unknown) => failure);
-      expect(expectTransferError(error, 'permanent').key).toBe('protocol.common.sourceChanged');
-      expect(expectTransferError(error, 'permanent').params).toMatchObject({ expected: size, actual: 3 * MiB });
-    } finally {
-      await session.close();
-    }
+    const { item, error } = await sendChangedMidway('shrinking', (path) => truncateSync(path, 3 * MiB));
+    expect(expectTransferError(error, 'permanent').key).toBe('protocol.common.sourceChanged');
+    expect(expectTransferError(error, 'permanent').params).toMatchObject({ expected: SIZE, actual: 3 * MiB });
     expect(peers[body].endpoint.deposits).toEqual([]);
     expect(openDescriptorsOf(item.path)).toBe(0);
   });
 
   it('a request that never reaches the partner closes the file it had opened', async () => {
-    const closedPort = await unusedPort();
+    const closedPort = await freePort();
     const url = `http://127.0.0.1:${closedPort}/depot/{name}`;
     const h = createHttpHarness(peers[body], { profile: { urls: { electionsFR: url }, ...(body === 'raw' ? { auth: { token: TOKEN }, body: 'raw', method: 'PUT' } : {}) } });
     const item = await sendItem(scratch, `unsent-${body}.bin`, Buffer.alloc(2 * MiB, 6));
@@ -145,13 +144,4 @@ function openDescriptorsOf(path: string): number {
       return false;
     }
   }).length;
-}
-
-async function unusedPort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }

@@ -57,9 +57,11 @@ export async function openUploadBody(
     state.started = true;
     try {
       if (envelope !== undefined) yield envelope.head;
+      let sent = 0;
       for await (const chunk of file.read()) {
         yield chunk;
-        onProgress?.(file.sent);
+        sent += chunk.length;
+        onProgress?.(sent);
       }
       if (size === 0) onProgress?.(0);
       if (envelope !== undefined) yield envelope.tail;
@@ -88,7 +90,6 @@ export async function openUploadBody(
 class FileChunks {
   private readonly buffers: Buffer[] = [];
   private closing: Promise<void> | undefined;
-  sent = 0;
 
   constructor(
     private readonly handle: FileHandle,
@@ -110,7 +111,6 @@ class FileChunks {
       reading = this.readAt(turn, position);
       // Read ahead: a failure of the next read is reported when that chunk is asked for, not before.
       reading.catch(() => undefined);
-      this.sent = position;
       yield bytesRead === buffer.length ? buffer : buffer.subarray(0, bytesRead);
     }
     if (position !== this.size) throw sourceChanged(this.item, this.size, position);
