@@ -10,7 +10,7 @@ import { isTransferError, type ProtocolSession, type SendItem, type SendSteps, t
 import type { EngineContext, Selection } from './context.js';
 import { LockHeldError, UsageError } from '../shared/errors.js';
 import { syncDirectory } from '../shared/durable-files.js';
-import { sha256File } from '../shared/hash.js';
+import { sha256Beside, sha256File } from '../shared/hash.js';
 import { localTime } from '../shared/local-time.js';
 import { withHooks } from './hooks.js';
 import type { JournalEntry, JournalState } from './journal.js';
@@ -385,6 +385,28 @@ interface Sending {
   stepFailure?: Error;
   /** The backup this run placed for the item (earlier runs': on its journal's `sending` line). */
   backup?: string;
+  /** A big new file whose transfer starts while it is hashed (see sendEarly). */
+  early?: EarlyStart;
+}
+
+/**
+ * What a big new file still needs before its `sending` line while its transfer has started: its hash and
+ * its backup, under way beside the transfer; `prepared` once everything before the line is done (see prepared()).
+ */
+interface EarlyStart {
+  hashing: Promise<string>;
+  staging: Promise<StagedBackup>;
+  prepared?: Promise<boolean>;
+}
+
+/**
+ * The protocol is told the file must not appear (duplicate content, a backup in the way: the item was set
+ * aside) — given back by the protocol unchanged, it ends the attempt.
+ */
+class EndedBeforePublishing extends Error {
+  constructor() {
+    super('the file ended before it was published');
+  }
 }
 
 /** An item examined and to be sent: its backup staged (a new item) and whether it resumes an interrupted send. */
@@ -406,6 +428,11 @@ interface BatchContents {
  */
 const BATCH_FILES = 64;
 const BATCH_BYTES = 8 * 1024 * 1024;
+/**
+ * From this size a new file's transfer starts while it is hashed, where the protocol publishes last: its
+ * hash (~1 s per GiB) and backup flush then cost nothing beside the transfer. Files of a batch do not.
+ */
+const EARLY_START_BYTES = BATCH_BYTES;
 /** A batch's items are removed while the next batch is claimed: two batches' folders serve every claim. */
 const SPARE_FOLDERS = 2 * BATCH_FILES;
 
@@ -528,6 +555,7 @@ class SendPipeline {
       const batch: Examined[] = [];
       const inBatch: BatchContents = { contents: new Set(), names: new Set() };
       let bytes = 0;
+      let alone: QueueItem | undefined;
       while (batch.length < BATCH_FILES && bytes < BATCH_BYTES && !this.aborted()) {
         let item = carried;
         carried = undefined;
@@ -538,7 +566,16 @@ class SendPipeline {
           if (item === undefined) continue;
         }
         const claimed = item;
-        const examined = await this.safely(claimed, () => this.examine(claimed, false, inBatch));
+        const examined = await this.safely(claimed, async () => {
+          const last = await this.lastState(claimed.path);
+          return this.startsEarly(claimed, last) ? 'alone' : this.examine(claimed, false, last, inBatch);
+        });
+        if (examined === 'alone') {
+          // Sent alone, after the files before it (its transfer starts before its `sending` line: see sendEarly).
+          if (batch.length > 0) carried = claimed;
+          else alone = claimed;
+          break;
+        }
         if (examined === 'later') {
           carried = claimed;
           break;
@@ -552,8 +589,13 @@ class SendPipeline {
       if (this.aborted()) {
         // Claimed and examined, nothing journaled: the next run takes them up as new queued items.
         await Promise.all(batch.map((examined) => discardBackup(examined.staging)));
-        await this.stopped([], batch.length + (carried === undefined ? 0 : 1));
+        await this.stopped([], batch.length + (carried === undefined ? 0 : 1) + (alone === undefined ? 0 : 1));
         return;
+      }
+      if (alone !== undefined) {
+        this.nextName = candidates[next]?.name;
+        if (await this.processSafely(alone, false)) return;
+        continue;
       }
       const ready = await this.commitBatch(batch);
       const untouched = carried === undefined ? 0 : 1;
@@ -762,7 +804,9 @@ class SendPipeline {
 
   /** Sends one queued item; returns true when the scenario should stop (connection lost). */
   private async process(item: QueueItem, fromQueue: boolean): Promise<boolean> {
-    const examined = await this.examine(item, fromQueue);
+    const last = await this.lastState(item.path);
+    if (this.startsEarly(item, last)) return this.sendEarly(item);
+    const examined = await this.examine(item, fromQueue, last);
     if (examined === undefined || examined === 'later') return false;
     try {
       if (!(await this.placeBackupOf(examined, true))) return false;
@@ -775,24 +819,81 @@ class SendPipeline {
   }
 
   /**
-   * Everything about an item before its backup is placed: its journal's last word, its hash, whether the
+   * Whether the item's transfer starts while it is hashed (sendEarly): a big file never handed to the
+   * protocol (`last`: its journal's last word), to a protocol that publishes last.
+   */
+  private startsEarly(item: QueueItem, last: JournalEntry | undefined): boolean {
+    return this.session.publishesLast === true && this.isFresh(last) && (sizeOf(item.path) ?? 0) >= EARLY_START_BYTES;
+  }
+
+  /**
+   * A big new file (docs/engine.md, "Big files: the transfer starts with the hash"). Its transfer starts
+   * at once, while its hash is computed and its backup made; the protocol writes it where the partner
+   * does not take it, then waits (`beforePublish`) until everything a file does before its `sending` line
+   * is done — the duplicate check, the backup placed, the line flushed — before it gives the file its
+   * final name. A file found a duplicate is set aside, and the protocol removes what it wrote.
+   */
+  private async sendEarly(item: QueueItem): Promise<boolean> {
+    const size = statSync(item.path).size;
+    const staging = this.stageBackupOf(item);
+    const hashing = sha256Beside(item.path, size);
+    hashing.catch(() => undefined);
+    const sending: Sending = { item, file: { path: item.path, name: item.name, size, sha256: '' }, facts: { size, ...this.originalOf(item) }, early: { hashing, staging } };
+    try {
+      return await this.attempt(sending, false);
+    } finally {
+      // Wherever the attempt ended, nothing is left of an unused staged backup or a hash under way.
+      await hashing.catch(() => undefined);
+      if (sending.early?.prepared === undefined) await discardBackup(staging);
+    }
+  }
+
+  /**
+   * A file that started early: everything before its `sending` line, done once — asked by the protocol
+   * before it publishes, or by a failed attempt before its ending is journaled. False when the file ended
+   * here (set aside); a failure of this machine rejects, its staged backup discarded.
+   */
+  private prepared(sending: Sending, early: EarlyStart): Promise<boolean> {
+    early.prepared ??= (async () => {
+      const sha256 = await early.hashing;
+      sending.file.sha256 = sha256;
+      sending.facts.sha256 = sha256;
+      const examined: Examined = { sending, resumed: false, staging: early.staging };
+      try {
+        if (await this.setAsideIfDuplicate(sending, early.staging)) return false;
+        if (!(await this.placeBackupOf(examined, true))) return false;
+        await this.journalSending(examined, 'now');
+      } catch (error) {
+        await discardBackup(early.staging);
+        throw error;
+      }
+      return true;
+    })();
+    return early.prepared;
+  }
+
+  /** A new item's backup, made and flushed under a temporary name while the file is hashed (see stageBackup). */
+  private stageBackupOf(item: QueueItem): Promise<StagedBackup> {
+    const { scenario } = this;
+    const staging = stageBackup(scenario, item.path, item.name).catch((error: unknown) => {
+      throw located(error, scenario.backup.dir);
+    });
+    staging.catch(() => undefined);
+    return staging;
+  }
+
+  /**
+   * Everything about an item before its backup is placed (`last`: its journal's last word): its hash, whether the
    * partner has it already, whether its content was sent before. Undefined when the item ended here.
    * `later` when its content or name is `inBatch` (a file prepared with it and not sent yet): it is
    * examined again once that one has ended, as it would be one file after the other.
    */
-  private async examine(item: QueueItem, fromQueue: boolean, inBatch?: BatchContents): Promise<Examined | 'later' | undefined> {
-    const { scenario } = this;
-    const last = await this.lastState(item.path);
+  private async examine(item: QueueItem, fromQueue: boolean, last: JournalEntry | undefined, inBatch?: BatchContents): Promise<Examined | 'later' | undefined> {
     const fresh = this.isFresh(last);
     const size = statSync(item.path).size;
     // A new item's backup is copied and flushed while the file is hashed (two reads of the file at
     // once instead of one after the other); it gets its name only if the file is to be sent.
-    const staging = fresh
-      ? stageBackup(scenario, item.path, item.name).catch((error: unknown) => {
-          throw located(error, scenario.backup.dir);
-        })
-      : undefined;
-    staging?.catch(() => undefined);
+    const staging = fresh ? this.stageBackupOf(item) : undefined;
     try {
       const sha256 = await sha256File(item.path, size);
       if (inBatch !== undefined && (inBatch.contents.has(sha256) || inBatch.names.has(item.name))) {
@@ -937,6 +1038,9 @@ class SendPipeline {
         return false;
       } catch (error) {
         if (started.stepFailure !== undefined) throw started.stepFailure;
+        if (error instanceof EndedBeforePublishing) return false;
+        // A file that started early gets its `sending` line (and backup) before its failure is journaled.
+        if (started.early !== undefined && !(await this.prepared(started, started.early))) return false;
         const ending = await this.afterFailure(started, error, attempt, startedAt);
         if (ending !== 'retry') return ending;
       }
@@ -946,12 +1050,13 @@ class SendPipeline {
   /** One try; the item is settled as sent (or pending) when the protocol accepted it. */
   private async deliver(sending: Sending, attempt: number): Promise<void> {
     const { ctx, scenario } = this;
-    const { item, file } = sending;
+    const { item, file, early } = sending;
     if (this.session.send === undefined) throw new TypeError(`${scenario.protocol}: a session without send()`);
     const receipt = await this.session.send({ ...file }, {
       ...(this.nextName === undefined ? {} : { nextName: this.nextName }),
       onProgress: (bytes) => ctx.onEvent({ type: 'progress', scenario: scenario.name, name: item.name, bytes, total: file.size }),
       onStep: this.stepRecorder(sending),
+      ...(early === undefined ? {} : { beforePublish: () => this.publishable(sending, early) }),
     });
     const state = receipt.state === 'pending' ? 'pending' : 'sent';
     const remoteId = receipt.remoteId;
@@ -970,6 +1075,12 @@ class SendPipeline {
       outcome: { ...sending.facts, remoteId, attempts: attempt, endedAt: ctx.now().toISOString() },
     });
     await this.ledger.afterFlush(() => this.forget(item));
+  }
+
+  /** `beforePublish`: the recorded sha256 once the file may appear; rejects when it must not. */
+  private async publishable(sending: Sending, early: EarlyStart): Promise<string> {
+    if (!(await this.prepared(sending, early))) throw new EndedBeforePublishing();
+    return sending.file.sha256;
   }
 
   /** After a failed try: the item's ending (true when the scenario should stop), or `retry`. */

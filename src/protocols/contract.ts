@@ -99,6 +99,15 @@ export interface TransferOptions {
    */
   onStep?: (step: SendSteps) => Promise<void>;
   /**
+   * send, to a session that `publishesLast`: called once the whole file is at the partner where the
+   * partner does not take it (a temporary name), before it is given its final name; the protocol waits
+   * for it. It resolves with the sha256 the engine recorded for the file (compared by a protocol that
+   * hashed what it wrote). When it rejects, the file must not appear: the protocol removes what it wrote
+   * and rejects with that same error, unchanged. Meanwhile `SendItem.sha256` is empty: the engine starts
+   * a big file's transfer while it hashes it (docs/engine.md).
+   */
+  beforePublish?: () => Promise<string>;
+  /**
    * list: called for each entry the protocol leaves out because it cannot be fetched safely (a link, a
    * folder, a name with a separator or a control character, a malformed listing line). The others are
    * still listed; a listing that cannot be read at all is still an error.
@@ -174,6 +183,12 @@ export type VerifyResult = 'present' | 'absent' | 'unknown';
 
 export interface ProtocolSession {
   send?(item: SendItem, options?: TransferOptions): Promise<Receipt>;
+  /**
+   * send writes the whole file where the partner does not take it, then gives it its final name: it
+   * honours `TransferOptions.beforePublish`, so the engine may start the transfer before the file is
+   * journaled.
+   */
+  publishesLast?: true;
   list?(options?: TransferOptions): Promise<RemoteEntry[]>;
   /** Write the entry's bytes to `destPath` (a partial file chosen by the core), flushed before resolving. */
   fetch?(entry: RemoteEntry, destPath: string, options?: TransferOptions): Promise<FetchResult>;

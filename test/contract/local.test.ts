@@ -196,6 +196,19 @@ describe('local protocol', () => {
       expect(h.logged.find((line) => line.key === 'protocol.local.leftoversRemoved')?.params).toMatchObject({ count: 3 });
     });
 
+    it('verify also removes the temporary files of this host’s dead runs: a crash after the final name, with no send to follow', async () => {
+      // A run killed between the hard link to the final name and the removal of the temporary name.
+      const delivered = await sendItem(scratch, 'livre.xml', Buffer.from('<livre/>'));
+      const first = await openWith({ target: 'target', inbox: 'inbox' });
+      await first.send!(delivered);
+      await first.close();
+      await mkdir(join(h.target, TEMP_FOLDER), { recursive: true });
+      await writeFile(join(h.target, TEMP_FOLDER, ownTemporary('livre.xml', deadPid())), '<livre/>');
+      const session = await openWith({ target: 'target', inbox: 'inbox' });
+      expect(await session.verify!(delivered)).toBe('present');
+      expect(await h.listSentNames()).toEqual(['livre.xml']);
+    });
+
     it('sends a file whose name is as long as the filesystem allows', async () => {
       const session = await openWith({ target: 'target', inbox: 'inbox' });
       const name = `${'é'.repeat(120)}.xml`;

@@ -2,7 +2,7 @@
 // does not declare is not skipped: its tests assert that the session lacks the method (the engine refuses
 // a session whose methods are not exactly its declared capabilities). A test that needs what the peer cannot do (cut a transfer, plant an entry
 // that must not be fetched) is registered as skipped, the reason in its title: never silently absent.
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -245,6 +245,35 @@ export function defineContractSuite(name: string, harness: () => Promise<Contrac
         await session.send!(await sendItem(scratch, 'LOT_005.xml', Buffer.from('<lot n="5"/>')), { nextName: 'LOT_FANTOME.xml' });
         await session.close();
         expect((await h.listSentNames()).sort()).toEqual([...files.map(([sentName]) => sentName), 'LOT_005.xml'].sort());
+      });
+
+      capabilityIt('send', 'publishing last: the file gets its final name only once beforePublish resolves, and never when it rejects', async () => {
+        if (session.publishesLast !== true) {
+          expect(session.publishesLast, 'publishesLast is true or absent').toBeUndefined();
+          return;
+        }
+        // As the engine sends a big file: the hash not known yet (empty), given by beforePublish.
+        const data = randomBytes(3 * MiB + 11);
+        const item = await sendItem(scratch, 'TARD.bin', data);
+        let finalNameWhenAsked: boolean | undefined;
+        let bytesWhenAsked = 0;
+        await session.send!({ ...item, sha256: '' }, {
+          onProgress: (bytes) => (bytesWhenAsked = bytes),
+          beforePublish: async () => {
+            finalNameWhenAsked = (await h.listSentNames()).includes('TARD.bin');
+            return item.sha256;
+          },
+        });
+        expect(finalNameWhenAsked, 'asked before the final name exists').toBe(false);
+        expect(bytesWhenAsked, 'asked once every byte was written').toBe(data.length);
+        expect(await sentSha256('TARD.bin')).toBe(item.sha256);
+
+        const refusal = new Error('the engine says no');
+        const other = await sendItem(scratch, 'JAMAIS.bin', randomBytes(3 * MiB + 5));
+        const refused = await failure(session.send!({ ...other, sha256: '' }, { beforePublish: () => Promise.reject(refusal) }));
+        expect(refused, 'the refusal comes back unchanged').toBe(refusal);
+        // Nothing of it at the partner: no final name, no temporary file.
+        expect(await h.listSentNames()).toEqual(['TARD.bin']);
       });
 
       capabilityIt('send', 'reports increasing progress up to the size', async () => {

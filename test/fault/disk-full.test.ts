@@ -15,9 +15,11 @@ import { ordoRun, type Run } from './harness/run.js';
 import { faultSite, type FaultSite } from './harness/site.js';
 
 /** A volume of 8 MiB with 5 MiB taken by a filler: the small files fit, the 4 MiB one does not. */
-const VOLUME = 8 * MiB;
-const FILLER = 5 * MiB;
-const BIG = 4 * MiB;
+// BIG does not fit beside the filler, the small files do; BIG is big enough to start its transfer while
+// it is hashed (8 MiB and more): a full backup volume then fails that file while its transfer runs.
+const VOLUME = 16 * MiB;
+const FILLER = 12 * MiB;
+const BIG = 9 * MiB;
 const SMALL = 6;
 
 let server: OpenSshServer;

@@ -34,13 +34,23 @@ export async function sendToFolder(
   await temporaries?.sweepOnce(target);
   const tempPath = temporaries === undefined ? join(target, temporaryName(name)) : await temporaries.pathFor(target, name);
   const handle = await createExclusive(tempPath, target);
+  let copiedSha256;
   try {
-    await writeAndCheck(handle, item, options);
+    copiedSha256 = await writeAndCheck(handle, item, options);
   } catch (error) {
     await handle.close().catch(() => undefined);
     await removeQuietly(tempPath);
     if (options.signal?.aborted === true) throw abortError(options.signal);
     throw sendError(error, item, tempPath);
+  }
+  if (options.beforePublish !== undefined) {
+    // The engine's word before the file appears: refused, the temporary file goes and its error comes back as is.
+    try {
+      requireRecorded(item, copiedSha256, await options.beforePublish());
+    } catch (error) {
+      await removeQuietly(tempPath);
+      throw error;
+    }
   }
 
   try {
@@ -73,19 +83,25 @@ async function createExclusive(path: string, folder: string): Promise<FileHandle
   }
 }
 
-/** Copies, flushes to disk, closes, and refuses content that is not the file the core recorded. */
-async function writeAndCheck(handle: FileHandle, item: SendItem, options: TransferOptions): Promise<void> {
+/**
+ * Copies, flushes to disk, closes, and refuses content that is not the file the core recorded. Returns
+ * the sha256 of what was copied, when hashed: the recorded one comes later with `beforePublish`.
+ */
+async function writeAndCheck(handle: FileHandle, item: SendItem, options: TransferOptions): Promise<string | undefined> {
   const expectedHash = item.sha256.trim().toLowerCase();
-  const copied = await copyFileInto(item.path, handle, { ...options, hash: expectedHash !== '' });
+  const copied = await copyFileInto(item.path, handle, { ...options, hash: expectedHash !== '' || options.beforePublish !== undefined });
   await handle.sync();
   await handle.close();
-  if (copied.bytes !== item.size || (expectedHash !== '' && copied.sha256 !== expectedHash)) {
-    throw new TransferError('permanent', 'protocol.common.sourceChanged', {
-      name: item.name,
-      expected: item.size,
-      actual: copied.bytes,
-    });
-  }
+  if (copied.bytes !== item.size || (expectedHash !== '' && copied.sha256 !== expectedHash)) throw sourceChanged(item, copied.bytes);
+  return copied.sha256;
+}
+
+function requireRecorded(item: SendItem, copiedSha256: string | undefined, recorded: string): void {
+  if (copiedSha256 !== recorded.trim().toLowerCase()) throw sourceChanged(item, item.size);
+}
+
+function sourceChanged(item: SendItem, copied: number): TransferError {
+  return new TransferError('permanent', 'protocol.common.sourceChanged', { name: item.name, expected: item.size, actual: copied });
 }
 
 function sendError(error: unknown, item: SendItem, tempPath: string): TransferError {
@@ -103,9 +119,13 @@ function existsError(finalPath: string, name: string): TransferError {
 }
 
 /** Present only when the final file holds exactly the recorded bytes (size, then sha256). */
-export async function verifyInFolder(settings: LocalSettings, item: SendItem): Promise<VerifyResult> {
+export async function verifyInFolder(settings: LocalSettings, item: SendItem, temporaries?: TargetTemporaries): Promise<VerifyResult> {
   const name = requirePlainName(item.name);
-  const finalPath = join(requireConfigured(settings.target, 'target'), name);
+  const target = requireConfigured(settings.target, 'target');
+  const finalPath = join(target, name);
+  // Asked after an interruption: a crash between the final name and the removal of the temporary name
+  // leaves that temporary file, and no send may follow in this session to sweep it.
+  await temporaries?.sweepOnce(target).catch(() => undefined);
   try {
     const info = await lstat(finalPath);
     if (!info.isFile() || info.size !== item.size) return 'absent';

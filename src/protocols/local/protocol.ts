@@ -16,7 +16,8 @@ export function openLocalSession(context: ProtocolContext): ProtocolSession {
   const temporaries = new TargetTemporaries(context.log);
   return {
     send: (item, options = {}) => sendToFolder(settings, item, options, context.log, temporaries),
-    verify: (item) => verifyInFolder(settings, item),
+    publishesLast: true,
+    verify: (item) => verifyInFolder(settings, item, temporaries),
     list: (options = {}) => listInbox(settings, options),
     fetch: (entry, destPath, options = {}) => fetchFromInbox(settings, entry, destPath, options),
     acknowledge: (entry) => acknowledgeEntry(settings, entry),

@@ -19,6 +19,7 @@ export function openSftpSession(context: ProtocolContext): ProtocolSession {
   const next = new NextFile(keeper);
   return {
     send: (item, options = {}) => sendFile(keeper, next, item, options),
+    publishesLast: true,
     verify: (item) => verifySent(keeper, item),
     list: (options = {}) => listInbox(keeper, options),
     fetch: (entry, destPath, options = {}) => fetchEntry(keeper, entry, destPath, options),

@@ -59,11 +59,26 @@ export async function sendFile(keeper: LinkKeeper, next: NextFile, item: SendIte
     if (await removeQuietly(link, tempPath)) keeper.untrack(tempPath);
     throw operationError(error, { path: tempPath, connectionLost: keeper.lost });
   }
+  await awaitPublication(keeper, link, tempPath, options);
   // The next file's temporary file is opened together with this rename, unless the server is `serial`.
   const { nextName } = options;
   const prepareNext = nextName === undefined || serial ? undefined : () => next.prepare(link, dir, nextName);
   await publish({ keeper, link, tempPath, finalPath, name, prepareNext });
   return { remoteId: finalPath, state: 'acknowledged' };
+}
+
+/**
+ * The engine's word before the file appears (TransferOptions.beforePublish). Refused: the temporary
+ * file goes, and the engine gets its own error back.
+ */
+async function awaitPublication(keeper: LinkKeeper, link: SftpLink, tempPath: string, options: TransferOptions): Promise<void> {
+  if (options.beforePublish === undefined) return;
+  try {
+    await options.beforePublish();
+  } catch (error) {
+    if (await removeQuietly(link, tempPath)) keeper.untrack(tempPath);
+    throw error;
+  }
 }
 
 interface OneRequestUpload {

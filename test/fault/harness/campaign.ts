@@ -165,7 +165,10 @@ function writeConfig(layout: Layout, options: CampaignOptions): void {
   writeFileSync(join(layout.base, 'ordo.config.json'), JSON.stringify(config, null, 2));
 }
 
-/** Two small files each way, and every other round a larger one (a few MB, so that kills land mid-copy). */
+/**
+ * Two small files each way, and every other round a larger one (a few MB, so that kills land mid-copy;
+ * 8 MiB or more one round in four, so that they land while a big file's transfer runs beside its hash).
+ */
 function addRound(layout: Layout, random: Prng, round: number, sent: Map<string, string>, received: Map<string, string>): void {
   const tag = String(round).padStart(3, '0');
   const add = (folder: string, name: string, size: number, book: Map<string, string>): void => {
@@ -177,7 +180,8 @@ function addRound(layout: Layout, random: Prng, round: number, sent: Map<string,
     add(layout.source, `PES_${tag}_${k}.xml`, random.int(200, 200_000), sent);
     add(layout.inbox, `ACK_${tag}_${k}.xml`, random.int(200, 200_000), received);
   }
-  if (round % 2 === 0) add(layout.source, `PES_${tag}_gros.bin`, random.int(2 * MiB, 5 * MiB), sent);
+  // One round in four sends a file big enough to start its transfer while it is hashed (8 MiB and more).
+  if (round % 2 === 0) add(layout.source, `PES_${tag}_gros.bin`, round % 4 === 2 ? random.int(8 * MiB, 10 * MiB) : random.int(2 * MiB, 5 * MiB), sent);
   if (round % 2 === 1 || round === 0) add(layout.inbox, `ACK_${tag}_gros.bin`, random.int(2 * MiB, 5 * MiB), received);
 }
 

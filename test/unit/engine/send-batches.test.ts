@@ -5,31 +5,13 @@
 import { existsSync, readdirSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { EngineEvent } from '../../../src/core/context.js';
 import { readJournal, type JournalEntry } from '../../../src/core/journal.js';
-import { send } from '../../../src/core/send.js';
+import { sendAll, onEvents } from '../../helpers/engine-send.js';
 import { scenario, workspace, type Workspace } from '../../helpers/workspace.js';
 
 let ws: Workspace | undefined;
 afterEach(() => ws?.cleanup());
 
-async function sendAll(w: Workspace, signal?: AbortSignal) {
-  const engine = w.engine(signal === undefined ? {} : { signal });
-  try {
-    return await send(engine, { selection: { scenarios: [], profiles: [] }, retrieveAfter: false });
-  } finally {
-    await engine.close();
-  }
-}
-
-/** Calls `act` with each event the engine reports, as it reports it. */
-function onEvents(w: Workspace, act: (event: EngineEvent) => void): void {
-  const push = w.events.push.bind(w.events);
-  w.events.push = (...events: EngineEvent[]) => {
-    for (const event of events) act(event);
-    return push(...events);
-  };
-}
 
 /** Sends `all` (each with its own content), the run stopped (Ctrl-C) once `last` is sent. */
 async function sendStoppedAfter(w: Workspace, all: string[], last: string) {
@@ -38,7 +20,7 @@ async function sendStoppedAfter(w: Workspace, all: string[], last: string) {
   onEvents(w, (event) => {
     if (event.type === 'file-end' && event.name === last) stop.abort();
   });
-  return sendAll(w, stop.signal);
+  return sendAll(w, { signal: stop.signal });
 }
 
 const sentLines = async (w: Workspace) => (await readJournal(w.root)).filter((e) => e.state === 'sent').map((e) => e.file);
