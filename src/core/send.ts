@@ -555,7 +555,8 @@ class SendPipeline {
       const batch: Examined[] = [];
       const inBatch: BatchContents = { contents: new Set(), names: new Set() };
       let bytes = 0;
-      let alone: QueueItem | undefined;
+      /** A big file to send alone, with its size (see earlySize). */
+      let alone: { item: QueueItem; size: number } | undefined;
       while (batch.length < BATCH_FILES && bytes < BATCH_BYTES && !this.aborted()) {
         let item = carried;
         carried = undefined;
@@ -568,12 +569,13 @@ class SendPipeline {
         const claimed = item;
         const examined = await this.safely(claimed, async () => {
           const last = await this.lastState(claimed.path);
-          return this.startsEarly(claimed, last) ? 'alone' : this.examine(claimed, false, last, inBatch);
+          const size = this.earlySize(claimed, last);
+          return size === undefined ? this.examine(claimed, false, last, inBatch) : { alone: size };
         });
-        if (examined === 'alone') {
+        if (typeof examined === 'object' && 'alone' in examined) {
           // Sent alone, after the files before it (its transfer starts before its `sending` line: see sendEarly).
           if (batch.length > 0) carried = claimed;
-          else alone = claimed;
+          else alone = { item: claimed, size: examined.alone };
           break;
         }
         if (examined === 'later') {
@@ -594,7 +596,8 @@ class SendPipeline {
       }
       if (alone !== undefined) {
         this.nextName = candidates[next]?.name;
-        if (await this.processSafely(alone, false)) return;
+        const { item, size } = alone;
+        if ((await this.safely(item, () => this.sendEarly(item, size))) === true) return;
         continue;
       }
       const ready = await this.commitBatch(batch);
@@ -805,25 +808,37 @@ class SendPipeline {
   /** Sends one queued item; returns true when the scenario should stop (connection lost). */
   private async process(item: QueueItem, fromQueue: boolean): Promise<boolean> {
     const last = await this.lastState(item.path);
-    if (this.startsEarly(item, last)) return this.sendEarly(item);
+    const size = this.earlySize(item, last);
+    if (size !== undefined) return this.sendEarly(item, size);
     const examined = await this.examine(item, fromQueue, last);
     if (examined === undefined || examined === 'later') return false;
-    try {
-      if (!(await this.placeBackupOf(examined, true))) return false;
-      await this.journalSending(examined, 'now');
-    } catch (error) {
-      await discardBackup(examined.staging);
-      throw error;
-    }
+    if (!(await this.journaledWithBackup(examined))) return false;
     return this.attempt(examined.sending, examined.resumed);
   }
 
   /**
-   * Whether the item's transfer starts while it is hashed (sendEarly): a big file never handed to the
-   * protocol (`last`: its journal's last word), to a protocol that publishes last.
+   * A new item's backup placed (its folder flushed), then its `sending` line flushed. False when a backup
+   * in the way set it aside; on a failure its staged backup is discarded.
    */
-  private startsEarly(item: QueueItem, last: JournalEntry | undefined): boolean {
-    return this.session.publishesLast === true && this.isFresh(last) && (sizeOf(item.path) ?? 0) >= EARLY_START_BYTES;
+  private async journaledWithBackup(examined: Examined): Promise<boolean> {
+    try {
+      if (!(await this.placeBackupOf(examined, true))) return false;
+      await this.journalSending(examined, 'now');
+      return true;
+    } catch (error) {
+      await discardBackup(examined.staging);
+      throw error;
+    }
+  }
+
+  /**
+   * The size of an item whose transfer starts while it is hashed (sendEarly): a big file never handed to
+   * the protocol (`last`: its journal's last word), to a protocol that publishes last. Else undefined.
+   */
+  private earlySize(item: QueueItem, last: JournalEntry | undefined): number | undefined {
+    if (this.session.publishesLast !== true || !this.isFresh(last)) return undefined;
+    const size = sizeOf(item.path);
+    return size !== undefined && size >= EARLY_START_BYTES ? size : undefined;
   }
 
   /**
@@ -833,18 +848,18 @@ class SendPipeline {
    * is done — the duplicate check, the backup placed, the line flushed — before it gives the file its
    * final name. A file found a duplicate is set aside, and the protocol removes what it wrote.
    */
-  private async sendEarly(item: QueueItem): Promise<boolean> {
-    const size = statSync(item.path).size;
+  private async sendEarly(item: QueueItem, size: number): Promise<boolean> {
     const staging = this.stageBackupOf(item);
     const hashing = sha256Beside(item.path, size);
     hashing.catch(() => undefined);
-    const sending: Sending = { item, file: { path: item.path, name: item.name, size, sha256: '' }, facts: { size, ...this.originalOf(item) }, early: { hashing, staging } };
+    const early: EarlyStart = { hashing, staging };
+    const sending: Sending = { item, file: { path: item.path, name: item.name, size, sha256: '' }, facts: { size, ...this.originalOf(item) }, early };
     try {
       return await this.attempt(sending, false);
     } finally {
       // Wherever the attempt ended, nothing is left of an unused staged backup or a hash under way.
       await hashing.catch(() => undefined);
-      if (sending.early?.prepared === undefined) await discardBackup(staging);
+      if (early.prepared === undefined) await discardBackup(staging);
     }
   }
 
@@ -858,16 +873,11 @@ class SendPipeline {
       const sha256 = await early.hashing;
       sending.file.sha256 = sha256;
       sending.facts.sha256 = sha256;
-      const examined: Examined = { sending, resumed: false, staging: early.staging };
-      try {
-        if (await this.setAsideIfDuplicate(sending, early.staging)) return false;
-        if (!(await this.placeBackupOf(examined, true))) return false;
-        await this.journalSending(examined, 'now');
-      } catch (error) {
+      const duplicate = await this.setAsideIfDuplicate(sending, early.staging).catch(async (error: unknown) => {
         await discardBackup(early.staging);
         throw error;
-      }
-      return true;
+      });
+      return !duplicate && this.journaledWithBackup({ sending, resumed: false, staging: early.staging });
     })();
     return early.prepared;
   }
