@@ -28,6 +28,7 @@ import { setTimeStyle } from '../shared/local-time.js';
 
 /** How much of a --json document is written at once (characters). */
 const JSON_PART = 64 * 1024;
+const OUTPUT_PART = 64 * 1024;
 
 export interface OutputStream {
   write(text: string): unknown;
@@ -163,16 +164,23 @@ export class Reporter {
   lines(items: Line[]): void {
     this.progress?.stop();
     const { quiet } = this.options;
-    const out: string[] = [];
+    // stdout written in parts as it is painted: a scan of 100 000 files is 100 000 lines, not one text.
+    let out = '';
     const err: string[] = [];
     for (const item of items) {
       const toErr = item.kind === 'problem' || (quiet && item.kind === 'failure');
       const shown = item.kind === 'data' || item.kind === 'problem' || item.kind === 'failure' || !quiet;
       if (!shown) continue;
       if (toErr) err.push(paintLine(item, this.errPalette));
-      else out.push(paintLine(item, this.outPalette));
+      else {
+        out += `${paintLine(item, this.outPalette)}\n`;
+        if (out.length >= OUTPUT_PART) {
+          this.options.stdout.write(out);
+          out = '';
+        }
+      }
     }
-    if (out.length > 0) this.options.stdout.write(`${out.join('\n')}\n`);
+    if (out.length > 0) this.options.stdout.write(out);
     if (err.length > 0) this.options.stderr.write(`${err.join('\n')}\n`);
   }
 }

@@ -109,6 +109,28 @@ describe('routing', () => {
     expect(r.stdout.text).toBe('/x/a.xml\n');
   });
 
+  it('a long listing is written in parts as it is made, every line whole and in order, the problems after it', () => {
+    const writes: string[] = [];
+    const r = reporter();
+    const write = r.stdout.write.bind(r.stdout);
+    r.stdout.write = (chunk: string) => {
+      writes.push(chunk);
+      return write(chunk);
+    };
+    const files = Array.from({ length: 5000 }, (_, n) => {
+      const name = `PES_${String(n).padStart(6, '0')}.xml`;
+      return { scenario: 'PES', path: `/srv/export/${name}`, name, size: 1, mtimeMs: 0, ready: true };
+    });
+    r.out.scan({ scenarios: [{ scenario: 'PES', source: '/srv/export', unreadable: ['/srv/export/locked'], files }], problems: [], exitCode: 0 });
+    expect(r.stdout.text).toBe(files.map((f) => `${f.path}\n`).join(''));
+    expect(writes.length).toBeGreaterThan(1);
+    for (const part of writes) {
+      expect(part.endsWith('\n')).toBe(true);
+      expect(part.length).toBeLessThan(64 * 1024 + 100);
+    }
+    expect(r.stderr.text).toContain('/srv/export/locked');
+  });
+
   it('scan --json: each file with its date in ISO 8601 (`mtime`), as documented', () => {
     const r = reporter({ json: true });
     const mtimeMs = Date.parse('2024-12-03T09:00:00.000Z');
