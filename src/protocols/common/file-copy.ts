@@ -1,9 +1,9 @@
-// Streamed file copies with progress, hashing and cancellation: memory stays flat whatever the size.
+// File copies with progress, hashing and cancellation: memory stays flat whatever the size.
 import { createHash } from 'node:crypto';
 import { constants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
-import { pipeline } from 'node:stream/promises';
 import type { TransferOptions } from '../contract.js';
+import { throwIfAborted } from '../../shared/abort.js';
 
 export const CHUNK_BYTES = 256 * 1024;
 
@@ -15,14 +15,26 @@ export interface CopyResult {
 
 /**
  * Appends the whole of `sourcePath` to `destination` (left open: the caller flushes and closes it).
- * `onProgress` gets increasing byte counts and always the final count, even for an empty file.
+ * `onProgress` gets increasing byte counts and always the final count, even for an empty file. `size`:
+ * what the source is expected to hold, when known (a small file then gets a buffer of its size).
+ *
+ * Read into two buffers used in turn, the next read under way while a chunk is written, rather than
+ * through a stream: a stream's 256 KiB buffer per file, its pipeline and the abort controller the
+ * pipeline makes and aborts cost more than the copy of a small file (1 000 files of 4 KiB: 0.6 s of
+ * garbage collection alone).
  */
 export async function copyFileInto(
   sourcePath: string,
   destination: FileHandle,
-  options: TransferOptions & { hash?: boolean; noFollow?: boolean } = {},
+  options: TransferOptions & { hash?: boolean; noFollow?: boolean; size?: number } = {},
 ): Promise<CopyResult> {
+  throwIfAborted(options.signal);
   const hash = options.hash === true ? createHash('sha256') : undefined;
+  const source = await open(sourcePath, readFlags(options.noFollow ?? false));
+  // One byte more than expected: a file of the expected size ends with its first read. One that fills it
+  // is bigger than expected: the rest is read in whole chunks.
+  let chunk = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, options.size === undefined ? CHUNK_BYTES : options.size + 1));
+  let next = chunk.length === CHUNK_BYTES ? Buffer.allocUnsafe(CHUNK_BYTES) : undefined;
   let bytes = 0;
   let reported = -1;
   const report = (): void => {
@@ -30,19 +42,27 @@ export async function copyFileInto(
     reported = bytes;
     options.onProgress?.(bytes);
   };
-  // The read stream owns (and closes) the source handle.
-  const source = (await open(sourcePath, readFlags(options.noFollow ?? false))).createReadStream({ highWaterMark: CHUNK_BYTES });
-  const writeChunks = async (chunks: AsyncIterable<Buffer>): Promise<void> => {
-    for await (const chunk of chunks) {
-      await writeFully(destination, chunk);
-      hash?.update(chunk);
-      bytes += chunk.length;
+  let reading = source.read(chunk, 0, chunk.length, null);
+  try {
+    for (;;) {
+      const { bytesRead } = await reading;
+      if (bytesRead === 0) break;
+      throwIfAborted(options.signal);
+      next ??= Buffer.allocUnsafe(bytesRead === chunk.length ? CHUNK_BYTES : chunk.length);
+      reading = source.read(next, 0, next.length, null);
+      const data = chunk.subarray(0, bytesRead);
+      await writeFully(destination, data);
+      hash?.update(data);
+      bytes += bytesRead;
       report();
+      // A buffer smaller than a chunk is not read into again once the file proved bigger.
+      [chunk, next] = [next, chunk.length === next.length ? chunk : undefined];
     }
-  };
-  await (options.signal === undefined
-    ? pipeline(source, writeChunks)
-    : pipeline(source, writeChunks, { signal: options.signal }));
+  } finally {
+    await reading.catch(() => undefined);
+    // Closing a file only read cannot lose anything.
+    await source.close().catch(() => undefined);
+  }
   report();
   return { bytes, sha256: hash?.digest('hex') };
 }

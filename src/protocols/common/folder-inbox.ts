@@ -7,7 +7,7 @@ import { requireConfigured, requireReadableFolder } from './folders.js';
 import { TEMP_SUFFIX } from '../../shared/temp-names.js';
 import { moveIntoFolder, removeQuietly } from './publish.js';
 import { samePath, type LocalSettings } from './folder-settings.js';
-import { copyFileInto } from './streams.js';
+import { copyFileInto } from './file-copy.js';
 import { abortError, throwIfAborted } from '../../shared/abort.js';
 
 /** Files somebody is still writing: ours, browsers', WinSCP's, rclone's, editors' and Office's. */
@@ -120,7 +120,7 @@ export async function fetchFromInbox(
     throw localWriteError(error, destPath) ?? fileSystemError(error, destPath);
   }
   try {
-    const { bytes } = await copyFileInto(source, handle, { ...options, noFollow: true });
+    const { bytes } = await copyFileInto(source, handle, { ...options, noFollow: true, ...(entry.size === undefined ? {} : { size: entry.size }) });
     await handle.sync();
     await handle.close();
     checkSize(entry, bytes);

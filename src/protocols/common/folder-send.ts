@@ -8,7 +8,7 @@ import { temporaryName } from '../../shared/temp-names.js';
 import type { TargetTemporaries } from './temporaries.js';
 import { placeWithoutOverwrite, removeQuietly } from './publish.js';
 import type { LocalSettings } from './folder-settings.js';
-import { copyFileInto } from './streams.js';
+import { copyFileInto } from './file-copy.js';
 import { abortError, throwIfAborted } from '../../shared/abort.js';
 import { sha256File } from '../../shared/hash.js';
 
@@ -89,7 +89,7 @@ async function createExclusive(path: string, folder: string): Promise<FileHandle
  */
 async function writeAndCheck(handle: FileHandle, item: SendItem, options: TransferOptions): Promise<string | undefined> {
   const expectedHash = item.sha256.trim().toLowerCase();
-  const copied = await copyFileInto(item.path, handle, { ...options, hash: expectedHash !== '' || options.beforePublish !== undefined });
+  const copied = await copyFileInto(item.path, handle, { ...options, size: item.size, hash: expectedHash !== '' || options.beforePublish !== undefined });
   await handle.sync();
   await handle.close();
   if (copied.bytes !== item.size || (expectedHash !== '' && copied.sha256 !== expectedHash)) throw sourceChanged(item, copied.bytes);

@@ -2,7 +2,7 @@
 // are not part of the records, so the count is (bytes − separator bytes) / record length, and a
 // remainder means the file is not what the scenario says it is.
 import { createReadStream } from 'node:fs';
-import { CHUNK_BYTES } from '../common/streams.js';
+import { CHUNK_BYTES } from '../common/file-copy.js';
 
 const LF = 0x0a;
 const CR = 0x0d;
