@@ -4,7 +4,8 @@
 import { execFileSync } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { createServer, type Server, type Socket } from 'node:net';
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startOpenSshServer, type OpenSshServer } from '../../fixtures/peers/sftp/openssh-server.mjs';
 import { t } from '../../src/i18n/index.js';
@@ -12,6 +13,7 @@ import { t } from '../../src/i18n/index.js';
 import '../../src/protocols/registry.js';
 import type { ProtocolSession } from '../../src/protocols/contract.js';
 import { acceptNewHostKey } from '../../src/protocols/sftp/accept-host-key.js';
+import { sshNativeCrypto } from '../../src/protocols/sftp/native-crypto.js';
 import { sendItem } from './files.js';
 import { createSftpHarness, type SftpHarness, type SftpPeer } from './sftp-harness.js';
 import { expectTransferError, failure } from './suite.js';
@@ -223,5 +225,30 @@ describe('one connection per run', () => {
     expect((await h.listSentNames()).sort()).toEqual(['RETOUR_0.xml', 'RETOUR_1.xml', 'RETOUR_2.xml', 'RETOUR_3.xml', 'RETOUR_4.xml']);
     expect(await h.remoteCount!()).toBe(0);
     await expect.poll(logins).toBe(before + 1);
+  });
+});
+
+describe('the handshake in diagnose', () => {
+  it('names the cipher the handshake chose and whether ssh2 runs it natively or in JavaScript', async () => {
+    const nativeModule = sshNativeCrypto();
+    for (const cipher of ['aes256-ctr', 'aes128-gcm@openssh.com']) {
+      const results = await (await session({ ...peer.profile, ciphers: [cipher] })).check!();
+      const handshake = results.find((result) => result.id === 'sftp.handshake');
+      expect(handshake).toMatchObject({ status: 'ok', params: { host: '127.0.0.1', port: server.port, cipher } });
+      expect(handshake?.key).toBe(nativeModule === true ? 'protocol.sftp.check.handshakeOkNative' : 'protocol.sftp.check.handshakeOkJavaScript');
+      expect(t(handshake!.key, handshake!.params)).toContain(cipher);
+    }
+  });
+
+  it('the native module is what ssh2 found: its file beside ssh2, built for this Node.js', () => {
+    const moduleFile = join(dirname(createRequire(import.meta.url).resolve('ssh2')), 'protocol', 'crypto', 'build', 'Release', 'sshcrypto.node');
+    let loads: boolean;
+    try {
+      createRequire(import.meta.url)(moduleFile);
+      loads = true;
+    } catch {
+      loads = false;
+    }
+    expect(sshNativeCrypto()).toBe(loads);
   });
 });

@@ -3,6 +3,7 @@
 import { TransferError, type CheckResult } from '../contract.js';
 import { openLink, type ConnectStage, type ConnectTrace, type SftpLink } from './connect.js';
 import { failureKind, failureReason, shownCode } from './errors.js';
+import { sshNativeCrypto } from './native-crypto.js';
 import { loadHostKeyTrust } from './host-keys.js';
 import { nameFilter } from './inbox.js';
 import { temporaryName } from '../../shared/temp-names.js';
@@ -59,7 +60,7 @@ function passedSteps(trace: ConnectTrace, settings: SftpSettings, failed: Connec
   const okOf: Record<ConnectionStep, () => CheckResult> = {
     'sftp.dns': () => ok('sftp.dns', 'protocol.sftp.check.dnsOk', { host, address: trace.address ?? '' }),
     'sftp.tcp': () => ok('sftp.tcp', 'protocol.sftp.check.tcpOk', { host, port }),
-    'sftp.handshake': () => ok('sftp.handshake', 'protocol.sftp.check.handshakeOk', { host, port }),
+    'sftp.handshake': () => handshakeOk(trace, host, port),
     'sftp.hostKey': () =>
       ok('sftp.hostKey', 'protocol.sftp.check.hostKeyOk', { type: trace.presented?.type ?? '', fingerprint: trace.presented?.fingerprint ?? '' }),
     'sftp.auth': () => ok('sftp.auth', 'protocol.sftp.check.authOk', { username: settings.username, method: settings.privateKeyPath !== undefined ? 'publickey' : 'password' }),
@@ -68,6 +69,14 @@ function passedSteps(trace: ConnectTrace, settings: SftpSettings, failed: Connec
   if (failed === 'sftp.auth' && trace.stage === 'key') return [];
   const stop = failed === undefined ? CONNECTION_STEPS.length : CONNECTION_STEPS.indexOf(failed);
   return CONNECTION_STEPS.slice(0, stop).map((step) => okOf[step]());
+}
+
+/** The handshake, with the cipher it chose and whether ssh2 runs it natively (it decides a transfer's processor time). */
+function handshakeOk(trace: ConnectTrace, host: string, port: number): CheckResult {
+  const native = sshNativeCrypto();
+  if (trace.cipher === undefined || native === undefined) return ok('sftp.handshake', 'protocol.sftp.check.handshakeOk', { host, port });
+  const key = native ? 'protocol.sftp.check.handshakeOkNative' : 'protocol.sftp.check.handshakeOkJavaScript';
+  return ok('sftp.handshake', key, { host, port, cipher: trace.cipher });
 }
 
 function failure(id: string, error: TransferError): CheckResult {

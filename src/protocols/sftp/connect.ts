@@ -3,7 +3,7 @@
 import { lookup } from 'node:dns/promises';
 import { readFile } from 'node:fs/promises';
 import { connect as tcpConnect, type Socket } from 'node:net';
-import ssh2, { type Algorithms, type ConnectConfig, type ParsedKey, type SFTPWrapper } from 'ssh2';
+import ssh2, { type Algorithms, type ConnectConfig, type NegotiatedAlgorithms, type ParsedKey, type SFTPWrapper } from 'ssh2';
 import SftpClient from 'ssh2-sftp-client';
 import { TransferError } from '../contract.js';
 import { isDnsCode, isNetworkCode, errorCodeOf } from './errors.js';
@@ -24,6 +24,8 @@ export interface ConnectTrace {
   verdict?: HostKeyVerdict;
   /** Every key the server presented, when it was asked for each kind in turn. */
   seen?: PresentedKey[];
+  /** The cipher of the data ordo sends, as the handshake chose it. */
+  cipher?: string;
 }
 
 export interface SftpLink {
@@ -153,8 +155,9 @@ async function connectOnce({ settings, trust, profileName }: ConnectParams, trac
   client.on('error', (error: Error & { level?: string }) => {
     lastError ??= error;
   });
-  client.on('handshake', () => {
+  client.on('handshake', (negotiated: NegotiatedAlgorithms) => {
     if (trace.stage === 'handshake') trace.stage = 'auth';
+    trace.cipher ??= negotiated.cs.cipher;
   });
   client.on('ready', () => {
     trace.stage = 'sftp';
