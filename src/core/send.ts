@@ -555,7 +555,7 @@ class SendPipeline {
       const batch: Examined[] = [];
       const inBatch: BatchContents = { contents: new Set(), names: new Set() };
       let bytes = 0;
-      /** A big file to send alone, with its size (see earlySize). */
+      /** A big file to send alone, with its size (see startsEarly). */
       let alone: { item: QueueItem; size: number } | undefined;
       while (batch.length < BATCH_FILES && bytes < BATCH_BYTES && !this.aborted()) {
         let item = carried;
@@ -569,8 +569,8 @@ class SendPipeline {
         const claimed = item;
         const examined = await this.safely(claimed, async () => {
           const last = await this.lastState(claimed.path);
-          const size = this.earlySize(claimed, last);
-          return size === undefined ? this.examine(claimed, false, last, inBatch) : { alone: size };
+          const size = statSync(claimed.path).size;
+          return this.startsEarly(last, size) ? { alone: size } : this.examine(claimed, false, last, size, inBatch);
         });
         if (typeof examined === 'object' && 'alone' in examined) {
           // Sent alone, after the files before it (its transfer starts before its `sending` line: see sendEarly).
@@ -808,9 +808,9 @@ class SendPipeline {
   /** Sends one queued item; returns true when the scenario should stop (connection lost). */
   private async process(item: QueueItem, fromQueue: boolean): Promise<boolean> {
     const last = await this.lastState(item.path);
-    const size = this.earlySize(item, last);
-    if (size !== undefined) return this.sendEarly(item, size);
-    const examined = await this.examine(item, fromQueue, last);
+    const size = statSync(item.path).size;
+    if (this.startsEarly(last, size)) return this.sendEarly(item, size);
+    const examined = await this.examine(item, fromQueue, last, size);
     if (examined === undefined || examined === 'later') return false;
     if (!(await this.journaledWithBackup(examined))) return false;
     return this.attempt(examined.sending, examined.resumed);
@@ -832,13 +832,11 @@ class SendPipeline {
   }
 
   /**
-   * The size of an item whose transfer starts while it is hashed (sendEarly): a big file never handed to
-   * the protocol (`last`: its journal's last word), to a protocol that publishes last. Else undefined.
+   * Whether an item's transfer starts while it is hashed (sendEarly): a big file never handed to the
+   * protocol (`last`: its journal's last word), to a protocol that publishes last.
    */
-  private earlySize(item: QueueItem, last: JournalEntry | undefined): number | undefined {
-    if (this.session.publishesLast !== true || !this.isFresh(last)) return undefined;
-    const size = sizeOf(item.path);
-    return size !== undefined && size >= EARLY_START_BYTES ? size : undefined;
+  private startsEarly(last: JournalEntry | undefined, size: number): boolean {
+    return this.session.publishesLast === true && this.isFresh(last) && size >= EARLY_START_BYTES;
   }
 
   /**
@@ -893,14 +891,13 @@ class SendPipeline {
   }
 
   /**
-   * Everything about an item before its backup is placed (`last`: its journal's last word): its hash, whether the
+   * Everything about an item before its backup is placed (`last`: its journal's last word, `size` as just seen): its hash, whether the
    * partner has it already, whether its content was sent before. Undefined when the item ended here.
    * `later` when its content or name is `inBatch` (a file prepared with it and not sent yet): it is
    * examined again once that one has ended, as it would be one file after the other.
    */
-  private async examine(item: QueueItem, fromQueue: boolean, last: JournalEntry | undefined, inBatch?: BatchContents): Promise<Examined | 'later' | undefined> {
+  private async examine(item: QueueItem, fromQueue: boolean, last: JournalEntry | undefined, size: number, inBatch?: BatchContents): Promise<Examined | 'later' | undefined> {
     const fresh = this.isFresh(last);
-    const size = statSync(item.path).size;
     // A new item's backup is copied and flushed while the file is hashed (two reads of the file at
     // once instead of one after the other); it gets its name only if the file is to be sent.
     const staging = fresh ? this.stageBackupOf(item) : undefined;
