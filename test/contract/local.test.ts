@@ -1,5 +1,5 @@
 import { readdirSync, writeFileSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, utimes, writeFile, chmod } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, rmdir, stat, symlink, utimes, writeFile, chmod } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -169,6 +169,28 @@ describe('local protocol', () => {
       await writeFile(other, 'being written by another run');
       await session.close();
       expect(await readdir(join(h.target, TEMP_FOLDER))).toEqual([basename(other)]);
+    });
+
+    it('a sub-folder another run removed between two sends (its end, the folder empty) is made again', async () => {
+      const session = await openWith({ target: 'target', inbox: 'inbox' });
+      await session.send!(await sendItem(scratch, 'a.xml', Buffer.from('a')));
+      await rmdir(join(h.target, TEMP_FOLDER));
+      await session.send!(await sendItem(scratch, 'b.xml', Buffer.from('b')));
+      expect((await readdir(h.target)).sort()).toEqual([TEMP_FOLDER, 'a.xml', 'b.xml']);
+      expect(await readdir(join(h.target, TEMP_FOLDER))).toEqual([]);
+      await session.close();
+      expect((await readdir(h.target)).sort()).toEqual(['a.xml', 'b.xml']);
+    });
+
+    it('a sub-folder replaced by a file between two sends: the next file is written in the target itself', async () => {
+      const session = await openWith({ target: 'target', inbox: 'inbox' });
+      await session.send!(await sendItem(scratch, 'a.xml', Buffer.from('a')));
+      await rmdir(join(h.target, TEMP_FOLDER));
+      await writeFile(join(h.target, TEMP_FOLDER), 'a file in the way');
+      await session.send!(await sendItem(scratch, 'b.xml', Buffer.from('b')));
+      expect((await readdir(h.target)).sort()).toEqual([TEMP_FOLDER, 'a.xml', 'b.xml']);
+      expect(await readFile(join(h.target, 'b.xml'), 'utf8')).toBe('b');
+      await session.close();
     });
 
     it('writes in the target itself when the sub-folder cannot be made, and says so at debug level', async () => {

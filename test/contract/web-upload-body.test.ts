@@ -1,7 +1,8 @@
 // What an HTTP upload does with a file that is not the size the engine recorded (it grew or shrank
 // since, or while it was being sent): the upload is refused as the file's problem, and the partner keeps
 // nothing — as a raw body and as the file part of a form, for a small file and for one several reads
-// long. And a file read into reused buffers arrives byte for byte, however many times they are reused.
+// long. And a file read into reused buffers arrives byte for byte, however many times they are reused;
+// a small one, read whole before the request, too.
 import { randomBytes } from 'node:crypto';
 import { appendFileSync, readdirSync, readlinkSync, truncateSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -13,6 +14,7 @@ import { freePort } from '../../fixtures/peers/sftp/server-tools.mjs';
 import { MiB, sendItem, sha256 } from './files.js';
 import { createHttpHarness, startHttpTestPeer, type HttpPeer } from './http-harness.js';
 import { expectTransferError } from './suite.js';
+import { READ_WHOLE_MAX } from '../../src/protocols/common/whole-source.js';
 
 const TOKEN = 'bearer-token-0123456789';
 
@@ -123,6 +125,43 @@ describe.each(['raw', 'multipart'] as const)('an http upload (%s body) read into
       await session.close();
     }
     expect(openDescriptorsOf(item.path)).toBe(0);
+  });
+});
+
+describe.each(['raw', 'multipart'] as const)('an http upload (%s body) of a small file, read whole before the request', (body) => {
+  // At, below and above the size up to which a file is read whole instead of streamed.
+  for (const size of [0, 1, 4096, READ_WHOLE_MAX - 1, READ_WHOLE_MAX, READ_WHOLE_MAX + 1]) {
+    it(`${size} bytes arrive byte for byte, the file closed after`, async () => {
+      const h = harness(body);
+      const data = randomBytes(size);
+      const item = await sendItem(scratch, `small-${body}-${size}.bin`, data);
+      const progress: number[] = [];
+      const session = await h.open();
+      try {
+        await session.send!(item, { onProgress: (bytes) => progress.push(bytes) });
+      } finally {
+        await session.close();
+      }
+      const deposit = peers[body].endpoint.deposits.find((d) => d.name === item.name);
+      expect(sha256(await readFile(deposit!.path))).toBe(sha256(data));
+      expect(progress.at(-1)).toBe(size);
+      expect(openDescriptorsOf(item.path)).toBe(0);
+    });
+  }
+
+  it('a small file gone from the queue: refused as missing, nothing received', async () => {
+    const h = harness(body);
+    const item = await sendItem(scratch, `gone-${body}.bin`, Buffer.alloc(100, 1));
+    await rm(item.path);
+    const before = peers[body].endpoint.deposits.length;
+    const session = await h.open();
+    try {
+      const error = await session.send!(item).then(() => undefined, (failure: unknown) => failure);
+      expect(expectTransferError(error, 'permanent').key).toBe('protocol.local.sourceMissing');
+    } finally {
+      await session.close();
+    }
+    expect(peers[body].endpoint.deposits.length).toBe(before);
   });
 });
 

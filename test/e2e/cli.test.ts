@@ -102,6 +102,14 @@ describe('start-up loads only what the command needs', () => {
     expect(urls.filter((u) => !allowed(u))).toEqual([]);
   });
 
+  it('a run with nothing to do does not load child_process (a hook loads it when it runs)', () => {
+    s = site();
+    const urls = loaded(['run'], s.dir);
+    expect(urls.some((u) => u.endsWith('/dist/commands/run.js'))).toBe(true);
+    expect(urls.some((u) => u.endsWith('/dist/core/hooks.js'))).toBe(true);
+    expect(urls.filter((u) => /^node:child_process$/.test(u))).toEqual([]);
+  });
+
   it('(the trace does see what a real command loads)', () => {
     s = site();
     const urls = loaded(['config', 'check'], s.dir);

@@ -32,8 +32,7 @@ export async function sendToFolder(
   if (await occupiedOrFail(finalPath)) throw existsError(finalPath, name);
 
   await temporaries?.sweepOnce(target);
-  const tempPath = temporaries === undefined ? join(target, temporaryName(name)) : await temporaries.pathFor(target, name);
-  const handle = await createExclusive(tempPath, target);
+  const { path: tempPath, handle } = await createTemporary(target, name, temporaries);
   let copiedSha256;
   try {
     copiedSha256 = await writeAndCheck(handle, item, options);
@@ -75,11 +74,14 @@ async function occupiedOrFail(path: string): Promise<boolean> {
   }
 }
 
-async function createExclusive(path: string, folder: string): Promise<FileHandle> {
+/** The file the copy is written into, under a temporary name nobody else uses. */
+async function createTemporary(target: string, name: string, temporaries: TargetTemporaries | undefined): Promise<{ path: string; handle: FileHandle }> {
   try {
-    return await open(path, 'wx');
+    if (temporaries !== undefined) return await temporaries.create(target, name);
+    const path = join(target, temporaryName(name));
+    return { path, handle: await open(path, 'wx') };
   } catch (error) {
-    throw fileSystemError(error, folder, { folderLevel: true });
+    throw fileSystemError(error, target, { folderLevel: true });
   }
 }
 

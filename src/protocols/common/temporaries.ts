@@ -2,7 +2,7 @@
 // a killed run left there. On a Windows share a leading dot hides nothing: a partner picking up `*` would
 // see an in-folder temporary file, so temporaries go into a hidden sub-folder of the target (same volume:
 // the final link or rename stays atomic), and into the target itself only when that folder cannot be made.
-import { lstat, mkdir, readdir, rmdir, unlink } from 'node:fs/promises';
+import { lstat, mkdir, open, readdir, rmdir, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ProtocolLog } from '../contract.js';
 import { errorCode } from './file-errors.js';
@@ -27,8 +27,31 @@ export class TargetTemporaries {
 
   constructor(private readonly log: ProtocolLog) {}
 
+  /**
+   * A new temporary file for `name`, created exclusively: in the hidden sub-folder, made on demand, else
+   * in the target. Once the sub-folder is known to exist, a file costs no `mkdir` (two trips through
+   * libuv's thread pool, for an answer that is nearly always "exists"): the file is created in it
+   * directly, and only if the folder has gone since (another run removed it, empty, at its end) is it
+   * made again. A failure to create the file is thrown as is.
+   */
+  async create(target: string, name: string): Promise<{ path: string; handle: FileHandle }> {
+    const folder = join(target, TEMP_FOLDER);
+    if (this.used.has(folder)) {
+      const path = join(folder, temporaryName(name));
+      try {
+        return { path, handle: await open(path, 'wx') };
+      } catch (error) {
+        const code = errorCode(error);
+        if (code !== 'ENOENT' && code !== 'ENOTDIR') throw error;
+        this.used.delete(folder);
+      }
+    }
+    const path = await this.pathFor(target, name);
+    return { path, handle: await open(path, 'wx') };
+  }
+
   /** A new temporary path for `name`: in the hidden sub-folder, created on demand, else in the target. */
-  async pathFor(target: string, name: string): Promise<string> {
+  private async pathFor(target: string, name: string): Promise<string> {
     const folder = join(target, TEMP_FOLDER);
     const code = await makeFolder(folder);
     if (code === undefined) {

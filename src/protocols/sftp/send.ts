@@ -1,6 +1,5 @@
 // `sftp` send and verify: upload under a hidden temporary name in the remote folder, check its size,
 // then give it its final name — never over a file already there.
-import { closeSync, fstatSync, openSync, readSync, type Stats } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { TransferError, type Receipt, type SendItem, type TransferOptions, type VerifyResult } from '../contract.js';
 import { abortError, throwIfAborted } from '../../shared/abort.js';
@@ -12,16 +11,14 @@ import { remoteJoin, requirePlainRemoteName } from './remote-paths.js';
 import { makeFolders, removeQuietly, renameNoReplace, statOrUndefined } from './remote-files.js';
 import type { NextFile } from './next-file.js';
 import { sweepRemoteFolder } from './leftovers.js';
+import { identityOf, READ_WHOLE_MAX, readWholeSource, type SourceIdentity } from '../common/whole-source.js';
 import { openForWriting, remoteSha256, uploadInto, uploadSerially, writeWholeAndClose, type OpenRemoteFile } from './transfer.js';
-
-/** Up to this size a queued file is read whole at once (see readWholeSource); larger ones are streamed. */
-const READ_WHOLE_MAX = 256 * 1024;
 
 export async function sendFile(keeper: LinkKeeper, next: NextFile, item: SendItem, options: TransferOptions): Promise<Receipt> {
   const name = requirePlainRemoteName(item.name);
   const dir = requireRemoteDir(keeper);
   throwIfAborted(options.signal);
-  const whole = item.size <= READ_WHOLE_MAX ? readWholeSource(item) : undefined;
+  const whole = item.size <= READ_WHOLE_MAX ? readWholeSource(item, sourceMissing(item)) : undefined;
   const source = whole?.identity ?? (await sourceIdentity(item));
   const link = await keeper.get();
   await ensureRemoteDir(keeper, link, dir);
@@ -193,58 +190,16 @@ async function publish(publication: Publication): Promise<void> {
   }
 }
 
-interface SourceIdentity {
-  size: number;
-  mtimeMs: number;
-}
-
 async function sourceIdentity(item: SendItem): Promise<SourceIdentity> {
   try {
     return identityOf(await stat(item.path));
   } catch (error) {
-    throw new TransferError('permanent', 'protocol.sftp.sourceMissing', { path: item.path }, { cause: error });
+    throw sourceMissing(item)(error);
   }
 }
 
-/**
- * A small queued file read whole through one descriptor, its size and date taken before and after:
- * what is sent is exactly what was read, and it is the file the core recorded. Synchronous on purpose:
- * a few system calls on a file the engine has just hashed, ~20 µs, where each asynchronous step is a
- * trip through libuv's thread pool — measured at 10–15 % of the small-file rate against OpenSSH.
- */
-function readWholeSource(item: SendItem): { content: Buffer; identity: SourceIdentity } {
-  let fd: number;
-  try {
-    fd = openSync(item.path, 'r');
-  } catch (error) {
-    throw new TransferError('permanent', 'protocol.sftp.sourceMissing', { path: item.path }, { cause: error });
-  }
-  try {
-    const before = fstatSync(fd);
-    // One byte more than recorded: a file that grew is caught here.
-    const buffer = Buffer.allocUnsafe(item.size + 1);
-    let length = 0;
-    while (length < buffer.length) {
-      const read = readSync(fd, buffer, length, buffer.length - length, length);
-      if (read === 0) break;
-      length += read;
-    }
-    const after = fstatSync(fd);
-    const identity = identityOf(before);
-    if (length !== item.size || before.size !== item.size || after.size !== before.size || after.mtimeMs !== before.mtimeMs) {
-      throw new TransferError('permanent', 'protocol.common.sourceChanged', { name: item.name, expected: item.size, actual: length });
-    }
-    return { content: buffer.subarray(0, length), identity };
-  } catch (error) {
-    if (error instanceof TransferError) throw error;
-    throw new TransferError('permanent', 'protocol.sftp.sourceMissing', { path: item.path }, { cause: error });
-  } finally {
-    closeSync(fd);
-  }
-}
-
-function identityOf(info: Stats): SourceIdentity {
-  return { size: info.size, mtimeMs: info.mtimeMs };
+function sourceMissing(item: SendItem): (error: unknown) => TransferError {
+  return (error) => new TransferError('permanent', 'protocol.sftp.sourceMissing', { path: item.path }, { cause: error });
 }
 
 /** The queued file must be the one the core recorded, before and after the copy. */

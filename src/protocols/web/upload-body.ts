@@ -1,10 +1,11 @@
-// The body of an upload, streamed from disk (memory stays flat whatever the size) with a known length,
-// counted for progress, and able to tell afterwards whether every byte had left — the line between a
+// The body of an upload, with a known length: a small file read whole at once, a larger one streamed
+// from disk (memory stays flat whatever the size); counted for progress, and able to tell afterwards whether every byte had left — the line between a
 // failure that is safe to retry and one after which the partner may have the file.
 import { open, type FileHandle } from 'node:fs/promises';
 import { FormData, Response } from 'undici';
 import { TransferError, type SendItem } from '../contract.js';
 import { fileSystemError, isMissing } from '../common/file-errors.js';
+import { READ_WHOLE_MAX, readWholeSource } from '../common/whole-source.js';
 
 /** Large reads mean fewer socket writes: faster than 256 KiB in loopback measurements, memory unchanged. */
 const UPLOAD_CHUNK_BYTES = 1024 * 1024;
@@ -36,23 +37,22 @@ export interface UploadBody {
 }
 
 /**
- * Opens `item.path`, refuses it if it is no longer the size the engine recorded, and streams it either
- * raw or as the file part of a `multipart/form-data` form.
+ * Opens `item.path`, refuses it if it is no longer the size the engine recorded, and sends it either
+ * raw or as the file part of a `multipart/form-data` form: a small file read whole at once, a larger one
+ * streamed.
  */
 export async function openUploadBody(
   item: SendItem,
   multipart: MultipartLayout | undefined,
   onProgress: ((bytes: number) => void) | undefined,
 ): Promise<UploadBody> {
-  const handle = await openSource(item);
-  const size = (await handle.stat()).size;
-  if (size !== item.size) {
-    await handle.close();
-    throw sourceChanged(item, item.size, size);
-  }
-  const envelope = multipart === undefined ? undefined : await formEnvelope(multipart, item.name);
+  const file = item.size <= READ_WHOLE_MAX ? new WholeFile(readWholeSource(item, (error) => sourceFailure(item, error)).content) : await FileChunks.open(item);
+  const envelope = multipart === undefined ? undefined : await formEnvelope(multipart, item.name).catch(async (error: unknown) => {
+    await file.close();
+    throw error;
+  });
+  const size = item.size;
   const state = { bodyLeft: false, started: false };
-  const file = new FileChunks(handle, item, size);
   async function* chunks(): AsyncGenerator<Uint8Array> {
     state.started = true;
     try {
@@ -86,16 +86,52 @@ export async function openUploadBody(
   };
 }
 
+/** A file's bytes, in the order they are sent. */
+interface FileSource {
+  read(): AsyncIterable<Buffer> | Iterable<Buffer>;
+  close(): Promise<void>;
+}
+
+/** A small file, read whole (and checked against what the engine recorded) before the request starts. */
+class WholeFile implements FileSource {
+  constructor(private readonly content: Buffer) {}
+
+  read(): Iterable<Buffer> {
+    return this.content.length === 0 ? [] : [this.content];
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
 /** The file read in order into reused buffers, the next read under way while a chunk is being sent. */
-class FileChunks {
+class FileChunks implements FileSource {
   private readonly buffers: Buffer[] = [];
   private closing: Promise<void> | undefined;
 
-  constructor(
+  private constructor(
     private readonly handle: FileHandle,
     private readonly item: SendItem,
     private readonly size: number,
   ) {}
+
+  /** Opens `item.path`, refused if it is no longer the size the engine recorded. */
+  static async open(item: SendItem): Promise<FileChunks> {
+    const handle = await openSource(item);
+    const size = await handle.stat().then(
+      (info) => info.size,
+      async (error: unknown) => {
+        await handle.close().catch(() => undefined);
+        throw fileSystemError(error, item.path);
+      },
+    );
+    if (size !== item.size) {
+      await handle.close();
+      throw sourceChanged(item, item.size, size);
+    }
+    return new FileChunks(handle, item, size);
+  }
 
   /** The file's bytes up to its end, refused as soon as there are more or fewer than `size`. */
   async *read(): AsyncGenerator<Buffer> {
@@ -141,9 +177,14 @@ async function openSource(item: SendItem): Promise<FileHandle> {
   try {
     return await open(item.path, 'r');
   } catch (error) {
-    if (isMissing(error)) throw new TransferError('permanent', 'protocol.local.sourceMissing', { path: item.path }, { cause: error });
-    throw fileSystemError(error, item.path);
+    throw sourceFailure(item, error);
   }
+}
+
+/** A queued file that cannot be opened or read: gone, or the disk's trouble. */
+function sourceFailure(item: SendItem, error: unknown): TransferError {
+  if (isMissing(error)) return new TransferError('permanent', 'protocol.local.sourceMissing', { path: item.path }, { cause: error });
+  return fileSystemError(error, item.path);
 }
 
 interface Envelope {
