@@ -1,6 +1,6 @@
 // Building the journal index: journal bytes past the high-water mark → records appended to buckets.
 // Runs under the index lock (journal-index.ts); a rebuild writes a new generation folder.
-import { randomBytes } from 'node:crypto';
+import { randomHex } from '../shared/random-hex.js';
 import { closeSync, constants, fstatSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import { mkdir, open, readFile, rename, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -259,7 +259,7 @@ export function parseLine(bytes: Buffer): JournalEntry | undefined {
 
 export async function newGenerationDir(indexDir: string): Promise<{ generation: string; dir: string }> {
   // Unique across runs and hosts sharing the spool.
-  const generation = `g${Date.now().toString(36)}-${process.pid}-${randomBytes(3).toString('hex')}`;
+  const generation = `g${Date.now().toString(36)}-${process.pid}-${randomHex(3)}`;
   const dir = join(indexDir, generation);
   await mkdir(dir, { recursive: true });
   return { generation, dir };

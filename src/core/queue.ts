@@ -4,7 +4,7 @@
 // name (one deferred, one new) never collide.
 import { link, lstat, mkdir, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
 import { createReadStream, existsSync, mkdirSync, readdirSync, renameSync, rmdirSync, unlinkSync } from 'node:fs';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { basename, dirname, extname, join } from 'node:path';
 import type { IfExists, ScenarioConfig } from '../config/model.js';
 import { spoolPaths } from '../shared/paths.js';
@@ -15,6 +15,7 @@ import { sha256File } from '../shared/hash.js';
 import { copyFlushed, duplicateFlushed, syncDirectory, type DuplicateMethod } from '../shared/durable-files.js';
 import { errorCode } from '../shared/fs-errors.js';
 import { renameRetrying } from '../shared/rename-retrying.js';
+import { randomHex } from '../shared/random-hex.js';
 
 export interface QueueItem {
   /** queue/<scenario>/<id> */
@@ -28,7 +29,7 @@ export interface QueueItem {
 
 export function newItemId(now: Date): string {
   const stamp = now.toISOString().replace(/[-:T]/g, '').slice(0, 14);
-  return `${stamp}-${randomBytes(3).toString('hex')}`;
+  return `${stamp}-${randomHex(3)}`;
 }
 
 /**

@@ -1,5 +1,5 @@
 // Writes that survive a crash: a small file replaced whole, a flushed copy, a folder's entries made durable.
-import { randomBytes } from 'node:crypto';
+import { randomHex } from './random-hex.js';
 import { closeSync, constants, fsync, linkSync, openSync } from 'node:fs';
 import { chmod, copyFile, open, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
@@ -19,7 +19,7 @@ export async function writeFileFlushed(path: string, data: Uint8Array | string, 
 /** Write a temporary file beside `path`, flush it, then rename it over `path` (its mode is kept). */
 export async function replaceFileAtomically(path: string, data: Uint8Array | string): Promise<void> {
   const dir = dirname(path);
-  const temp = join(dir, `.${basename(path)}.ordo-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+  const temp = join(dir, `.${basename(path)}.ordo-${process.pid}-${randomHex(4)}.tmp`);
   const mode = await existingMode(path);
   try {
     await writeFileFlushed(temp, data, 'wx', mode ?? 0o666);

@@ -2,8 +2,9 @@
 // in `.ordo-part` (so that no partner filter such as `*.xml` or `PES*` matches them), and telling whose
 // they are — a short hash of the host and the pid of the process writing — so that a later run can
 // prove a leftover is its own (same host, process gone) and remove it.
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { isProcessAlive, thisHost } from './process.js';
+import { randomHex } from './random-hex.js';
 
 export const TEMP_SUFFIX = '.ordo-part';
 
@@ -15,7 +16,7 @@ export const STALE_TEMP_MS = 24 * 3600 * 1000;
 
 /** `.report.xml.1a2b3c4d5e6f-4242-9f8e7d6c.ordo-part`: unique (random part), and whose (pid, host hash). */
 export function temporaryName(name: string): string {
-  return `.${truncateUtf8(name, TEMP_NAME_BYTES)}.${randomBytes(6).toString('hex')}-${process.pid}-${thisHostTag()}${TEMP_SUFFIX}`;
+  return `.${truncateUtf8(name, TEMP_NAME_BYTES)}.${randomHex(6)}-${process.pid}-${thisHostTag()}${TEMP_SUFFIX}`;
 }
 
 export function isTemporaryName(name: string): boolean {
