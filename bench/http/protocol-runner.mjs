@@ -5,10 +5,12 @@
 // settings.json: { "protocol": "xfb" | "http", "profile": {…}, "options": {…}, "root": "<folder>" }
 import { readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { importProtocol } from '../lib.mjs';
 
 const [settingsFile, operation, first, second] = process.argv.slice(2);
 const { protocol, profile, options, root } = JSON.parse(readFileSync(settingsFile, 'utf8'));
-const { [`${protocol}Protocol`]: definition } = await import(fileURLToPath(new URL(`../../dist/protocols/${protocol}/protocol.js`, import.meta.url)));
+// As the CLI loads it (the bundle's file), from this runner's checkout.
+const { [`${protocol}Protocol`]: definition } = await importProtocol(fileURLToPath(new URL('../..', import.meta.url)), protocol);
 const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined };
 const session = await definition.open({ profileName: 'BENCH', profile, options, configDir: root, root, dryRun: false, counters: undefined, log: quiet });
 

@@ -6,9 +6,10 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { importProtocol } from '../lib.mjs';
 
-const dist = fileURLToPath(new URL('../../dist/protocols/sftp/protocol.js', import.meta.url));
-const { sftpProtocol } = await import(dist);
+// As the CLI loads it (the bundle's file), from this runner's checkout.
+const { sftpProtocol } = await importProtocol(fileURLToPath(new URL('../..', import.meta.url)), 'sftp');
 
 const [settingsFile, operation, first, second] = process.argv.slice(2);
 const { profile, options, root } = JSON.parse(readFileSync(settingsFile, 'utf8'));

@@ -4,7 +4,9 @@
 // on 127.0.0.1 with the same cipher pinned on both sides (aes128-gcm@openssh.com). For each server: a
 // BENCH_SIZE_MIB (default 200) MiB upload and download, best of BENCH_RUNS (default 3) runs of each
 // tool, taken in turn. ordo flushes a download to disk before reporting it: `sftp` is timed followed by
-// `sync FILE`, the same guarantee. OpenSSH sshd is measured the same way for reference.
+// `sync FILE`, the same guarantee. OpenSSH sshd is measured the same way for reference. Uploads are also
+// made by a bare ssh2 client (bare-upload.mjs: ordered writes of ssh2's request size, nothing else): what
+// the library alone reaches on that server.
 //
 // Usage: npm run build && node bench/sftp/servers.mjs   (BENCH_RUNS, BENCH_SIZE_MIB, BENCH_SERVERS=proftpd,rclone,openssh, BENCH_DIR)
 // Not part of `npm test`.
@@ -30,6 +32,7 @@ const STARTERS = {
 
 const project = fileURLToPath(new URL('../..', import.meta.url));
 const runner = join(project, 'bench', 'sftp', 'protocol-runner.mjs');
+const bareUploader = join(project, 'bench', 'sftp', 'bare-upload.mjs');
 if (!existsSync(join(project, 'dist', 'protocols', 'sftp', 'protocol.js'))) {
   process.stderr.write('Build first: npm run build\n');
   process.exit(2);
@@ -87,6 +90,11 @@ async function benchServer(label, server, big) {
       name: `${label}: ${SIZE_MIB} MiB upload`,
       openssh: () => measure('sftp', opensshArgs(`put "${big}" up/big.bin`), { cwd: work }),
       protocol: () => protocol({ remoteDir: 'up' }, 'upload', big, 'big.bin'),
+      bare: () => {
+        const settings = join(work, 'bare-settings.json');
+        writeFileSync(settings, JSON.stringify({ profile }));
+        return measure(process.execPath, [bareUploader, settings, big, 'up/big.bin'], { cwd: work });
+      },
       check: () => expectSize(remote('up/big.bin'), SIZE_MIB * MiB),
       reset: clearUp,
     },
@@ -98,10 +106,10 @@ async function benchServer(label, server, big) {
       reset: () => rmSync(download, { force: true }),
     },
   ];
-  const results = await runCases(cases, ['openssh', 'protocol'], RUNS);
+  const results = await runCases(cases, ['openssh', 'protocol', 'bare'], RUNS);
   return results.map(({ bench, samples }) => {
     const best = (tool) => Math.min(...samples[tool].map((sample) => sample.seconds));
-    return { name: bench.name, openssh: SIZE_MIB / best('openssh'), protocol: SIZE_MIB / best('protocol') };
+    return { name: bench.name, openssh: SIZE_MIB / best('openssh'), protocol: SIZE_MIB / best('protocol'), bare: samples.bare.length > 0 ? SIZE_MIB / best('bare') : undefined };
   });
 }
 
@@ -109,9 +117,12 @@ function printTable(rows) {
   const lines = [
     `SFTP on 127.0.0.1, cipher ${CIPHER} on both sides, best of ${RUNS} runs; downloads flushed to disk by both (sftp then sync FILE)`,
     '',
-    '| transfer | OpenSSH sftp | ordo sftp protocol | ratio |',
-    '|---|---|---|---|',
-    ...rows.map((row) => `| ${row.name} | ${row.openssh.toFixed(0)} MiB/s | ${row.protocol.toFixed(0)} MiB/s | ${(row.protocol / row.openssh).toFixed(2)} |`),
+    '| transfer | OpenSSH sftp | ordo sftp protocol | ratio | bare ssh2 client (bare-upload.mjs) | ratio |',
+    '|---|---|---|---|---|---|',
+    ...rows.map((row) => {
+      const bare = row.bare === undefined ? '| — | — |' : `| ${row.bare.toFixed(0)} MiB/s | ${(row.bare / row.openssh).toFixed(2)} |`;
+      return `| ${row.name} | ${row.openssh.toFixed(0)} MiB/s | ${row.protocol.toFixed(0)} MiB/s | ${(row.protocol / row.openssh).toFixed(2)} ${bare}`;
+    }),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 }
