@@ -5,22 +5,12 @@
 // What ordo adds on top of this is ordo's own cost. Usage: node bare-ssh2.mjs <settings.json> <local folder>   (settings as for
 // protocol-runner.mjs: profile with host, port, username, privateKey, ciphers; options.remoteDir)
 import { readFileSync, readdirSync } from 'node:fs';
-import { connect } from 'node:net';
 import { join } from 'node:path';
-import ssh2 from 'ssh2';
+import { openBareSftp, request } from './bare-client.mjs';
 
 const [settingsFile, folder] = process.argv.slice(2);
 const { profile, options } = JSON.parse(readFileSync(settingsFile, 'utf8'));
-const socket = connect({ host: profile.host, port: profile.port, noDelay: true });
-await new Promise((resolve, reject) => socket.once('connect', resolve).once('error', reject));
-const client = new ssh2.Client();
-await new Promise((resolve, reject) => {
-  client.once('ready', resolve).once('error', reject);
-  // The benchmark's own throw-away server: its host key is not checked here.
-  client.connect({ sock: socket, username: profile.username, privateKey: readFileSync(profile.privateKey), algorithms: { cipher: profile.ciphers } });
-});
-const sftp = await new Promise((resolve, reject) => client.sftp((error, channel) => (error ? reject(error) : resolve(channel))));
-const request = (send) => new Promise((resolve, reject) => send((error, value) => (error ? reject(error) : resolve(value))));
+const { client, sftp } = await openBareSftp(profile);
 
 const temporary = (name) => `${options.remoteDir}/.${name}.${Math.random().toString(16).slice(2, 14)}.ordo-part`;
 const openTemporary = (name) => {

@@ -4,21 +4,12 @@
 // set ordo's protocol beside in bench/sftp/servers.mjs (the same cipher, the same server).
 // Usage: node bare-upload.mjs <settings.json> <local file> <remote path>
 import { openSync, readFileSync, readSync, fstatSync, closeSync } from 'node:fs';
-import { connect } from 'node:net';
-import ssh2 from 'ssh2';
+import { openBareSftp, request } from './bare-client.mjs';
 
 const IN_FLIGHT = 64;
 const [settingsFile, localPath, remotePath] = process.argv.slice(2);
 const { profile } = JSON.parse(readFileSync(settingsFile, 'utf8'));
-const socket = connect({ host: profile.host, port: profile.port, noDelay: true });
-await new Promise((resolve, reject) => socket.once('connect', resolve).once('error', reject));
-const client = new ssh2.Client();
-await new Promise((resolve, reject) => {
-  client.once('ready', resolve).once('error', reject);
-  client.connect({ sock: socket, username: profile.username, privateKey: readFileSync(profile.privateKey), algorithms: { cipher: profile.ciphers } });
-});
-const sftp = await new Promise((resolve, reject) => client.sftp((error, channel) => (error ? reject(error) : resolve(channel))));
-const request = (send) => new Promise((resolve, reject) => send((error, value) => (error ? reject(error) : resolve(value))));
+const { client, sftp } = await openBareSftp(profile);
 
 const chunk = sftp._maxWriteLen;
 const fd = openSync(localPath, 'r');
