@@ -1,6 +1,7 @@
 // The body of an upload, with a known length: a small file read whole at once, a larger one streamed
-// from disk (memory stays flat whatever the size); counted for progress, and able to tell afterwards whether every byte had left — the line between a
-// failure that is safe to retry and one after which the partner may have the file.
+// from disk (memory stays flat whatever the size); counted for progress, and able to tell afterwards
+// whether every byte had left — the line between a failure that is safe to retry and one after which the
+// partner may have the file.
 import { open, type FileHandle } from 'node:fs/promises';
 import { FormData, Response } from 'undici';
 import { TransferError, type SendItem } from '../contract.js';
