@@ -3,7 +3,8 @@
 // test peers of fixtures/peers, plain HTTP unless BENCH_TLS=1). Medians of BENCH_RUNS runs (default 3) of:
 //   - a 1 GiB upload as a raw body (ordo `http`, body=raw, PUT) vs `curl -T`;
 //   - a 1 GiB upload as a multipart form (ordo `xfb`) vs `curl -F`;
-//   - a 1 GiB download (ordo `xfb`) vs `curl -o`.
+//   - a 1 GiB download (ordo `xfb`) vs `curl -o`, and vs `curl -o` then `sync FILE` (the file flushed to
+//     disk, as ordo's downloads are before they are reported done; printed below the table).
 // ordo is measured twice, each time as a separate process timed from start to exit:
 //   - "protocol": the protocol alone (bench/http/protocol-runner.mjs): the transfer itself;
 //   - "CLI": `node bin/ordo.js send|retrieve` as users run it, with everything the engine adds for
@@ -38,7 +39,7 @@ for (const checkout of [project, baseline]) {
     process.exit(2);
   }
 }
-const TOOLS = baseline === undefined ? ['curl', 'protocol', 'cli'] : ['curl', 'protocol', 'cli', 'protocolBefore', 'cliBefore'];
+const TOOLS = baseline === undefined ? ['curl', 'curlFlushed', 'protocol', 'cli'] : ['curl', 'curlFlushed', 'protocol', 'cli', 'protocolBefore', 'cliBefore'];
 
 const work = mkdtempSync(join(process.env.BENCH_DIR ?? tmpdir(), 'ordo-bench-http-'));
 const xfb = await startXfbPeer({ tls: TLS });
@@ -121,6 +122,9 @@ async function main() {
       bytes: SIZE_MIB * MiB,
       curlLabel: 'curl -o',
       curl: () => measure('curl', ['-sS', '-f', '-o', download, ...curlTls, `${xfb.url}/big.bin?local_ident=${waiting()?.localIdent}&${credentials}`], { cwd: work }),
+      // ordo flushes a download to disk before it says it is done: curl followed by `sync FILE`, the same guarantee.
+      curlFlushed: () =>
+        measure('sh', ['-c', 'curl "$@" && sync -- "$0"', download, '-sS', '-f', '-o', download, ...curlTls, `${xfb.url}/big.bin?local_ident=${waiting()?.localIdent}&${credentials}`], { cwd: work }),
       ...both((protocol, cli) => ({
         protocol: () => protocol({ protocol: 'xfb', profile: xfbProfile, options: {} }, 'download', 'big.bin', download),
         cli: () => cli('DOWN', ['retrieve', '--scenario', 'DOWN'], undefined, (site) => expectSize(join(site, 'ordo-data', 'recus', 'BENCH', 'big.bin'), SIZE_MIB * MiB)),
@@ -168,9 +172,9 @@ function summarise(bench, samples) {
   return {
     name: bench.name,
     curlLabel: bench.curlLabel,
-    rate: Object.fromEntries(tools.map((tool) => [tool, rate(tool)])),
-    wire: Object.fromEntries(tools.map((tool) => [tool, rate(tool, 'wireSeconds')])),
-    rss: Object.fromEntries(tools.map((tool) => [tool, peak(samples[tool])])),
+    rate: Object.fromEntries(tools.filter((tool) => samples[tool].length > 0).map((tool) => [tool, rate(tool)])),
+    wire: Object.fromEntries(tools.filter((tool) => samples[tool].length > 0).map((tool) => [tool, rate(tool, 'wireSeconds')])),
+    rss: Object.fromEntries(tools.filter((tool) => samples[tool].length > 0).map((tool) => [tool, peak(samples[tool])])),
   };
 }
 
@@ -191,5 +195,9 @@ function printTable(rows) {
       );
     }),
   ];
+  for (const row of rows.filter((candidate) => candidate.rate.curlFlushed !== undefined)) {
+    const of = (tool) => (row.rate[tool] / row.rate.curlFlushed).toFixed(2);
+    lines.push('', `${row.name}, curl's file flushed to disk as ordo's is (\`curl -o\` then \`sync FILE\`): ${row.rate.curlFlushed.toFixed(0)} MiB/s; ordo's protocol: ${of('protocol')} of it, the CLI: ${of('cli')}`);
+  }
   process.stdout.write(`${lines.join('\n')}\n`);
 }
