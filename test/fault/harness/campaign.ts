@@ -61,7 +61,7 @@ export async function killCampaign(options: CampaignOptions): Promise<CampaignOu
     const calibration = await runAndKill(['run'], run, { event: working, afterEventMs: 600_000 });
     if (calibration.code !== 0) throw new Error(`the calibration run failed (exit ${calibration.code}):\n${calibration.stdout}\n${calibration.stderr}`);
     const workStarts = calibration.eventAtMs ?? calibration.ms / 2;
-    const cycle = Math.max(calibration.ms - workStarts, 50);
+    let cycle = Math.max(calibration.ms - workStarts, 50);
 
     let kills = 0;
     let completedRuns = 0;
@@ -79,7 +79,12 @@ export async function killCampaign(options: CampaignOptions): Promise<CampaignOu
       if (result.killed) {
         kills++;
         if (workInProgress(layout)) interrupted++;
-      } else completedRuns++;
+      } else {
+        completedRuns++;
+        // A run that ended before its kill says how long a cycle takes now: a calibration run slowed down
+        // (a cold start, a busy machine) would otherwise leave most later kills too late to land.
+        if (result.eventAtMs !== undefined) cycle = Math.max(Math.min(cycle, (result.ms - result.eventAtMs) * 1.25), 50);
+      }
     }
 
     const cleanRuns = [await ordoRun(['run'], run), await ordoRun(['run', '--json'], run)];
