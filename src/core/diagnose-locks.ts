@@ -21,7 +21,7 @@ export async function lockChecks(config: OrdoConfig): Promise<DiagnoseCheck[]> {
   const checks: DiagnoseCheck[] = [];
   for (const name of names) {
     const path = join(dir, name);
-    const state = await readLock(path);
+    const state = readLock(path);
     if (state === undefined) continue;
     const scope = name.replace(/\.lock$/, '');
     const params = { path, pid: state.owner.pid, host: state.owner.host, since: localTime(state.owner.since), command: state.owner.command ?? '?' };

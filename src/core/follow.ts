@@ -180,7 +180,7 @@ async function followScenario(ctx: EngineContext, scenario: ScenarioConfig, inde
     }
   } finally {
     await ledger.close();
-    await lock.release();
+    lock.release();
   }
 }
 

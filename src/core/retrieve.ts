@@ -183,7 +183,7 @@ async function retrieveScenario(
   } finally {
     await retriever?.close();
     await session?.close().catch(() => undefined);
-    await lock?.release();
+    lock?.release();
   }
 }
 

@@ -217,7 +217,7 @@ async function sendScenario(
   } finally {
     await ledger.close();
     spares.release();
-    await lock?.release();
+    lock?.release();
   }
 }
 

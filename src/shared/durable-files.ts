@@ -1,18 +1,21 @@
 // Writes that survive a crash: a small file replaced whole, a flushed copy, a folder's entries made durable.
 import { randomHex } from './random-hex.js';
-import { closeSync, constants, fsync, linkSync, openSync } from 'node:fs';
-import { chmod, copyFile, open, stat, unlink } from 'node:fs/promises';
+import { closeSync, constants, fsync, linkSync, openSync, writeFileSync } from 'node:fs';
+import { chmod, copyFile, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { renameRetrying } from './rename-retrying.js';
 
-/** Writes `data` to `path` and flushes it before returning ('wx': refuses an existing file). */
+/**
+ * Writes `data` (a small file: a lock, a counter, a record) to `path` and flushes it before returning
+ * ('wx': refuses an existing file). Only the flush goes through libuv's thread pool (see flushPath).
+ */
 export async function writeFileFlushed(path: string, data: Uint8Array | string, flag: 'w' | 'wx' = 'w', mode = 0o666): Promise<void> {
-  const handle = await open(path, flag, mode);
+  const fd = openSync(path, flag, mode);
   try {
-    await handle.writeFile(data);
-    await handle.sync();
+    writeFileSync(fd, data);
+    await flushDescriptor(fd);
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
 }
 
@@ -49,10 +52,14 @@ export async function syncDirectory(dir: string): Promise<void> {
 async function flushPath(path: string, flags: 'r' | 'r+'): Promise<void> {
   const fd = openSync(path, flags);
   try {
-    await new Promise<void>((resolve, reject) => fsync(fd, (error) => (error ? reject(error) : resolve())));
+    await flushDescriptor(fd);
   } finally {
     closeSync(fd);
   }
+}
+
+function flushDescriptor(fd: number): Promise<void> {
+  return new Promise<void>((resolve, reject) => fsync(fd, (error) => (error ? reject(error) : resolve())));
 }
 
 async function existingMode(path: string): Promise<number | undefined> {

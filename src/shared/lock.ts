@@ -1,7 +1,10 @@
 // Locks by atomic create (O_EXCL), which also works on network shares. The file holds its owner
 // (pid, host, since); the owner refreshes its mtime while it holds it, so a lock left by a crash is
 // recognised as stale: on this host when its pid is gone, from any host when its heartbeat is old.
-import { link, mkdir, readdir, readFile, stat, unlink, utimes } from 'node:fs/promises';
+// Every step but the flush of a new lock file is a direct system call (a few microseconds each) rather
+// than a trip through libuv's thread pool: a run with nothing to do takes three locks.
+import { linkSync, mkdirSync, readdirSync, readFileSync, statSync, unlinkSync } from 'node:fs';
+import { utimes } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { LockHeldError, type LockOwner } from './errors.js';
@@ -24,7 +27,7 @@ export interface Lock {
   owner: LockOwner;
   /** Set when a stale lock was taken over: its previous owner. */
   replaced: LockOwner | undefined;
-  release(): Promise<void>;
+  release(): void;
 }
 
 export interface LockState {
@@ -38,8 +41,8 @@ const DEFAULT_STALE_MS = 120_000;
 export async function acquireLock(path: string, options: LockOptions = {}): Promise<Lock> {
   const staleMs = options.staleMs ?? DEFAULT_STALE_MS;
   const deadline = Date.now() + (options.waitMs ?? 0);
-  await mkdir(dirname(path), { recursive: true });
-  await sweepTemporaries(dirname(path));
+  mkdirSync(dirname(path), { recursive: true });
+  sweepTemporaries(dirname(path));
   const owner: LockOwner = {
     pid: process.pid,
     host: hostname(),
@@ -49,7 +52,7 @@ export async function acquireLock(path: string, options: LockOptions = {}): Prom
   let replaced: LockOwner | undefined;
   for (let attempt = 0; ; attempt++) {
     if (await tryCreate(path, owner)) return held(path, owner, replaced, staleMs);
-    const state = await readLock(path, staleMs);
+    const state = readLock(path, staleMs);
     if (state === undefined) continue; // released between our attempt and our look
     if (state.stale) {
       if (await breakStale(path, staleMs)) replaced = state.owner;
@@ -65,16 +68,17 @@ export async function withLock<T>(path: string, options: LockOptions, fn: (lock:
   try {
     return await fn(lock);
   } finally {
-    await lock.release();
+    lock.release();
   }
 }
 
 /** Who holds the lock at `path`, and whether it looks stale; undefined when nobody does. */
-export async function readLock(path: string, staleMs = DEFAULT_STALE_MS): Promise<LockState | undefined> {
+export function readLock(path: string, staleMs = DEFAULT_STALE_MS): LockState | undefined {
   let text: string;
   let mtimeMs: number;
   try {
-    [text, mtimeMs] = await Promise.all([readFile(path, 'utf8'), stat(path).then((s) => s.mtimeMs)]);
+    text = readFileSync(path, 'utf8');
+    mtimeMs = statSync(path).mtimeMs;
   } catch (error) {
     if (isNotFound(error)) return undefined;
     throw error;
@@ -101,13 +105,13 @@ async function tryCreate(path: string, owner: LockOwner): Promise<boolean> {
   const temp = join(dirname(path), temporaryName(basename(path)));
   try {
     await writeNew(temp, text);
-    await link(temp, path);
+    linkSync(temp, path);
     return true;
   } catch (error) {
     if (isAlreadyThere(error)) return false;
     if (!linkUnsupported(error)) throw error;
   } finally {
-    await unlink(temp).catch(() => undefined);
+    unlinkQuietly(temp);
   }
   try {
     await writeNew(path, text);
@@ -124,15 +128,21 @@ async function writeNew(path: string, text: string): Promise<void> {
 
 /** Temporary lock files of killed runs of this host (see tryCreate), removed once per folder and process. */
 const swept = new Set<string>();
-async function sweepTemporaries(dir: string): Promise<void> {
+function sweepTemporaries(dir: string): void {
   if (swept.has(dir)) return;
   swept.add(dir);
   const now = Date.now();
-  for (const name of await readdir(dir).catch(() => [] as string[])) {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
     if (!isTemporaryName(name)) continue;
     const path = join(dir, name);
-    const mtime = await stat(path).then((s) => s.mtimeMs, () => now);
-    if (isRemovableLeftover(name, mtime, now)) await unlink(path).catch(() => undefined);
+    const mtime = statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? now;
+    if (isRemovableLeftover(name, mtime, now)) unlinkQuietly(path);
   }
 }
 
@@ -144,20 +154,20 @@ async function breakStale(path: string, staleMs: number): Promise<boolean> {
   const guard = `${path}.break`;
   const guardOwner: LockOwner = { pid: process.pid, host: hostname(), since: new Date().toISOString() };
   if (!(await tryCreate(guard, guardOwner))) {
-    const guardState = await readLock(guard, 30_000);
-    if (guardState?.stale) await unlink(guard).catch(ignoreNotFound);
+    const guardState = readLock(guard, 30_000);
+    if (guardState?.stale) unlinkUnlessGone(guard);
     await sleep(20);
     return false;
   }
   try {
-    const state = await readLock(path, staleMs);
+    const state = readLock(path, staleMs);
     if (state?.stale) {
-      await unlink(path).catch(ignoreNotFound);
+      unlinkUnlessGone(path);
       return true;
     }
     return false;
   } finally {
-    await unlink(guard).catch(ignoreNotFound);
+    unlinkUnlessGone(guard);
   }
 }
 
@@ -172,15 +182,15 @@ function held(path: string, owner: LockOwner, replaced: LockOwner | undefined, s
     path,
     owner,
     replaced,
-    async release() {
+    release() {
       if (released) return;
       released = true;
       clearInterval(heartbeat);
       // Remove it only if it is still ours (it may have been broken as stale and re-taken).
       try {
-        const current = parseOwner(await readFile(path, 'utf8'));
+        const current = parseOwner(readFileSync(path, 'utf8'));
         if (current && current.pid === owner.pid && current.host === owner.host && current.since === owner.since) {
-          await unlink(path);
+          unlinkSync(path);
         }
       } catch (error) {
         if (!isNotFound(error)) throw error;
@@ -205,8 +215,20 @@ function isNotFound(error: unknown): boolean {
   return (error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
 }
 
-function ignoreNotFound(error: unknown): void {
-  if (!isNotFound(error)) throw error;
+function unlinkUnlessGone(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+  }
+}
+
+function unlinkQuietly(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // already gone, or not ours to remove: nothing depends on it
+  }
 }
 
 function sleep(ms: number): Promise<void> {
