@@ -100,8 +100,8 @@ export interface TransferOptions {
   onStep?: (step: SendSteps) => Promise<void>;
   /**
    * send, to a session that `publishesLast`: called once the whole file is at the partner where the
-   * partner does not take it (a temporary name), before it is given its final name; the protocol waits
-   * for it. It resolves with the sha256 the engine recorded for the file (compared by a protocol that
+   * partner does not take it (a temporary name; over HTTP, every byte of the request's body but its last
+   * ones), before it is given its final name (the body's last bytes sent); the protocol waits for it. It resolves with the sha256 the engine recorded for the file (compared by a protocol that
    * hashed what it wrote). When it rejects, the file must not appear: the protocol removes what it wrote
    * and rejects with that same error, unchanged. Meanwhile `SendItem.sha256` is empty: the engine starts
    * a big file's transfer while it hashes it (docs/engine.md).
@@ -184,9 +184,10 @@ export type VerifyResult = 'present' | 'absent' | 'unknown';
 export interface ProtocolSession {
   send?(item: SendItem, options?: TransferOptions): Promise<Receipt>;
   /**
-   * send writes the whole file where the partner does not take it, then gives it its final name: it
-   * honours `TransferOptions.beforePublish`, so the engine may start the transfer before the file is
-   * journaled.
+   * send writes the whole file where the partner does not take it, then gives it its final name (over
+   * HTTP: the partner takes the file only once the request's body, whose length is announced, is
+   * complete, and its last bytes are what is held back): it honours `TransferOptions.beforePublish`, so
+   * the engine may start the transfer before the file is journaled.
    */
   publishesLast?: true;
   list?(options?: TransferOptions): Promise<RemoteEntry[]>;

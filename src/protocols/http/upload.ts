@@ -18,7 +18,7 @@ export async function uploadFile(client: WebClient, settings: HttpSettings, item
   const multipart = settings.body === 'multipart'
     ? { fields: settings.fields.map(([field, value]): [string, string] => [field, value.replaceAll('{name}', name)]), fileField: settings.fileField }
     : undefined;
-  const body = await openUploadBody(item, multipart, options.onProgress);
+  const body = await openUploadBody(item, multipart, options.onProgress, options.beforePublish);
   const headers = { ...authorization(settings), ...(multipart === undefined ? rawHeaders(name) : {}) };
   log.info('protocol.http.uploading', { name, size: item.size, fileType: settings.fileType, url: redact(url.href) });
   const response = await client.send({ method: settings.method, url, headers, body, signal: options.signal });

@@ -66,6 +66,8 @@ export class WebClient {
     } catch (error) {
       await body?.close();
       if (what.signal !== undefined && aborted(what.signal)) throw abortError(what.signal);
+      // The engine said no before the body's last bytes (TransferOptions.beforePublish): its error, unchanged.
+      if (body?.refusal !== undefined) throw body.refusal.error;
       throw networkFailure(error, {
         host: what.url.host,
         proxy: proxyInUse(this.settings, what.url),

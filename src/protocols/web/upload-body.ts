@@ -33,9 +33,18 @@ export interface UploadBody {
   contentType: string | undefined;
   /** Every byte was handed to the connection. */
   readonly bodyLeft: boolean;
+  /** What `beforeLastBytes` rejected with, when it did: the request was cut before its end. */
+  readonly refusal?: { error: unknown } | undefined;
   /** Closes the file if the request never read it to the end. */
   close(): Promise<void>;
 }
+
+/**
+ * Called before the body's last bytes leave (TransferOptions.beforePublish): an HTTP partner takes a file
+ * only once its request's body is complete (its length is announced), so a body held back before its end,
+ * or cut there, delivers nothing. The closing delimiter of a form is held back; of a raw body, its last byte.
+ */
+export type BeforeLastBytes = () => Promise<unknown>;
 
 /**
  * Opens `item.path`, refuses it if it is no longer the size the engine recorded, and sends it either
@@ -46,6 +55,7 @@ export async function openUploadBody(
   item: SendItem,
   multipart: MultipartLayout | undefined,
   onProgress: ((bytes: number) => void) | undefined,
+  beforeLastBytes?: BeforeLastBytes,
 ): Promise<UploadBody> {
   const file = item.size <= READ_WHOLE_MAX ? new WholeFile(readWholeSource(item, (error) => sourceFailure(item, error)).content) : await FileChunks.open(item);
   const envelope = multipart === undefined ? undefined : await formEnvelope(multipart, item.name).catch(async (error: unknown) => {
@@ -53,19 +63,45 @@ export async function openUploadBody(
     throw error;
   });
   const size = item.size;
-  const state = { bodyLeft: false, started: false };
+  const state: { bodyLeft: boolean; started: boolean; refusal: { error: unknown } | undefined } = { bodyLeft: false, started: false, refusal: undefined };
+  const allowLastBytes = async (): Promise<void> => {
+    try {
+      await beforeLastBytes?.();
+    } catch (error) {
+      state.refusal = { error };
+      throw error;
+    }
+  };
+  // A raw body with no bytes is complete with its headers: the word is asked before the request starts.
+  if (beforeLastBytes !== undefined && envelope === undefined && size === 0) {
+    await allowLastBytes().catch(async (error: unknown) => {
+      await file.close();
+      throw error;
+    });
+  }
+  const holdsLastByte = beforeLastBytes !== undefined && envelope === undefined && size > 0;
   async function* chunks(): AsyncGenerator<Uint8Array> {
     state.started = true;
     try {
       if (envelope !== undefined) yield envelope.head;
       let sent = 0;
       for await (const chunk of file.read()) {
-        yield chunk;
+        if (holdsLastByte && sent + chunk.length === size) {
+          if (chunk.length > 1) yield chunk.subarray(0, chunk.length - 1);
+          onProgress?.(size - 1);
+          await allowLastBytes();
+          yield chunk.subarray(chunk.length - 1);
+        } else {
+          yield chunk;
+        }
         sent += chunk.length;
         onProgress?.(sent);
       }
       if (size === 0) onProgress?.(0);
-      if (envelope !== undefined) yield envelope.tail;
+      if (envelope !== undefined) {
+        if (beforeLastBytes !== undefined) await allowLastBytes();
+        yield envelope.tail;
+      }
       state.bodyLeft = true;
     } finally {
       await file.close();
@@ -78,6 +114,9 @@ export async function openUploadBody(
     contentType: envelope?.contentType,
     get bodyLeft() {
       return state.bodyLeft;
+    },
+    get refusal() {
+      return state.refusal;
     },
     // Not started: the generator's clean-up would never run, so the file is closed here.
     close: async () => {

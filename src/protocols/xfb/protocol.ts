@@ -20,6 +20,8 @@ export async function openXfbSession(context: ProtocolContext): Promise<Protocol
   const { log } = context;
   return {
     send: (item, options = {}) => uploadToGateway(client, settings, item, options, log),
+    // The gateway takes the file only once the form is complete: its closing delimiter waits for beforePublish.
+    publishesLast: true,
     list: (options = {}) => listWaiting(client, settings, options, log),
     fetch: (entry, destPath, options = {}) => downloadEntry(client, settings, entry, destPath, options, log),
     // The gateway marks a file taken (state E) by itself once it has sent all of it: nothing to do.

@@ -27,6 +27,7 @@ export async function uploadToGateway(
     item,
     { fields: [['partner', settings.partner], ['application', settings.application]], fileField: 'file' },
     options.onProgress,
+    options.beforePublish,
   );
   log.info('protocol.xfb.uploading', { name, size: item.size, url: redact(url.href) });
   const response = await client.send({ method: 'POST', url, body, signal: options.signal });

@@ -1,7 +1,7 @@
-// Big files (8 MiB and more) to a protocol that publishes last (local, sftp): the transfer starts while
-// the engine hashes the file and makes its backup; the protocol writes it under a temporary name and
-// waits before the final name until the duplicate check is done, the backup placed and the `sending`
-// line flushed. What it must not change: the file appears only after its `sending` line, a duplicate
+// Big files (8 MiB and more) to a protocol that publishes last (here `local`; http and xfb in
+// send-early-http.test.ts): the transfer starts while the engine hashes the file and makes its backup;
+// the protocol writes it under a temporary name and waits before the final name until the duplicate
+// check is done, the backup placed and the `sending` line flushed. What it must not change: the file appears only after its `sending` line, a duplicate
 // never appears (and leaves no temporary file), a failure before publishing still journals the file
 // with its backup so that the next run sends it exactly once.
 import { createHash, randomBytes } from 'node:crypto';
