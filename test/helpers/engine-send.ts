@@ -1,4 +1,5 @@
 // A workspace's files sent through the engine as `ordo send` does, and its events watched as they come.
+import { randomBytes } from 'node:crypto';
 import type { EngineEvent } from '../../src/core/context.js';
 import { send } from '../../src/core/send.js';
 import type { Workspace } from './workspace.js';
@@ -20,4 +21,20 @@ export function onEvents(w: Workspace, act: (event: EngineEvent) => void): void 
     for (const event of events) act(event);
     return push(...events);
   };
+}
+
+/**
+ * Sends a new file `first` of `size` random bytes, then the same content again as `copy`: the second
+ * send's result, and how many of the copy's bytes the protocol reported written.
+ */
+export async function sendContentTwice(w: Workspace, first: string, copy: string, size: number) {
+  const data = randomBytes(size);
+  w.write(w.source, first, data);
+  await sendAll(w);
+  w.write(w.source, copy, data);
+  let progressed = 0;
+  onEvents(w, (event) => {
+    if (event.type === 'progress' && event.name === copy) progressed = Math.max(progressed, event.bytes);
+  });
+  return { data, result: await sendAll(w), progressed };
 }

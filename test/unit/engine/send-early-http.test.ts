@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startHttpPeer, startXfbPeer } from '../../../fixtures/peers/peers.mjs';
 import { readJournal } from '../../../src/core/journal.js';
-import { onEvents, sendAll } from '../../helpers/engine-send.js';
+import { onEvents, sendAll, sendContentTwice } from '../../helpers/engine-send.js';
 import { scenario, workspace, type Workspace } from '../../helpers/workspace.js';
 
 const MiB = 1024 * 1024;
@@ -93,15 +93,7 @@ describe('a big file over HTTP starts its transfer while it is hashed', () => {
 
   it('content sent before: the request is cut before its last byte, the partner keeps nothing, the file is set aside', async () => {
     ws = httpSite('raw');
-    const data = randomBytes(8 * MiB);
-    ws.write(ws.source, 'PES_1.bin', data);
-    await sendAll(ws);
-    ws.write(ws.source, 'PES_1_copie.bin', data);
-    let progressed = 0;
-    onEvents(ws, (event) => {
-      if (event.type === 'progress' && event.name === 'PES_1_copie.bin') progressed = Math.max(progressed, event.bytes);
-    });
-    const result = await sendAll(ws);
+    const { data, result, progressed } = await sendContentTwice(ws, 'PES_1.bin', 'PES_1_copie.bin', 8 * MiB);
     expect(result.files.map((f) => `${f.name} ${f.status}`)).toEqual(['PES_1_copie.bin duplicate']);
     // Its bytes did travel, all but the last one: the check came before the body's end.
     expect(progressed).toBe(data.length - 1);

@@ -9,7 +9,7 @@ import { existsSync, readdirSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readJournal } from '../../../src/core/journal.js';
-import { sendAll, onEvents } from '../../helpers/engine-send.js';
+import { onEvents, sendAll, sendContentTwice } from '../../helpers/engine-send.js';
 import { workspace, type Workspace } from '../../helpers/workspace.js';
 
 let ws: Workspace | undefined;
@@ -61,15 +61,7 @@ describe('a big file starts its transfer while it is hashed', () => {
 
   it('content sent before: the transfer started is never published, nothing is left at the partner, the file is set aside', async () => {
     ws = workspace();
-    const data = randomBytes(8 * MiB);
-    ws.write(ws.source, 'PES_1.bin', data);
-    await sendAll(ws);
-    ws.write(ws.source, 'PES_1_copie.bin', data);
-    let progressed = 0;
-    onEvents(ws, (event) => {
-      if (event.type === 'progress' && event.name === 'PES_1_copie.bin') progressed = Math.max(progressed, event.bytes);
-    });
-    const result = await sendAll(ws);
+    const { data, result, progressed } = await sendContentTwice(ws, 'PES_1.bin', 'PES_1_copie.bin', 8 * MiB);
     expect(result.files.map((f) => `${f.name} ${f.status}`)).toEqual(['PES_1_copie.bin duplicate']);
     // Its bytes did go to the partner's temporary name: the check came before the final name only.
     expect(progressed).toBe(data.length);
