@@ -101,10 +101,11 @@ export interface TransferOptions {
   /**
    * send, to a session that `publishesLast`: called once the whole file is at the partner where the
    * partner does not take it (a temporary name; over HTTP, every byte of the request's body but its last
-   * ones), before it is given its final name (the body's last bytes sent); the protocol waits for it. It resolves with the sha256 the engine recorded for the file (compared by a protocol that
-   * hashed what it wrote). When it rejects, the file must not appear: the protocol removes what it wrote
-   * and rejects with that same error, unchanged. Meanwhile `SendItem.sha256` is empty: the engine starts
-   * a big file's transfer while it hashes it (docs/engine.md).
+   * ones), before it is given its final name (the body's last bytes sent); the protocol waits for it. It
+   * resolves with the sha256 the engine recorded for the file (compared by a protocol that hashed what it
+   * wrote). When it rejects, the file must not appear: the protocol removes what it wrote (over HTTP:
+   * cuts the request) and rejects with that same error, unchanged. Meanwhile `SendItem.sha256` is empty:
+   * the engine starts a big file's transfer while it hashes it (docs/engine.md).
    */
   beforePublish?: () => Promise<string>;
   /**

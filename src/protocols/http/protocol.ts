@@ -16,7 +16,7 @@ export async function openHttpSession(context: ProtocolContext): Promise<Protoco
   const client = await WebClient.open(settings.web, [endpointAddress(settings)], context.log);
   return {
     send: (item, options = {}) => uploadFile(client, settings, item, options, context.log),
-    // The partner takes the file only once the request's body is complete: its last byte waits for beforePublish.
+    // The partner takes the file only once the request's body is complete: its last bytes wait for beforePublish.
     publishesLast: true,
     check: () => checkEndpoint(client, settings),
     close: () => client.close(),
