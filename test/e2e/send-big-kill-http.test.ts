@@ -1,11 +1,12 @@
 // `ordo send` of big files over `http` (8 MiB and more: each one's request starts while the file is
 // hashed, and its last byte waits for the file's `sending` line) killed with SIGKILL — every other run
-// the moment the partner has taken a file, else at a random moment — then one clean run, against the real upload peer of fixtures/peers. A request cut by the kill never
-// completes, so the partner keeps nothing of it. What must hold: the partner never has a file that was
-// not journaled before it got it — each file reaches it at most as many times as it was journaled
-// `sending` or `resumed` (a kill after the `sending` line leaves the file uncertain, and `http`, which
-// cannot ask the partner, sends it again, journaled `resumed`: docs/engine.md) and at least once; each is journaled sent once, backed up;
-// nothing is left in the source or the queue.
+// the moment the partner has taken a file, else at a random moment — then one clean run, against the
+// real upload peer of fixtures/peers. A request cut by the kill never completes, so the partner keeps
+// nothing of it. What must hold: the partner never has a file that was not journaled before it got it —
+// each file reaches it at most as many times as it was journaled `sending` or `resumed` (a kill after
+// the `sending` line leaves the file uncertain, and `http`, which cannot ask the partner, sends it
+// again, journaled `resumed`: docs/engine.md) and at least once; each is journaled sent once, backed
+// up; nothing is left in the source or the queue.
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,7 +14,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startHttpPeer } from '../../fixtures/peers/peers.mjs';
 import { readJournal } from '../../src/core/journal.js';
 import { ordoAsync, site, waitExit, type Site } from '../helpers/cli.js';
-import { killedRun } from '../helpers/killed-run.js';
+import { expectBackedUp, killedRun } from '../helpers/killed-run.js';
 
 type Peer = Awaited<ReturnType<typeof startHttpPeer>>;
 
@@ -105,9 +106,7 @@ describe('send of big files over http killed at random moments (kill -9), then a
       expect(count(name, 'sent'), `${name} journaled sent`).toBe(1);
     }
     expect(peer.endpoint.deposits.filter((deposit) => !expected.has(deposit.name))).toEqual([]);
-    const backups = join(s.root, 'backup', 'PES');
-    const backedUp = new Set(readdirSync(backups).map((name) => sha256(readFileSync(join(backups, name)))));
-    expect([...expected].filter(([, hash]) => !backedUp.has(hash)).map(([name]) => name), 'without a backup').toEqual([]);
+    expectBackedUp(s, expected);
     expect(readdirSync(s.source)).toEqual([]);
     expect(listed(join(s.root, 'queue', 'PES')).filter((name) => !name.startsWith('.'))).toEqual([]);
   }, 240_000);

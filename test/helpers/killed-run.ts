@@ -54,10 +54,15 @@ export async function expectEachSentOnce(s: Site, expected: Map<string, string>,
   const twice = sent.filter((name, at) => sent.indexOf(name) !== at);
   expect(twice, `journaled sent more than once (after ${kills} kills)`).toEqual([]);
   expect(sent.sort()).toEqual([...expected.keys()].sort());
-  const backups = join(s.root, 'backup', 'PES');
-  const backedUp = new Set(readdirSync(backups).map((name) => sha256(readFileSync(join(backups, name)))));
-  expect([...expected].filter(([, hash]) => !backedUp.has(hash)).map(([name]) => name), 'without a backup').toEqual([]);
+  expectBackedUp(s, expected);
   expect(readdirSync(s.source)).toEqual([]);
   expect(listed(join(s.root, 'queue', 'PES'))).toEqual([]);
   expect(listed(join(s.root, 'failed', 'PES'))).toEqual([]);
+}
+
+/** Every expected file (name → sha256) has a backup of its content in the scenario PES's backup folder. */
+export function expectBackedUp(s: Site, expected: Map<string, string>): void {
+  const backups = join(s.root, 'backup', 'PES');
+  const backedUp = new Set(readdirSync(backups).map((name) => sha256(readFileSync(join(backups, name)))));
+  expect([...expected].filter(([, hash]) => !backedUp.has(hash)).map(([name]) => name), 'without a backup').toEqual([]);
 }
